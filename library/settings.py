@@ -1,0 +1,115 @@
+"""Settings read once from the environment (``LIBRARY_*``) and passed down explicitly.
+
+No module-level settings object exists: the CLI and `create_app` call `load_settings()` and hand
+the result to whatever needs it, so tests simply build their own with `load_settings({...})`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from library.errors import ConfigurationError
+
+DEFAULT_LANGUAGES = ("en", "ru", "kk")
+DEFAULT_FALLBACKS = {"kk": ("ru", "en"), "ru": ("en", "kk"), "en": ("ru", "kk")}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///library.db"
+    """SQLAlchemy URL. SQLite (a file, created on first use) by default; ``postgresql://...`` for production."""
+
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    """Supported content and interface languages, in display order (LIBRARY_LANGUAGES=en,ru,kk)."""
+
+    default_language: str = "kk"
+    """Language used when nothing in the request names one (LIBRARY_DEFAULT_LANGUAGE)."""
+
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_FALLBACKS))
+    """Per language, the languages tried after it when a text is missing, in order
+    (LIBRARY_FALLBACKS="kk:ru,en;ru:en,kk;en:ru,kk")."""
+
+    locales_dir: Path = Path(__file__).resolve().parent.parent / "locales"
+    """Folder with ``<lang>/LC_MESSAGES/messages.po`` catalogs (LIBRARY_LOCALES_DIR)."""
+
+    flush_interval: float = 2.0
+    """Seconds between flushes of buffered view and demand counters (LIBRARY_FLUSH_INTERVAL)."""
+
+    translators_url: str | None = None
+    """Where readers are sent to help translate; shown next to a fallback notice (LIBRARY_TRANSLATORS_URL)."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _parse_languages(raw: str) -> tuple[str, ...]:
+    codes = tuple(code.strip().lower() for code in raw.split(",") if code.strip())
+    if not codes:
+        raise ConfigurationError("LIBRARY_LANGUAGES must name at least one language, e.g. en,ru,kk")
+    return codes
+
+
+def _parse_fallbacks(raw: str) -> dict[str, tuple[str, ...]]:
+    chains: dict[str, tuple[str, ...]] = {}
+    for part in raw.split(";"):
+        if not part.strip():
+            continue
+        language, sep, rest = part.partition(":")
+        if not sep:
+            raise ConfigurationError(
+                f"LIBRARY_FALLBACKS: {part.strip()!r} is not of the form lang:lang,lang (e.g. kk:ru,en)"
+            )
+        chains[language.strip().lower()] = tuple(c.strip().lower() for c in rest.split(",") if c.strip())
+    return chains
+
+
+def _parse_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, not {raw!r}")
+    return value
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people write (``postgres://``, ``postgresql://``) and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build `Settings` from ``LIBRARY_*`` variables; bad values raise `ConfigurationError` naming the variable."""
+    env = os.environ if environ is None else environ
+    kwargs: dict[str, object] = {}
+    if url := env.get("LIBRARY_DATABASE_URL"):
+        kwargs["database_url"] = normalise_database_url(url.strip())
+    if raw := env.get("LIBRARY_LANGUAGES"):
+        kwargs["languages"] = _parse_languages(raw)
+    if raw := env.get("LIBRARY_DEFAULT_LANGUAGE"):
+        kwargs["default_language"] = raw.strip().lower()
+    if raw := env.get("LIBRARY_FALLBACKS"):
+        kwargs["fallbacks"] = {**DEFAULT_FALLBACKS, **_parse_fallbacks(raw)}
+    if raw := env.get("LIBRARY_LOCALES_DIR"):
+        kwargs["locales_dir"] = Path(raw)
+    if raw := env.get("LIBRARY_FLUSH_INTERVAL"):
+        kwargs["flush_interval"] = _parse_float("LIBRARY_FLUSH_INTERVAL", raw)
+    if raw := env.get("LIBRARY_TRANSLATORS_URL"):
+        kwargs["translators_url"] = raw.strip()
+    settings = Settings(**kwargs)  # type: ignore[arg-type]
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    # Imported here so that settings stays importable without Babel for tooling.
+    from library.languages.registry import LanguageRegistry
+
+    LanguageRegistry.from_settings(settings)  # raises ConfigurationError naming the bad variable
