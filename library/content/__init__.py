@@ -1,0 +1,1 @@
+"""Content: sections, articles stored once, one variant per language, and every revision kept."""

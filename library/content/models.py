@@ -1,0 +1,139 @@
+"""The content model: an article is stored once; each language is a variant with its own revisions.
+
+Language-neutral facts (section, date, tags, links, views) live on `Article`. Everything a
+translator writes lives on `Variant` (the working copy) and `Revision` (every saved state,
+append-only). A variant records which revision of its source it was translated from, so a later
+change to the source can mark it outdated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from library.storage.types import UTCDateTime, utcnow
+
+
+class Status(StrEnum):
+    """Workflow state of a variant's working copy. Only ``published`` text reaches readers."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+
+
+STATUS_CHECK = "status IN ('draft', 'in_review', 'published')"
+
+
+def _fk(target: str, *, index: bool = True, nullable: bool = False) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete="CASCADE"), index=index, nullable=nullable)
+
+
+class Section(SQLModel, table=True):
+    """A part of the portal ("SDG statistics", "Events"), named in every language."""
+
+    __tablename__ = "section"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True)
+    position: int = Field(default=0, description="Order in menus and reports.")
+    names: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Article(SQLModel, table=True):
+    """What an article is regardless of language; its texts are its variants."""
+
+    __tablename__ = "article"
+    __table_args__ = (Index("ix_article_section_published", "section_id", "published_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200, unique=True)
+    section_id: int = Field(sa_column=_fk("section.id", index=False))
+    published_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    source_language: str = Field(max_length=16)
+    views: int = Field(default=0)
+    source_words: int = Field(
+        default=0, description="Words in the source variant's current text: what a translation costs."
+    )
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ArticleLink(SQLModel, table=True):
+    """A "See also" link from one article to another, in display order."""
+
+    __tablename__ = "article_link"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    target_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = 0
+
+
+class Variant(SQLModel, table=True):
+    """One article in one language: the working copy plus which revision readers get.
+
+    ``revision`` counts every save; ``major_revision`` is the last save that was not marked minor,
+    which is what translations are compared against. ``published_revision`` is the revision readers
+    are served (None while nothing was ever published), so a new draft never hides published text.
+    ``section_id`` repeats the article's section so coverage can GROUP BY one indexed table.
+    """
+
+    __tablename__ = "variant"
+    __table_args__ = (
+        UniqueConstraint("article_id", "language", name="uq_variant_article_language"),
+        CheckConstraint(STATUS_CHECK, name="ck_variant_status"),
+        Index("ix_variant_language_status", "language", "status"),
+        Index("ix_variant_coverage", "language", "section_id", "status", "outdated", "published_revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(sa_column=_fk("article.id", index=False))
+    section_id: int = Field(sa_column=_fk("section.id", index=False))
+    language: str = Field(max_length=16)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default=Status.DRAFT, sa_column=Column(String(16), nullable=False))
+    revision: int = Field(default=1)
+    major_revision: int = Field(default=1)
+    published_revision: int | None = Field(default=None)
+    translated_from: str | None = Field(default=None, max_length=16)
+    source_revision: int | None = Field(
+        default=None, description="The source variant's major revision this text was translated from."
+    )
+    outdated: bool = Field(default=False)
+    words: int = Field(default=0)
+    updated_by: str | None = Field(default=None, max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Revision(SQLModel, table=True):
+    """A saved state of a variant. Rows are only ever inserted: no edit is lost."""
+
+    __tablename__ = "revision"
+    __table_args__ = (
+        UniqueConstraint("variant_id", "number", name="uq_revision_variant_number"),
+        CheckConstraint(STATUS_CHECK, name="ck_revision_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    variant_id: int = Field(sa_column=_fk("variant.id", index=False))
+    number: int
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    minor: bool = Field(default=False)
+    translated_from: str | None = Field(default=None, max_length=16)
+    source_revision: int | None = None
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    changed_by: str | None = Field(default=None, max_length=100)
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

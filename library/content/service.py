@@ -1,0 +1,228 @@
+"""Writing content: sections, articles, and variant saves that keep every revision.
+
+Every save of a variant goes through `save_variant`, which appends a `Revision`, keeps the
+published pointer, and maintains the outdated relation: a non-minor save of a text marks every
+variant translated from an older revision of it as outdated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from library.content.errors import (
+    ArticleNotFound,
+    DuplicateSlug,
+    InvalidContent,
+    SectionNotFound,
+    StaleRevision,
+)
+from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
+from library.content.text import count_words
+from library.storage.types import utcnow
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_slug(kind: str, slug: str) -> None:
+    if not SLUG.match(slug) or len(slug) > 200:
+        raise InvalidContent(
+            f"{slug!r} is not a valid {kind} slug: use lower-case letters, digits and single hyphens.",
+            slug=slug,
+        )
+
+
+def create_section(session: Session, slug: str, names: Mapping[str, str], position: int = 0) -> Section:
+    _check_slug("section", slug)
+    if session.scalar(select(Section.id).where(Section.slug == slug)) is not None:
+        raise DuplicateSlug("section", slug)
+    section = Section(slug=slug, names=dict(names), position=position)
+    session.add(section)
+    session.flush()
+    return section
+
+
+def get_section(session: Session, slug: str) -> Section:
+    section = session.scalar(select(Section).where(Section.slug == slug))
+    if section is None:
+        raise SectionNotFound(slug)
+    return section
+
+
+def get_article(session: Session, slug: str) -> Article:
+    article = session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        raise ArticleNotFound(slug)
+    return article
+
+
+def create_article(
+    session: Session,
+    *,
+    slug: str,
+    section: Section,
+    published_at: datetime,
+    source_language: str,
+    tags: Iterable[str] = (),
+) -> Article:
+    """A new article with no variants yet; its source variant is saved next with `save_variant`."""
+    _check_slug("article", slug)
+    if session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
+        raise DuplicateSlug("article", slug)
+    article = Article(
+        slug=slug,
+        section_id=section.id,
+        published_at=published_at,
+        source_language=source_language,
+        tags=list(tags),
+    )
+    session.add(article)
+    session.flush()
+    return article
+
+
+def set_see_also(session: Session, article: Article, target_slugs: Iterable[str]) -> None:
+    """Replace the article's "See also" links with the given articles, in that order."""
+    slugs = list(dict.fromkeys(target_slugs))
+    if article.slug in slugs:
+        raise InvalidContent(f"Article {article.slug!r} cannot link to itself.", slug=article.slug)
+    found = dict(session.execute(select(Article.slug, Article.id).where(Article.slug.in_(slugs))).all())
+    for slug in slugs:
+        if slug not in found:
+            raise ArticleNotFound(slug)
+    session.execute(delete(ArticleLink).where(ArticleLink.article_id == article.id))
+    session.add_all(
+        ArticleLink(article_id=article.id, target_id=found[slug], position=i) for i, slug in enumerate(slugs)
+    )
+    session.flush()
+
+
+@dataclass(frozen=True)
+class VariantText:
+    title: str
+    summary: str = ""
+    body: str = ""
+
+    def validate(self) -> None:
+        if not self.title.strip():
+            raise InvalidContent("A variant needs a title.")
+
+
+def _current_variant(session: Session, article: Article, language: str) -> Variant | None:
+    # FOR UPDATE serialises concurrent saves of one variant on PostgreSQL; on SQLite the
+    # writer's BEGIN IMMEDIATE already does.
+    return session.scalar(
+        select(Variant)
+        .where(Variant.article_id == article.id, Variant.language == language)
+        .with_for_update()
+    )
+
+
+def _source_major(session: Session, article: Article, language: str) -> int | None:
+    return session.scalar(
+        select(Variant.major_revision).where(Variant.article_id == article.id, Variant.language == language)
+    )
+
+
+def save_variant(
+    session: Session,
+    article: Article,
+    language: str,
+    text: VariantText,
+    *,
+    status: Status = Status.DRAFT,
+    by: str | None = None,
+    minor: bool = False,
+    translated_from: str | None = None,
+    source_revision: int | None = None,
+    expected_revision: int | None = None,
+    comment: str | None = None,
+    at: datetime | None = None,
+) -> Variant:
+    """Save a new revision of ``article`` in ``language`` (creating the variant on first save).
+
+    ``expected_revision`` is the revision the writer started from: a different current revision
+    raises `StaleRevision`, so a second writer never silently overwrites the first. A translation
+    records the source language and revision it was made from (default: the source's current
+    major revision); ``minor`` saves of a source leave its translations current.
+    """
+    text.validate()
+    at = at or utcnow()
+    is_source = language == article.source_language
+    if is_source:
+        translated_from, source_revision = None, None
+    else:
+        translated_from = translated_from or article.source_language
+        if source_revision is None:
+            source_revision = _source_major(session, article, translated_from)
+    variant = _current_variant(session, article, language)
+    if variant is None:
+        if expected_revision not in (None, 0):
+            raise StaleRevision(article.slug, language, expected_revision, 0)
+        variant = Variant(article_id=article.id, section_id=article.section_id, language=language,
+                          revision=0, major_revision=0, created_at=at, title=text.title)
+        session.add(variant)
+    elif expected_revision is not None and expected_revision != variant.revision:
+        raise StaleRevision(article.slug, language, expected_revision, variant.revision)
+    _apply(variant, text, status, by, at, minor, translated_from, source_revision)
+    if not is_source:
+        source_major = _source_major(session, article, translated_from) or 0
+        variant.outdated = (source_revision or 0) < source_major
+    session.add(Revision(variant_id=_flushed_id(session, variant), number=variant.revision, title=text.title,
+                         summary=text.summary, body=text.body, status=status, minor=minor,
+                         translated_from=translated_from, source_revision=source_revision,
+                         comment=comment, changed_by=by, changed_at=at))
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another writer inserted the same revision number between our read and our write.
+        raise StaleRevision(article.slug, language, variant.revision - 1, variant.revision) from None
+    if not minor:
+        _mark_translations_outdated(session, article, language, variant.major_revision)
+    if is_source:
+        article.source_words = variant.words
+        session.add(article)
+    return variant
+
+
+def _apply(variant: Variant, text: VariantText, status: Status, by: str | None, at: datetime,
+           minor: bool, translated_from: str | None, source_revision: int | None) -> None:
+    variant.title, variant.summary, variant.body = text.title, text.summary, text.body
+    variant.status = Status(status)
+    variant.revision += 1
+    if not minor or variant.major_revision == 0:
+        variant.major_revision = variant.revision
+    if variant.status is Status.PUBLISHED:
+        variant.published_revision = variant.revision
+    variant.translated_from, variant.source_revision = translated_from, source_revision
+    variant.words = count_words(text.title, text.summary, text.body)
+    variant.updated_by, variant.updated_at = by, at
+
+
+def _flushed_id(session: Session, variant: Variant) -> int:
+    if variant.id is None:
+        session.flush()
+    return variant.id
+
+
+def _mark_translations_outdated(session: Session, article: Article, language: str, major: int) -> None:
+    session.execute(
+        update(Variant)
+        .where(
+            Variant.article_id == article.id,
+            Variant.translated_from == language,
+            Variant.source_revision < major,
+        )
+        .values(outdated=True)
+    )
+
+
+def revisions(session: Session, variant: Variant) -> list[Revision]:
+    """Every saved state of ``variant``, oldest first."""
+    return list(session.scalars(select(Revision).where(Revision.variant_id == variant.id).order_by(Revision.number)))

@@ -1,0 +1,70 @@
+"""One place that turns a database URL into a configured SQLAlchemy engine.
+
+SQLite is the zero-set-up default: a file created on first use, in WAL mode so readers never wait
+for the writer, with foreign keys enforced (SQLite leaves them off unless asked) and a busy timeout
+so several server processes can share one file. PostgreSQL needs nothing special beyond the psycopg
+driver, which `library.settings.normalise_database_url` selects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    # The sqlite3 module opens transactions itself; let SQLAlchemy's own BEGIN handling decide.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_sqlite(conn) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+    # instead of one failing with "database is locked" when it upgrades a read lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+def create_engine_for(database_url: str, **kwargs) -> Engine:
+    """An engine for ``database_url`` with the library's connection settings applied."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """A unit of work: commits when the block ends normally, rolls back on any exception.
+
+    ``write=True`` marks the transaction as a writer, so on SQLite it takes the write lock at BEGIN.
+    """
+    with engine.connect() as connection:
+        connection.info["write"] = write
+        try:
+            with Session(bind=connection, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            connection.info.pop("write", None)

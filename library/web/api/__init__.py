@@ -1,0 +1,1 @@
+"""JSON API routes, one module per domain, mounted under /api/v1 by `library.web.app`."""

@@ -1,0 +1,88 @@
+"""The one place where errors become RFC 9457 problem details (``application/problem+json``).
+
+One table maps each error class to a status and a type URI; anything not in it is a 500 that
+reveals no internals. A test pins the shape: ``type``, ``title``, ``status``, ``detail`` plus the
+error's facts (``language``, ``supported``, ``line``...).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from library.content.errors import StaleRevision
+from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://library.example/problems/"
+log = logging.getLogger("library.web")
+
+#: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
+STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
+    StaleRevision: (412, "stale-revision"),
+    NotFound: (404, "not-found"),
+    Invalid: (400, "invalid-input"),
+    Conflict: (409, "conflict"),
+    Forbidden: (403, "forbidden"),
+    ConfigurationError: (500, "configuration"),
+}
+
+
+def problem_response(status: int, type_slug: str, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": TYPE_BASE + type_slug, "title": title, "status": status, "detail": detail, **extra}
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _lookup(error: LibraryError) -> tuple[int, str]:
+    for cls in type(error).__mro__:
+        if cls in STATUS_TABLE:
+            return STATUS_TABLE[cls]
+    return 500, "internal"
+
+
+def library_error_handler(request: Request, error: LibraryError) -> Response:
+    status, slug = _lookup(error)
+    if status >= 500:
+        log.error("library error on %s %s: %s", request.method, request.url.path, error)
+    facts = {k: v for k, v in error.facts.items() if k not in {"type", "title", "status", "detail"}}
+    return problem_response(status, slug, error.title, error.detail, **facts)
+
+
+def http_error_handler(request: Request, error: HTTPException) -> Response:
+    status = error.status_code
+    if isinstance(error, ValidationException):
+        extra = {"errors": error.extra} if error.extra else {}
+        return problem_response(400, "invalid-input", "Invalid input", str(error.detail), **extra)
+    if isinstance(error, NotFoundException):
+        return problem_response(404, "not-found", "Not found", f"Nothing is served at {request.url.path}.")
+    response = problem_response(status, f"http-{status}", _reason(status), str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def internal_error_handler(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Internal server error",
+                            "The server could not complete the request. The error has been logged.")
+
+
+EXCEPTION_HANDLERS = {
+    LibraryError: library_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}
+

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: lint, then every test on SQLite and again on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+bash scripts/ensure-postgres.sh
+$BIN/ruff check library tests scripts
+echo "== tests on SQLite" >&2
+$BIN/pytest --db=sqlite "$@"
+echo "== tests on PostgreSQL" >&2
+$BIN/pytest --db=postgres "$@"

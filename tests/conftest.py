@@ -1,0 +1,144 @@
+"""Shared fixtures. One switch picks the database: ``pytest --db=postgres`` (default: SQLite).
+
+Each run migrates one private database (a temporary SQLite file, or a fresh PostgreSQL database
+created for the run and dropped after it), and every test that uses it starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
+
+from library.settings import Settings, load_settings
+from library.storage import create_engine_for, session_scope, upgrade
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LIBRARY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default=os.environ.get("LIBRARY_TEST_DB", "sqlite"),
+        help="database engine the suite runs against",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"library database engine: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def db_kind(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--db")
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on the test server so parallel runs never share tables."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"library_test_{uuid.uuid4().hex[:12]}"
+        try:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as error:  # a missing server must fail loudly, never skip
+            pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN_URL} is not usable: {error}", pytrace=False)
+        self.created.append(name)
+        return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(POSTGRES_ADMIN_URL)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def fresh_database_url(db_kind: str, tmp_path, request: pytest.FixtureRequest) -> str:
+    """An empty database of the engine under test, for migration and import tests."""
+    if db_kind == "postgres":
+        return request.getfixturevalue("postgres").create()
+    return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind: str, tmp_path_factory, request: pytest.FixtureRequest) -> str:
+    if db_kind == "postgres":
+        return request.getfixturevalue("postgres").create()
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'library.db'}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine_for(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine: Engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def engine(_migrated_engine: Engine) -> Iterator[Engine]:
+    """The migrated test database, with every table empty at the start of the test."""
+    _empty_tables(_migrated_engine)
+    yield _migrated_engine
+
+
+@pytest.fixture
+def session(engine: Engine):
+    """A unit of work on the test database, committed when the test body ends without error."""
+    with session_scope(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str, engine: Engine) -> Settings:
+    return load_settings({"LIBRARY_DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def demo(engine: Engine) -> Engine:
+    """The demo library loaded into the test database."""
+    from library.demo.loader import load_demo
+
+    with session_scope(engine) as session:
+        load_demo(session)
+    return engine
+
+
+@pytest.fixture
+def client(settings: Settings):
+    from litestar.testing import TestClient
+
+    from library.web.app import create_app
+
+    with TestClient(create_app(settings)) as client:
+        yield client

@@ -1,0 +1,40 @@
+"""Small builders for tests: sensible defaults, override what the test is about."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import count
+
+from sqlmodel import Session
+
+from library.content import service
+from library.content.models import Article, Section, Status, Variant
+from library.content.service import VariantText
+
+_numbers = count(1)
+
+
+def make_section(session: Session, slug: str | None = None, **names: str) -> Section:
+    slug = slug or f"section-{next(_numbers)}"
+    return service.create_section(session, slug, names or {"en": slug, "ru": slug, "kk": slug})
+
+
+def make_article(session: Session, *, slug: str | None = None, section: Section | None = None,
+                 source_language: str = "ru", published_at: datetime | None = None,
+                 title: str | None = None, body: str = "<p>Текст статьи о целях развития.</p>",
+                 status: Status = Status.PUBLISHED) -> Article:
+    """An article with its source variant saved once (revision 1)."""
+    slug = slug or f"article-{next(_numbers)}"
+    article = service.create_article(
+        session, slug=slug, section=section or make_section(session),
+        published_at=published_at or datetime(2024, 5, 9, 9, tzinfo=UTC), source_language=source_language,
+    )
+    service.save_variant(session, article, source_language, VariantText(title or f"Статья {slug}", "", body),
+                         status=status, by="editor")
+    return article
+
+
+def translate(session: Session, article: Article, language: str, title: str = "Translated title",
+              status: Status = Status.PUBLISHED, **kwargs) -> Variant:
+    return service.save_variant(session, article, language, VariantText(title, "", "<p>Body.</p>"),
+                                status=status, by="translator", **kwargs)

@@ -1,0 +1,41 @@
+"""The demo library has the shape the issue promises: realistic gaps, outdated texts, drafts."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from library.content.models import Article, Section, Variant
+from library.content.queries import outdated_variants
+from library.storage import session_scope
+
+KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+
+
+def test_demo_library_has_realistic_gaps(demo):
+    with session_scope(demo, write=False) as session:
+        articles = session.scalar(select(func.count()).select_from(Article))
+        sections = session.scalar(select(func.count()).select_from(Section))
+        years = {a.published_at.year for a in session.scalars(select(Article))}
+        per_language = dict(session.execute(select(Variant.language, func.count()).group_by(Variant.language)).all())
+        statuses = {s for (s,) in session.execute(select(Variant.status).distinct())}
+        outdated = outdated_variants(session)
+    assert articles >= 40 and sections >= 8 and len(years) >= 2
+    assert per_language["ru"] == articles > per_language["kk"] > per_language["en"]
+    assert {"draft", "in_review", "published"} <= statuses
+    assert {o.language for o in outdated} >= {"kk", "en"}
+
+
+def test_kazakh_texts_are_written_with_kazakh_letters(demo):
+    with session_scope(demo, write=False) as session:
+        for variant in session.scalars(select(Variant).where(Variant.language == "kk")):
+            assert KAZAKH_LETTERS.search(variant.body), variant.title
+
+
+def test_the_stored_outdated_flag_agrees_with_the_revisions(demo):
+    with session_scope(demo, write=False) as session:
+        flagged = {(v.article_id, v.language) for v in session.scalars(select(Variant).where(Variant.outdated))}
+        ids = dict(session.execute(select(Article.slug, Article.id)).all())
+        related = {(ids[o.article], o.language) for o in outdated_variants(session)}
+    assert flagged == related and flagged
