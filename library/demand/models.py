@@ -1,0 +1,37 @@
+"""Stored demand counters. Written only in batches by the buffered counter, never once per request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from library.storage.types import UTCDateTime
+
+
+class Demand(SQLModel, table=True):
+    """How often readers asked for an article in ``language`` and were served a fallback (or nothing)."""
+
+    __tablename__ = "demand"
+    __table_args__ = (Index("ix_demand_language_count", "language", "count"),)
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    language: str = Field(sa_column=Column(String(16), primary_key=True))
+    count: int = Field(default=0)
+    first_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class InterfaceMiss(SQLModel, table=True):
+    """An interface string that had to fall back to another language at run time."""
+
+    __tablename__ = "interface_miss"
+
+    language: str = Field(sa_column=Column(String(16), primary_key=True))
+    msgid: str = Field(sa_column=Column(Text, primary_key=True))
+    count: int = Field(default=0)
+    first_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
