@@ -181,3 +181,7 @@ def _open(path: Path):
         return path.open("rb")
     except OSError as error:
         raise LibraryError(f"cannot read {path}: {error.strerror}") from None
+
+
+if __name__ == "__main__":
+    main()

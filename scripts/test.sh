@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-browser.sh
 $BIN/ruff check library tests scripts
 echo "== tests on SQLite" >&2
 $BIN/pytest --db=sqlite "$@"
