@@ -10,9 +10,7 @@ import polib
 PROJECT = Path(__file__).resolve().parents[2]
 LOCALES = PROJECT / "locales"
 LANGUAGES = ("en", "ru", "kk")
-RU_PLURALS = (
-    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
-)
+RU_PLURALS = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 
 
 def copy_locales(target: Path) -> Path:
@@ -39,10 +37,7 @@ def edit_entry(locales: Path, language: str, msgid: str, **changes: object) -> i
 
 def write_po(path: Path, body: str, plural_forms: str = RU_PLURALS) -> Path:
     """A crafted catalog: a UTF-8 header with ``plural_forms``, then ``body``."""
-    header = (
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-        f'"Plural-Forms: {plural_forms}\\n"\n\n'
-    )
+    header = f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {plural_forms}\\n"\n\n'
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + body, encoding="utf-8")
     return path

@@ -14,7 +14,7 @@ from library.errors import Invalid
 from library.web.chrome import FALLBACK_NOTICES, NAVIGATION
 from tests.catalogs.helpers import LOCALES, PROJECT
 
-SOURCE = '''
+SOURCE = """
 from library.catalogs import N_
 
 TITLE = N_("Marked")
@@ -27,7 +27,7 @@ def page(t, n):
     code = _("SDG")
     archive = t.pgettext("menu", "Archive")
     return t.ngettext("{count} view", "{count} views", n), hello, code, archive
-'''
+"""
 
 
 @pytest.fixture
