@@ -46,7 +46,8 @@ def load_po(path: Path) -> polib.POFile:
         return polib.pofile(str(path), wrapwidth=76)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         # polib reports syntax errors as OSError("Syntax error in po file ... (line N)").
-        raise Invalid(f"{path}: cannot be read as a PO catalog: {exc}", path=str(path)) from None
+        reason = str(exc).replace(f" in po file {path}", "")  # polib repeats the path
+        raise Invalid(f"{path}: cannot be read as a PO catalog: {reason}", path=str(path)) from None
 
 
 def load_catalogs(locales_dir: Path, languages: tuple[str, ...]) -> dict[str, polib.POFile]:
