@@ -132,26 +132,33 @@ def check_placeholders(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Find
             yield catalog.finding(entry, "placeholders", f"msgstr[{index}]: {problem}")
 
 
-def check_script(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Finding]:
-    """Text in the wrong script or language for the catalog (evidence from `library.languages.script`)."""
-    language, source = catalog.language, f"{entry.msgid} {entry.msgid_plural}"
-    for text in filter(None, _forms(entry)):
-        if mixed := mixed_script_words(text):
-            yield catalog.finding(entry, "mixed-script", f"mixes Latin and Cyrillic letters in {mixed[0]!r}")
-        if language == SOURCE_LANGUAGE and has_cyrillic(text) and not has_cyrillic(source):
-            yield catalog.finding(entry, "wrong-script", f"Cyrillic text in an English translation: {text!r}")
-        if language not in CYRILLIC_LANGUAGES:
-            continue
-        name = _LANGUAGE_NAMES[language]
-        if _allowed(entry) or not _has_words(source):
-            pass
-        elif text in (entry.msgid, entry.msgid_plural):
-            yield catalog.finding(entry, "identical-to-source", f"{name} translation identical to the English original")
+def _script_problems(language: str, entry: polib.POEntry, text: str) -> Iterator[tuple[str, str]]:
+    """(code, message) for each sign that ``text`` is in the wrong script or language for ``language``."""
+    source = f"{entry.msgid} {entry.msgid_plural}"
+    if mixed := mixed_script_words(text):
+        yield "mixed-script", f"mixes Latin and Cyrillic letters in {mixed[0]!r}"
+    if language == SOURCE_LANGUAGE and has_cyrillic(text) and not has_cyrillic(source):
+        yield "wrong-script", f"Cyrillic text in an English translation: {text!r}"
+    if language not in CYRILLIC_LANGUAGES:
+        return
+    name = _LANGUAGE_NAMES[language]
+    if not _allowed(entry) and _has_words(source):
+        if text in (entry.msgid, entry.msgid_plural):
+            yield "identical-to-source", f"{name} translation identical to the English original"
         elif not has_cyrillic(text):
-            yield catalog.finding(entry, "wrong-script", f"no Cyrillic letters in {name} translation: {text!r}")
-        if language == "ru" and (letters := kazakh_letters(text)):
-            found = ", ".join(sorted(letters))
-            yield catalog.finding(entry, "wrong-language", f"Kazakh letters ({found}) in a Russian translation")
+            yield "wrong-script", f"no Cyrillic letters in {name} translation: {text!r}"
+    if language == "ru" and (letters := kazakh_letters(text)):
+        yield "wrong-language", f"Kazakh letters ({', '.join(sorted(letters))}) in a Russian translation"
+
+
+def check_script(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Finding]:
+    """Text in the wrong script or language (evidence from `library.languages.script`), once per code."""
+    reported: set[str] = set()
+    for text in filter(None, _forms(entry)):
+        for code, message in _script_problems(catalog.language, entry, text):
+            if code not in reported:
+                reported.add(code)
+                yield catalog.finding(entry, code, message)
 
 
 _Index = dict[tuple[str | None, str], polib.POEntry]

@@ -169,3 +169,8 @@ def test_a_malformed_catalog_is_invalid_input(locales: Path) -> None:
     po_file(locales, "ru").write_text('msgid "a"\nmsgstr "б"\nnot a keyword\n', encoding="utf-8")
     with pytest.raises(Invalid, match="ru/LC_MESSAGES/messages.po"):
         check_catalogs(locales, LANGUAGES)
+
+
+def test_a_plural_entry_is_reported_once_per_problem(locales: Path) -> None:
+    edit_entry(locales, "ru", VIEW, msgstr_plural={0: "{count} view", 1: "{count} viewa", 2: "{count} viewov"})
+    assert [f.code for f in findings(locales, "wrong-script")] == ["wrong-script"]
