@@ -46,6 +46,12 @@ class Miss:
     first_seen: datetime
     last_seen: datetime
 
+    @property
+    def qualified_msgid(self) -> str:
+        """The msgid, prefixed with ``context + "\\x04"`` when it has one (gettext's own key): one text
+        column such as ``interface_miss.msgid`` keeps ``pgettext`` misses apart."""
+        return self.msgid if self.context is None else f"{self.context}\x04{self.msgid}"
+
 
 class MissCounter:
     """Thread-safe, in-memory tally of misses; a storage layer calls `drain` to flush it in batches."""

@@ -135,7 +135,7 @@ def test_pgettext_keeps_contexts_apart(locales: Path) -> None:
     en = catalogs.translator("en")
     assert en.pgettext("newsletter", "Archive") == "Архив новостей"  # en -> ru -> kk
     (miss,) = catalogs.misses.drain()
-    assert (miss.language, miss.context) == ("en", "newsletter")
+    assert (miss.language, miss.context, miss.qualified_msgid) == ("en", "newsletter", "newsletter\x04Archive")
 
 
 def test_an_unsupported_language_is_refused(shipped: Catalogs) -> None:
