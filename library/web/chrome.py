@@ -111,3 +111,6 @@ PROBLEM_DETAILS: dict[str, str] = {
     "nothing-served": N_("Nothing is served at {path}."),
     "internal": N_("The server could not complete the request. The error has been logged."),
 }
+
+# Translators: shown under the newsletter form when the address cannot be used.
+INVALID_EMAIL = N_("Please enter a valid e-mail address.")

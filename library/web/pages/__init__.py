@@ -1,0 +1,1 @@
+"""The reader pages: the portal in three languages, rendered on the server with Jinja2."""
