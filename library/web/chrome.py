@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from babel.numbers import format_decimal
+
 from library.catalogs.lazy import N_
 
 
 class _Plurals(Protocol):
+    language: str
+
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
 
@@ -86,7 +90,8 @@ FALLBACK_NOTICES: dict[tuple[str, str], str] = {
 def view_count(translator: _Plurals, count: int) -> str:
     """The view count as a phrase ("1 view", "5 views") in the translator's language."""
     # Translators: the number of times an article was read.
-    return translator.ngettext("{count} view", "{count} views", count).format(count=count)
+    text = translator.ngettext("{count} view", "{count} views", count)
+    return text.format(count=format_decimal(count, locale=translator.language))
 
 
 #: Problem ``title`` per problem type slug (see `library.web.problems`).
