@@ -36,10 +36,11 @@ project) and on 2,529 CLDR display names in ru and kk, which nobody here wrote. 
   10 MB), once per process (`model.warm_up`). A check then takes about 0.08 ms for an interface string
   and 0.35 ms for a paragraph of 190 characters.
 
-Suppressing a reviewed finding is the caller's business. The recommended marker is ``lang-ok`` followed
-by a reason: in a PO file a translator comment ``# lang-ok: Kazakh, loanwords only`` on the entry (it
-survives msgmerge and is visible to translators); for content, the reviewed finding is stored with the
-variant revision it was made on, so that a new revision is checked afresh.
+Suppressing a reviewed finding is the caller's business. The recommended marker is `SUPPRESSION_MARKER`,
+``library: language-ok``, after the catalogs' ``library: allow-identical``: in a PO file a translator
+comment ``# library: language-ok (Kazakh, loanwords only)`` on the entry (it survives msgmerge and is
+visible to translators), which ``library catalogs check`` honours; for content, the reviewed finding is
+best stored with the variant revision it was made on, so that a new revision is checked afresh.
 """
 
 from __future__ import annotations
@@ -52,17 +53,21 @@ from typing import Literal
 
 from library.languages import model
 from library.languages.neutral import strip_neutral
+from library.languages.script import KAZAKH_LETTERS, script_of
 
 Verdict = Literal["ok", "wrong", "unsure"]
+
+#: Why a check is "wrong", strongest first; stable codes a caller can turn into its own finding codes.
+Reason = Literal["mixed-script", "identical-to-source", "wrong-script", "wrong-language"]
 
 #: The languages this detector can judge. A check for any other language is "unsure".
 DETECTABLE = ("en", "ru", "kk")
 
-#: The recommended per-entry marker for a reviewed finding (see the module docstring).
-SUPPRESSION_MARKER = "lang-ok"
+#: The language of msgids in the catalogs.
+SOURCE_LANGUAGE = "en"
 
-#: Cyrillic letters of Kazakh that no Russian word uses.
-KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+#: The recommended per-entry marker for a reviewed finding (see the module docstring).
+SUPPRESSION_MARKER = "library: language-ok"
 
 #: Russian function words that are not Kazakh words. Left out on purpose because they are Kazakh words
 #: too: не ("what"), он ("ten"), от ("fire"), у ("poison"), же ("eat"), да, о, том.
@@ -109,6 +114,11 @@ class LanguageCheck:
     evidence: tuple[str, ...] = field(default=())
     """Human-readable reasons, strongest first (English, like error details)."""
 
+    reason: Reason | None = None
+    """For a "wrong" verdict, the strongest reason as a stable code: "mixed-script" (a word mixing
+    Latin and Cyrillic letters), "identical-to-source", "wrong-script" (Cyrillic in English, Latin in
+    Russian or Kazakh), "wrong-language" (Russian for Kazakh or the reverse). None otherwise."""
+
     @property
     def wrong(self) -> bool:
         return self.verdict == "wrong"
@@ -132,15 +142,6 @@ class _Guess:
     evidence: tuple[str, ...]
 
 
-def _script(char: str) -> str | None:
-    name = unicodedata.name(char, "")
-    if name.startswith("LATIN"):
-        return "latin"
-    if name.startswith("CYRILLIC"):
-        return "cyrillic"
-    return None
-
-
 def _words(text: str) -> list[tuple[str, str]]:
     """(word, script) for each word of the stripped text: "cyrillic", "latin" or "mixed".
 
@@ -150,7 +151,7 @@ def _words(text: str) -> list[tuple[str, str]]:
     """
     result = []
     for word in _WORD.findall(text):
-        parts = [(part, {_script(char) for char in part}) for part in word.split("-")]
+        parts = [(part, {script_of(char) for char in part}) for part in word.split("-")]
         if any({"latin", "cyrillic"} <= scripts for _, scripts in parts):
             result.append((word, "mixed"))
         elif any(scripts == {"cyrillic"} for _, scripts in parts):
@@ -259,11 +260,18 @@ def _check_cyrillic(facts: _Facts, expected: str) -> tuple[Verdict, _Guess]:
     return verdict, guess
 
 
-def _names_in(source: str | None) -> frozenset[str]:
-    """Latin words of ``source`` that look like names (a capital letter): a translation may keep them."""
-    if not source:
+def _names_in(source: str | None, text: str) -> frozenset[str]:
+    """Latin words of ``source`` that look like names, which a translation may keep: a capital letter
+    inside the word ("GitHub") or at the start of any word but the first ("Powered by Litestar").
+    None for a copy of the source, which has to be judged as it is."""
+    if not source or is_copy(source, text):
         return frozenset()
-    return frozenset(word for word in _WORD.findall(source) if any(char.isupper() for char in word))
+    words = _WORD.findall(source)
+    return frozenset(
+        word
+        for index, word in enumerate(words)
+        if any(char.isupper() for char in word[1:]) or (index and word[0].isupper())
+    )
 
 
 def normalise(text: str) -> str:
@@ -284,11 +292,12 @@ def check(text: str, expected: str, *, source: str | None = None) -> LanguageChe
     """Is ``text`` in the language ``expected`` (en, ru or kk)?
 
     ``source``, when given, is the text this one was translated from: capitalised Latin words the
-    translation kept from it count as names, and a copy of it of three or more words is "wrong".
+    translation kept from it count as names, and a copy of it is "wrong" from three words up (and
+    named as the reason when a shorter copy is wrong anyway, such as English left in a Russian slot).
     """
     if expected not in DETECTABLE:
         return LanguageCheck(expected, "unsure", None, 0.0, (f"no detector for language {expected!r}",))
-    facts = _facts(text, keep=_names_in(source) if expected != "en" else frozenset())
+    facts = _facts(text, keep=_names_in(source, text) if expected != "en" else frozenset())
     if not facts.cyrillic and not facts.latin:
         verdict: Verdict = "unsure"
         guess = _Guess(None, 0.0, ("nothing left to judge once placeholders, markup, numbers and names are removed",))
@@ -297,24 +306,33 @@ def check(text: str, expected: str, *, source: str | None = None) -> LanguageChe
     else:
         verdict, guess = _check_cyrillic(facts, expected)
     evidence = guess.evidence
-    if facts.mixed:
-        verdict = "wrong"
-        evidence = (f"Latin and Cyrillic letters mixed in {_quote(facts.mixed)}", *evidence)
-    if source is not None and is_copy(source, text) and len(facts.cyrillic) + len(facts.latin) >= 3:
-        verdict = "wrong"
+    reason: Reason | None = None
+    if verdict == "wrong":
+        reason = "wrong-script" if guess.language == "en" or expected == "en" else "wrong-language"
+    copy = source is not None and is_copy(source, text)
+    if copy and (verdict == "wrong" or len(facts.cyrillic) + len(facts.latin) >= 3):
+        verdict, reason = "wrong", "identical-to-source"
         evidence = ("identical to its source", *evidence)
-    return LanguageCheck(expected, verdict, guess.language, round(guess.confidence, 3), evidence)
+    if facts.mixed:
+        verdict, reason = "wrong", "mixed-script"
+        evidence = (f"Latin and Cyrillic letters mixed in {_quote(facts.mixed)}", *evidence)
+    return LanguageCheck(expected, verdict, guess.language, round(guess.confidence, 3), evidence, reason)
 
 
 def check_entry(language: str, msgid: str, msgstr: str) -> LanguageCheck:
     """Is a catalog translation ``msgstr`` of the English ``msgid`` in ``language``?
 
-    An empty translation is "unsure" (untranslated is the catalog checker's own finding). In the English
-    catalog a copy of the msgid is correct, so the source is only consulted for the other languages.
+    An empty translation is "unsure" (untranslated is the catalog checker's own finding). The English
+    catalog may repeat its msgid, even one in Cyrillic (a language's own name), so there the source is
+    not consulted; for the other languages it is (see `check`).
     """
     if not msgstr.strip():
         return LanguageCheck(language, "unsure", None, 0.0, ("no translation",))
-    return check(msgstr, language, source=None if language == "en" else msgid)
+    if language == SOURCE_LANGUAGE:
+        if is_copy(msgid, msgstr):
+            return LanguageCheck(language, "ok", None, 1.0, ("the msgid itself, as the source catalog may repeat it",))
+        return check(msgstr, language)
+    return check(msgstr, language, source=msgid)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|</?(?:p|div|li|h[1-6]|blockquote|tr|td|th)\b[^>]*>|<br\s*/?>", re.IGNORECASE)
