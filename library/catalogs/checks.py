@@ -4,10 +4,15 @@ msgfmt, polib and Babel accept things that break a page: a Russian header with t
 plural entry with only ``msgstr[0]``, English text in a Kazakh msgstr, Russian in an English one. Each
 problem becomes a `Finding` naming the file and line; recoverable, so all are reported at once.
 
-A reviewed exception is recorded on the entry with the marker ``library: allow-identical`` in a
-translator comment (``# library: allow-identical`` in the .po) or an extracted comment (write
-``# library: allow-identical`` just above the string in the source). It allows a translation that is
-identical to the original or to the Russian one, or written without Cyrillic (codes such as "SDG").
+Whether a translation is in its catalog's language is decided by the one language detector,
+`library.languages.detect` (script, Kazakh letters, Russian function words, a statistical model); its
+"unsure" on short strings is never a finding.
+
+A reviewed exception is recorded on the entry with a marker in a translator comment (``# library:
+allow-identical`` in the .po) or an extracted comment (the same line just above the string in the
+source). ``library: allow-identical`` allows a translation that is identical to the original or to the
+Russian one, or written without Cyrillic; ``library: language-ok`` allows one the detector takes for
+another language.
 """
 
 from __future__ import annotations
@@ -22,12 +27,8 @@ from library.catalogs.compile import stale_languages
 from library.catalogs.files import SOURCE_LANGUAGE, load_catalogs, load_po, mo_path, po_path, pot_path
 from library.catalogs.placeholders import mismatch, strip_placeholders
 from library.catalogs.plurals import PluralRule, rule_problem
-from library.languages.script import (
-    has_cyrillic,
-    has_latin_words,
-    kazakh_letters,
-    mixed_script_words,
-)
+from library.languages.detect import SUPPRESSION_MARKER, LanguageCheck, check_entry, is_copy
+from library.languages.script import has_latin_words
 
 ALLOW_IDENTICAL = "library: allow-identical"
 DEFAULT_REQUIRED = ("en", "ru", "kk")
@@ -83,8 +84,8 @@ def _forms(entry: polib.POEntry) -> list[str]:
     return [entry.msgstr]
 
 
-def _allowed(entry: polib.POEntry) -> bool:
-    return ALLOW_IDENTICAL in f"{entry.comment}\n{entry.tcomment}"
+def _allowed(entry: polib.POEntry, marker: str = ALLOW_IDENTICAL) -> bool:
+    return marker in f"{entry.comment}\n{entry.tcomment}"
 
 
 def _has_words(text: str) -> bool:
@@ -132,27 +133,37 @@ def check_placeholders(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Find
             yield catalog.finding(entry, "placeholders", f"msgstr[{index}]: {problem}")
 
 
-def _script_problems(language: str, entry: polib.POEntry, text: str) -> Iterator[tuple[str, str]]:
-    """(code, message) for each sign that ``text`` is in the wrong script or language for ``language``."""
-    source = f"{entry.msgid} {entry.msgid_plural}"
-    if mixed := mixed_script_words(text):
-        yield "mixed-script", f"mixes Latin and Cyrillic letters in {mixed[0]!r}"
-    if language == SOURCE_LANGUAGE and has_cyrillic(text) and not has_cyrillic(source):
-        yield "wrong-script", f"Cyrillic text in an English translation: {text!r}"
-    if language not in CYRILLIC_LANGUAGES:
-        return
+def _message(language: str, text: str, result: LanguageCheck) -> str:
     name = _LANGUAGE_NAMES[language]
-    if not _allowed(entry) and _has_words(source):
-        if text in (entry.msgid, entry.msgid_plural):
-            yield "identical-to-source", f"{name} translation identical to the English original"
-        elif not has_cyrillic(text):
-            yield "wrong-script", f"no Cyrillic letters in {name} translation: {text!r}"
-    if language == "ru" and (letters := kazakh_letters(text)):
-        yield "wrong-language", f"Kazakh letters ({', '.join(sorted(letters))}) in a Russian translation"
+    if result.reason == "identical-to-source":
+        return f"{name} translation identical to the English original"
+    if result.reason == "wrong-script" and language == SOURCE_LANGUAGE:
+        return f"Cyrillic text in an English translation: {text!r}"
+    if result.reason == "wrong-script":
+        return f"{_LANGUAGE_NAMES[language]} translation in Latin letters: {text!r} ({result.evidence[0]})"
+    if result.reason == "mixed-script":
+        return result.evidence[0].replace("Latin and Cyrillic letters mixed in", "mixes Latin and Cyrillic letters in")
+    found = _LANGUAGE_NAMES.get(result.language or "", "another").split(" ", 1)[-1]
+    return f"{found} text in {name} translation: {'; '.join(result.evidence)}"
+
+
+def _script_problems(language: str, entry: polib.POEntry, text: str) -> Iterator[tuple[str, str]]:
+    """(code, message) when the detector finds ``text`` in the wrong script or language for ``language``."""
+    if language not in _LANGUAGE_NAMES:
+        return
+    plural_copy = bool(entry.msgid_plural) and is_copy(entry.msgid_plural, text)
+    result = check_entry(language, entry.msgid_plural if plural_copy else entry.msgid, text)
+    if not result.wrong or result.reason is None:
+        return
+    if result.reason in ("identical-to-source", "wrong-script") and language != SOURCE_LANGUAGE and _allowed(entry):
+        return
+    if result.reason == "wrong-language" and _allowed(entry, SUPPRESSION_MARKER):
+        return
+    yield result.reason, _message(language, text, result)
 
 
 def check_script(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Finding]:
-    """Text in the wrong script or language (evidence from `library.languages.script`), once per code."""
+    """Text in the wrong script or language (`library.languages.detect`), reported once per code."""
     reported: set[str] = set()
     for text in filter(None, _forms(entry)):
         for code, message in _script_problems(catalog.language, entry, text):

@@ -179,7 +179,9 @@ def check_command(options: _Options, required: str, compiled: bool) -> None:
 
     Untranslated or fuzzy messages in required languages, placeholder and plural mistakes, text in the
     wrong script or language, Kazakh identical to Russian, stale .mo files. Exits 1 on any error.
-    A reviewed exception is marked on the entry with the comment "# library: allow-identical".
+    A reviewed exception is marked on the entry with the comment "# library: allow-identical" (identical
+    to the original or to Russian, or without Cyrillic) or "# library: language-ok" (taken for another
+    language by the language detector).
     """
     locales_dir, languages = options.resolve()
     required_codes = _codes(required) or ()

@@ -1,8 +1,8 @@
 """Evidence about the script and language of a short text (an interface label, a sentence).
 
-Deliberately small: the catalog checks need only these few facts. A fuller language detector may grow
-beside this module later; these functions give evidence, never proof (a Kazakh word may lack Kazakh-only
-letters, a Latin acronym may be correct in a Russian sentence).
+The letter-level facts that `library.languages.detect` (the one language detector) builds on. These
+functions give evidence, never proof (a Kazakh word may lack Kazakh-only letters, a Latin acronym may be
+correct in a Russian sentence): to judge a text's language, call `detect.check`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _script(char: str) -> str | None:
+def script_of(char: str) -> str | None:
     """``"latin"``, ``"cyrillic"`` or None for a letter of another script (or not a letter)."""
     name = unicodedata.name(char, "")
     if name.startswith("LATIN"):
@@ -32,12 +32,12 @@ def words(text: str) -> list[str]:
 
 
 def has_cyrillic(text: str) -> bool:
-    return any(_script(char) == "cyrillic" for char in text)
+    return any(script_of(char) == "cyrillic" for char in text)
 
 
 def has_latin_words(text: str, min_letters: int = 2) -> bool:
     """True when some word of at least ``min_letters`` letters is written entirely in Latin letters."""
-    return any(len(word) >= min_letters and all(_script(char) == "latin" for char in word) for word in words(text))
+    return any(len(word) >= min_letters and all(script_of(char) == "latin" for char in word) for word in words(text))
 
 
 def kazakh_letters(text: str) -> set[str]:
@@ -47,4 +47,4 @@ def kazakh_letters(text: str) -> set[str]:
 
 def mixed_script_words(text: str) -> list[str]:
     """Words mixing Latin and Cyrillic letters, usually a look-alike typed by mistake ("Cтатистика")."""
-    return [word for word in words(text) if {"latin", "cyrillic"} <= {_script(char) for char in word}]
+    return [word for word in words(text) if {"latin", "cyrillic"} <= {script_of(char) for char in word}]

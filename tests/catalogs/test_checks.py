@@ -106,6 +106,11 @@ def test_russian_header_with_two_forms_is_an_error_though_msgfmt_accepts_it(loca
         ("kk", "Goals", "Maqsattar", "wrong-script"),
         ("ru", "Goals", "Мақсаттар", "wrong-language"),
         ("ru", "SDG statistics", "Cтатистика ЦУР", "mixed-script"),  # Latin C
+        # from the language detector: Russian sentences in the Kazakh catalog, Kazakh ones in the Russian
+        ("kk", "Wait please...", "Хорошая погода, не так ли?", "wrong-language"),
+        ("kk", "Something went wrong", "Что-то пошло не так", "wrong-language"),
+        ("ru", "The operation completed successfully.", "Операция сәтті аяқталды.", "wrong-language"),
+        ("en", "Subscribe", "Подписаться", "wrong-script"),
     ],
 )
 def test_wrong_script_or_language(locales: Path, language: str, msgid: str, msgstr: str, code: str) -> None:
@@ -119,6 +124,30 @@ def test_wrong_script_or_language(locales: Path, language: str, msgid: str, msgs
 def test_the_allow_identical_marker_suppresses_a_reviewed_finding(locales: Path, comment: str) -> None:
     edit_entry(locales, "kk", "Events", msgstr="События", **{comment: "library: allow-identical"})
     assert findings(locales, "identical-to-ru") == []
+
+
+def test_the_language_ok_marker_suppresses_a_reviewed_language_finding(locales: Path) -> None:
+    edit_entry(locales, "kk", "Wait please...", msgstr="Хорошая погода, не так ли?")
+    (finding,) = findings(locales, "wrong-language")
+    assert "Russian text in a Kazakh translation" in finding.message
+    assert "the statistical model says Russian" in finding.message
+    edit_entry(locales, "kk", "Wait please...", tcomment="library: language-ok (a quotation, kept on purpose)")
+    assert findings(locales, "wrong-language") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "msgid", "msgstr"),
+    [
+        ("kk", "Library", "Статистика"),  # one word, the same in Russian and Kazakh: unsure, not a finding
+        ("ru", "Library", "Google"),  # an allow-listed name
+        ("kk", "SDG statistics", "SDG"),  # an acronym
+        ("ru", "Subscribe to the newsletter", "Подписаться на рассылку SDG"),
+    ],
+)
+def test_weak_or_neutral_evidence_is_no_finding(locales: Path, language: str, msgid: str, msgstr: str) -> None:
+    edit_entry(locales, language, msgid, msgstr=msgstr)
+    compile_catalogs(locales, LANGUAGES)
+    assert check_catalogs(locales, LANGUAGES) == []
 
 
 def test_kazakh_plural_forms_may_be_identical_to_each_other(locales: Path) -> None:
