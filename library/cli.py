@@ -181,3 +181,14 @@ def _open(path: Path):
         return path.open("rb")
     except OSError as error:
         raise LibraryError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _attach_workflow() -> None:
+    # Imported last: the workflow commands use this module's settings and engine helpers.
+    from library.cli_workflow import exchange, users
+
+    main.add_command(users)
+    main.add_command(exchange)
+
+
+_attach_workflow()

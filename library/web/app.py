@@ -19,7 +19,7 @@ from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
-from library.web.api import health
+from library.web.api import accounts, health, workflow
 from library.web.problems import EXCEPTION_HANDLERS
 
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             engine.dispose()
 
-    api = Router(path="/api/v1", route_handlers=[health.health])
+    api = Router(path="/api/v1", route_handlers=[health.health, accounts.router(), workflow.router()])
     return Litestar(
         route_handlers=[api],
         state=State({"settings": settings, "engine": engine, "languages": registry}),

@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -23,12 +24,20 @@ log = logging.getLogger("library.web")
 
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
+    NotAuthenticated: (401, "not-authenticated"),
+    RevisionRequired: (428, "revision-required"),
+    ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
     NotFound: (404, "not-found"),
     Invalid: (400, "invalid-input"),
     Conflict: (409, "conflict"),
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
+}
+
+#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
+HEADERS: dict[type[LibraryError], dict[str, str]] = {
+    NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
 }
 
 
@@ -49,7 +58,11 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     if status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
     facts = {k: v for k, v in error.facts.items() if k not in {"type", "title", "status", "detail"}}
-    return problem_response(status, slug, error.title, error.detail, **facts)
+    response = problem_response(status, slug, error.title, error.detail, **facts)
+    for cls, headers in HEADERS.items():
+        if isinstance(error, cls):
+            response.headers.update(headers)
+    return response
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:

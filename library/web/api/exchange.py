@@ -1,0 +1,58 @@
+"""CAT-tool exchange over HTTP: download a language's queue as PO or XLIFF, upload a filled file back.
+
+An upload is checked as a whole before anything is written: a file with any error is refused with a
+422 problem detail listing every problem (and nothing changes); otherwise the answer is the import
+report (applied, conflicts, skipped).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import anyio.to_thread
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+
+from library.storage import session_scope
+from library.workflow.accounts import Principal
+from library.workflow.errors import ImportRejected
+from library.workflow.exchange.report import ImportReport
+from library.workflow.exchange.service import export_file, guess_format, import_file
+
+
+class ReportOut(msgspec.Struct):
+    language: str
+    format: str
+    written: bool
+    summary: dict[str, int]
+    lines: list[str]
+
+
+@get("/exchange/{language:str}", summary="The language's queue (or a section of it) as a PO or XLIFF file",
+     sync_to_thread=True)
+def export_queue(request: Request, state: State, principal: Principal, language: str, format: str = "po",
+                 section: str | None = None) -> Response[bytes]:
+    with session_scope(state.engine, write=False) as session:
+        exported = export_file(session, state.languages, principal, language, format,
+                               base_url=str(request.base_url), section=section)
+    return Response(exported.data, media_type=exported.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{exported.filename}"',
+        "X-Library-Units": str(exported.units)})
+
+
+def _import(state: State, principal: Principal, language: str, data: bytes, fmt: str, dry_run: bool) -> ImportReport:
+    with session_scope(state.engine) as session:
+        report = import_file(session, state.languages, principal, language, data, fmt, dry_run=dry_run)
+        if not report.ok:
+            raise ImportRejected(report)  # rolls the unit of work back: nothing is written
+    return report
+
+
+@post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200)
+async def import_translations(request: Request, state: State, principal: Principal, language: str,
+                              format: str | None = None, dry_run: bool = False) -> ReportOut:
+    data = await request.body()
+    fmt = format or guess_format(None, data)
+    report = await anyio.to_thread.run_sync(partial(_import, state, principal, language, data, fmt, dry_run))
+    return ReportOut(report.language, report.format, report.written, report.summary(), report.messages())

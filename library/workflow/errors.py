@@ -1,0 +1,132 @@
+"""Errors of the workflow: who may do what, lost-update protection, review states, file imports.
+
+Each error keeps an English ``template`` (marked for the catalogs) and its facts, and formats its
+``detail`` from them, so the web layer can show the same message translated.
+"""
+
+from __future__ import annotations
+
+from library.content.errors import StaleRevision
+from library.errors import Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.workflow.messages import N_, render
+
+
+class WorkflowError(LibraryError):
+    """Mixin behaviour: ``detail`` is ``template`` filled with the facts."""
+
+    template = ""
+
+    def __init__(self, **facts: object) -> None:
+        super().__init__(render(self.template, facts), **facts)
+
+
+class NotAuthenticated(WorkflowError):
+    """No credentials, or credentials that name no active account (HTTP 401)."""
+
+    title = "Not authenticated"
+    template = N_("This needs a signed-in account: send 'Authorization: Bearer <token>'.")
+
+
+class BadCredentials(NotAuthenticated):
+    template = N_("The username or password is wrong, or the account is disabled.")
+
+
+class BadToken(NotAuthenticated):
+    template = N_("The bearer token is unknown or revoked; ask for a new one.")
+
+
+class RoleRequired(WorkflowError, Forbidden):
+    template = N_("This needs the {required} role; your account {username} is a {role}.")
+
+
+class LanguageNotAllowed(WorkflowError, Forbidden):
+    template = N_("Your account {username} may work in {allowed} only, not in {language}.")
+
+
+class MinorNotAllowed(WorkflowError, Forbidden):
+    template = N_("Only editors may save a change as minor (minor changes do not outdate translations).")
+
+
+class TokenNotYours(WorkflowError, Forbidden):
+    template = N_("Token {token_id} belongs to another account; only an admin may revoke it.")
+
+
+class UserNotFound(WorkflowError, NotFound):
+    template = N_("No account has the username {username}.")
+
+
+class TokenNotFound(WorkflowError, NotFound):
+    template = N_("No token has the id {token_id}.")
+
+
+class RevisionNotFound(WorkflowError, NotFound):
+    template = N_("The {language} variant of {slug} has no revision {revision}.")
+
+
+class RefusedEditNotFound(WorkflowError, NotFound):
+    template = N_("The {language} variant of {slug} has no refused edit {refused_id}.")
+
+
+class DuplicateUser(WorkflowError, Conflict):
+    template = N_("An account with the username {username} already exists.")
+
+
+class InvalidUsername(WorkflowError, Invalid):
+    template = N_("{username!r} is not a valid username: use 2 to 100 letters, digits, dots, hyphens or underscores.")
+
+
+class WeakPassword(WorkflowError, Invalid):
+    template = N_("A password needs at least {minimum} characters.")
+
+
+class LanguagesRequired(WorkflowError, Invalid):
+    template = N_("A translator needs at least one target language (one of: {supported}).")
+
+
+class RevisionRequired(WorkflowError):
+    """A write that does not say which revision it is based on (HTTP 428)."""
+
+    title = "Precondition required"
+    template = N_("Say which revision this write is based on: send If-Match with the variant's ETag "
+                  "(or If-None-Match: * to create a new variant).")
+
+
+class StaleWrite(StaleRevision):
+    """A refused write: the variant moved on. The text sent is kept as refused edit ``refused_id``."""
+
+    template = N_("The {language} variant of {slug} is at revision {current_revision}; your write was "
+                  "based on {expected}. Your text is kept in the history as refused edit {refused_id}.")
+    template_without_text = N_("The {language} variant of {slug} is at revision {current_revision}; your "
+                               "request was based on {expected}. Reload it and try again.")
+
+    def __init__(self, slug: str, language: str, expected: int, actual: int, *, etag: str | None,
+                 refused_id: int | None) -> None:
+        super().__init__(slug, language, expected, actual)
+        self.facts.update(current_etag=etag, refused_id=refused_id)
+        if refused_id is None:
+            self.template = self.template_without_text
+        self.detail = render(self.template, self.facts)
+        self.args = (self.detail,)
+
+
+class InvalidTransition(WorkflowError, Conflict):
+    template = N_("The {language} variant of {slug} is {status}; it cannot be {action}.")
+
+
+class CommentRequired(WorkflowError, Invalid):
+    template = N_("Sending a variant back to draft needs a comment for the translator.")
+
+
+class NothingToTranslate(WorkflowError, Invalid):
+    template = N_("{slug} is written in {language}: its {language} variant is the source, not a translation.")
+
+
+class ImportRejected(WorkflowError, Invalid):
+    """A CAT-tool file with errors: nothing was written. ``report`` names every problem."""
+
+    title = "Import rejected"
+    template = N_("The file was not imported: {count} problem(s) found, nothing was changed.")
+
+    def __init__(self, report) -> None:
+        super().__init__(count=len(report.errors), problems=report.lines(errors_only=True))
+        self.report = report
