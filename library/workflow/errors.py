@@ -99,10 +99,10 @@ class StaleWrite(StaleRevision):
     template_without_text = N_("The {language} variant of {slug} is at revision {current_revision}; your "
                                "request was based on {expected}. Reload it and try again.")
 
-    def __init__(self, slug: str, language: str, expected: int, actual: int, *, etag: str | None,
+    def __init__(self, slug: str, language: str, expected: int, actual: int, *, version: str | None,
                  refused_id: int | None) -> None:
         super().__init__(slug, language, expected, actual)
-        self.facts.update(current_etag=etag, refused_id=refused_id)
+        self.facts.update(current_version=version, refused_id=refused_id)
         if refused_id is None:
             self.template = self.template_without_text
         self.detail = render(self.template, self.facts)

@@ -48,7 +48,8 @@ class Target:
     published_revision: int | None
     translated_from: str | None
     source_revision: int | None
-    etag: str
+    version: str
+    """Send it back quoted in If-Match to save a new revision of this target."""
 
 
 @dataclass(frozen=True)

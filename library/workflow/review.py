@@ -127,8 +127,12 @@ def _check_status(principal: Principal, status: Status) -> None:
 def save_text(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
               precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
               translated_from: str | None = None, source_revision: int | None = None,
-              comment: str | None = None, action: str = "variant.save", at: datetime | None = None) -> SaveResult:
-    """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on."""
+              comment: str | None = None, action: str = "variant.save", keep_refused: bool = True,
+              at: datetime | None = None) -> SaveResult:
+    """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on.
+
+    ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
+    """
     require_language(principal, language)
     precondition.require()
     if minor and not principal.is_editor:
@@ -144,7 +148,7 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
     matches, expected = precondition.expected_revision(variant)
     if not matches:
         return _refuse(session, principal, article, language, variant, text, expected, at,
-                       translated_from, source_revision)
+                       translated_from, source_revision, keep=keep_refused)
     before = variant.revision if variant else 0
     try:
         with session.begin_nested():
@@ -156,7 +160,7 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
         # (two creations of a new variant race on its unique key on PostgreSQL).
         variant = _locked_variant(session, article, language)
         return _refuse(session, principal, article, language, variant, text, expected, at,
-                       translated_from, source_revision)
+                       translated_from, source_revision, keep=keep_refused)
     audit.record(session, principal.username, action, article=slug, language=language, from_revision=before,
                  to_revision=saved.revision, detail=_detail(status, minor, comment), at=at)
     return SaveResult(article, saved)
@@ -169,10 +173,11 @@ def _detail(status: Status, minor: bool, comment: str | None) -> str:
 
 def _refuse(session: Session, principal: Principal, article: Article, language: str, variant: Variant | None,
             text: VariantText, expected: int, at: datetime, translated_from: str | None,
-            source_revision: int | None) -> SaveResult:
+            source_revision: int | None, *, keep: bool) -> SaveResult:
+    """Keep ``text`` as a refused edit of ``variant`` (when ``keep``) and return the 412 to raise."""
     current = variant.revision if variant else 0
     refused_id = None
-    if variant is not None:
+    if variant is not None and keep:
         refused = RefusedEdit(variant_id=variant.id, based_on=expected, current_revision=current,
                               title=text.title, summary=text.summary, body=text.body, by=principal.username,
                               translated_from=translated_from, source_revision=source_revision, at=at)
@@ -181,7 +186,7 @@ def _refuse(session: Session, principal: Principal, article: Article, language: 
         refused_id = refused.id
         audit.record(session, principal.username, "variant.refused", article=article.slug, language=language,
                      from_revision=expected, to_revision=current, detail=f"refused edit {refused_id}", at=at)
-    error = StaleWrite(article.slug, language, expected, current, etag=version_tag(variant), refused_id=refused_id)
+    error = StaleWrite(article.slug, language, expected, current, version=version_tag(variant), refused_id=refused_id)
     return SaveResult(article, variant, error)
 
 
@@ -203,7 +208,7 @@ def transition(session: Session, principal: Principal, slug: str, language: str,
     article, variant = _find(session, principal, slug, language)
     matches, expected = precondition.expected_revision(variant)
     if not matches:
-        raise StaleWrite(slug, language, expected, variant.revision, etag=version_tag(variant), refused_id=None)
+        raise StaleWrite(slug, language, expected, variant.revision, version=version_tag(variant), refused_id=None)
     if Status(variant.status) not in allowed_from:
         raise InvalidTransition(slug=slug, language=language, status=variant.status, action=PAST[action])
     if action == "reject" and not (comment or "").strip():
@@ -237,7 +242,7 @@ def restore(session: Session, principal: Principal, slug: str, language: str, pr
     # translation brings back its outdated flag too.
     return save_text(session, principal, slug, language, VariantText(old.title, old.summary, old.body),
                      precondition, translated_from=old.translated_from, source_revision=old.source_revision,
-                     comment=label, action="variant.restore", at=at)
+                     comment=label, action="variant.restore", keep_refused=False, at=at)
 
 
 def working_copy(session: Session, principal: Principal, slug: str, language: str) -> tuple[Article, Variant]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import msgspec
 from litestar import Router, delete, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
 
 from library.storage import session_scope
-from library.web.auth import PRINCIPAL
+from library.web.auth import PRINCIPAL, Staff
 from library.workflow import accounts
-from library.workflow.accounts import Principal
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,7 +39,7 @@ class Me(msgspec.Struct):
 
 
 @post("/tokens", summary="Issue a bearer token for a username and password", sync_to_thread=True)
-def issue_token(state: State, data: Credentials) -> TokenOut:
+def issue_token(state: State, data: JSONBody[Credentials]) -> TokenOut:
     with session_scope(state.engine) as session:
         user = accounts.authenticate(session, data.username, data.password)
         issued = accounts.issue_token(session, user, name=data.name)
@@ -48,13 +48,13 @@ def issue_token(state: State, data: Credentials) -> TokenOut:
 
 @delete("/tokens/{token_id:int}", summary="Revoke a token (your own; admins any)", sync_to_thread=True,
         dependencies=PRINCIPAL)
-def revoke_token(state: State, principal: Principal, token_id: int) -> None:
+def revoke_token(state: State, principal: Staff, token_id: FromPath[int]) -> None:
     with session_scope(state.engine) as session:
         accounts.revoke_token(session, token_id, by=principal)
 
 
 @get("/me", summary="The account behind the bearer token", sync_to_thread=True, dependencies=PRINCIPAL)
-def me(principal: Principal) -> Me:
+def me(principal: Staff) -> Me:
     return Me(principal.username, principal.role.value, list(principal.languages), principal.token_id)
 
 

@@ -7,14 +7,13 @@ report (applied, conflicts, skipped).
 
 from __future__ import annotations
 
-from functools import partial
-
-import anyio.to_thread
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromQuery, RawBody
 
 from library.storage import session_scope
+from library.web.auth import Lang, Staff
 from library.workflow.accounts import Principal
 from library.workflow.errors import ImportRejected
 from library.workflow.exchange.report import ImportReport
@@ -31,8 +30,8 @@ class ReportOut(msgspec.Struct):
 
 @get("/exchange/{language:str}", summary="The language's queue (or a section of it) as a PO or XLIFF file",
      sync_to_thread=True)
-def export_queue(request: Request, state: State, principal: Principal, language: str, format: str = "po",
-                 section: str | None = None) -> Response[bytes]:
+def export_queue(request: Request, state: State, principal: Staff, language: Lang,
+                 format: FromQuery[str] = "po", section: FromQuery[str | None] = None) -> Response[bytes]:
     with session_scope(state.engine, write=False) as session:
         exported = export_file(session, state.languages, principal, language, format,
                                base_url=str(request.base_url), section=section)
@@ -49,10 +48,10 @@ def _import(state: State, principal: Principal, language: str, data: bytes, fmt:
     return report
 
 
-@post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200)
-async def import_translations(request: Request, state: State, principal: Principal, language: str,
-                              format: str | None = None, dry_run: bool = False) -> ReportOut:
-    data = await request.body()
-    fmt = format or guess_format(None, data)
-    report = await anyio.to_thread.run_sync(partial(_import, state, principal, language, data, fmt, dry_run))
+@post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200,
+      sync_to_thread=True)
+def import_translations(state: State, principal: Staff, language: Lang, body: RawBody,
+                        format: FromQuery[str | None] = None, dry_run: FromQuery[bool] = False) -> ReportOut:
+    """The request body is the file itself (any content type); ``format`` defaults to what the content looks like."""
+    report = _import(state, principal, language, body, format or guess_format(None, body), dry_run)
     return ReportOut(report.language, report.format, report.written, report.summary(), report.messages())

@@ -13,17 +13,18 @@ from typing import Annotated
 import msgspec
 from litestar import Request, Response, Router, get, post, put
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from library.content.models import Status, Variant
 from library.content.service import VariantText
 from library.errors import Invalid
 from library.storage import session_scope
-from library.web.auth import PRINCIPAL, etag, precondition
+from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
 from library.workflow import audit, review
 from library.workflow.accounts import Principal, require_role
 from library.workflow.models import Role
 from library.workflow.queue import QueuePage, queue
+from library.workflow.review import version_tag
 
 
 class VariantOut(msgspec.Struct):
@@ -40,7 +41,8 @@ class VariantOut(msgspec.Struct):
     body: str
     updated_by: str | None
     updated_at: datetime
-    etag: str
+    version: str
+    """The variant's version; the ETag header is this in quotes, to send back in If-Match."""
 
 
 class VariantWrite(msgspec.Struct, forbid_unknown_fields=True):
@@ -90,7 +92,7 @@ class HistoryOut(msgspec.Struct):
     language: str
     revision: int
     published_revision: int | None
-    etag: str
+    version: str
     entries: list[HistoryEntry]
 
 
@@ -109,7 +111,8 @@ class AuditOut(msgspec.Struct):
 def variant_out(slug: str, variant: Variant) -> VariantOut:
     return VariantOut(slug, variant.language, variant.status, variant.revision, variant.published_revision,
                       variant.outdated, variant.translated_from, variant.source_revision, variant.title,
-                      variant.summary, variant.body, variant.updated_by, variant.updated_at, etag(variant))
+                      variant.summary, variant.body, variant.updated_by, variant.updated_at,
+                      version_tag(variant))
 
 
 def _answer(slug: str, variant: Variant, status_code: int = 200) -> Response[VariantOut]:
@@ -117,16 +120,17 @@ def _answer(slug: str, variant: Variant, status_code: int = 200) -> Response[Var
 
 
 @get("/queue", summary="Missing and outdated variants of a language, most wanted first", sync_to_thread=True)
-def get_queue(state: State, principal: Principal, lang: str, section: str | None = None,
-              limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-              offset: Annotated[int, Parameter(ge=0)] = 0) -> QueuePage:
+def get_queue(state: State, principal: Staff, lang: FromQuery[str],
+              section: FromQuery[str | None] = None,
+              limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+              offset: Annotated[int, QueryParameter(ge=0)] = 0) -> QueuePage:
     with session_scope(state.engine, write=False) as session:
         return queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
 
 
 @get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",
      sync_to_thread=True)
-def get_variant(state: State, principal: Principal, slug: str, language: str) -> Response[VariantOut]:
+def get_variant(state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
     with session_scope(state.engine, write=False) as session:
         _, variant = review.working_copy(session, principal, slug, language)
     return _answer(slug, variant)
@@ -134,8 +138,8 @@ def get_variant(state: State, principal: Principal, slug: str, language: str) ->
 
 @put("/variants/{slug:str}/{language:str}", summary="Save a new revision (If-Match required)",
      sync_to_thread=True)
-def put_variant(request: Request, state: State, principal: Principal, slug: str, language: str,
-                data: VariantWrite) -> Response[VariantOut]:
+def put_variant(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+                data: JSONBody[VariantWrite]) -> Response[VariantOut]:
     state.languages.get(language)
     condition = precondition(request)
     text = VariantText(data.title, data.summary, data.body)
@@ -158,27 +162,27 @@ def _transition(request: Request, state: State, principal: Principal, slug: str,
 
 
 @post("/variants/{slug:str}/{language:str}/submit", summary="Draft -> in review", sync_to_thread=True)
-def submit(request: Request, state: State, principal: Principal, slug: str, language: str) -> Response[VariantOut]:
+def submit(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
     return _transition(request, state, principal, slug, language, "submit")
 
 
 @post("/variants/{slug:str}/{language:str}/publish", summary="In review -> published (editors)",
       sync_to_thread=True)
-def publish(request: Request, state: State, principal: Principal, slug: str, language: str) -> Response[VariantOut]:
+def publish(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
     return _transition(request, state, principal, slug, language, "publish")
 
 
 @post("/variants/{slug:str}/{language:str}/reject", summary="In review -> draft, with a comment (editors)",
       sync_to_thread=True)
-def reject(request: Request, state: State, principal: Principal, slug: str, language: str,
-           data: Comment) -> Response[VariantOut]:
+def reject(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+           data: JSONBody[Comment]) -> Response[VariantOut]:
     return _transition(request, state, principal, slug, language, "reject", data.comment)
 
 
 @post("/variants/{slug:str}/{language:str}/restore",
       summary="Save an old revision (or a refused edit) as a new draft revision", sync_to_thread=True)
-def restore(request: Request, state: State, principal: Principal, slug: str, language: str,
-            data: RestoreRequest) -> Response[VariantOut]:
+def restore(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+            data: JSONBody[RestoreRequest]) -> Response[VariantOut]:
     condition = precondition(request)
     if (data.revision is None) == (data.refused is None):
         raise Invalid("Name either a revision or a refused edit to restore.")
@@ -192,7 +196,7 @@ def restore(request: Request, state: State, principal: Principal, slug: str, lan
 
 @get("/variants/{slug:str}/{language:str}/history", summary="Every revision and refused edit, oldest first",
      sync_to_thread=True)
-def history(state: State, principal: Principal, slug: str, language: str) -> HistoryOut:
+def history(state: State, principal: Staff, slug: Slug, language: Lang) -> HistoryOut:
     with session_scope(state.engine, write=False) as session:
         found = review.history(session, principal, slug, language)
     entries = [HistoryEntry("revision", r.changed_at, r.changed_by, r.title, r.summary, r.body, number=r.number,
@@ -203,13 +207,14 @@ def history(state: State, principal: Principal, slug: str, language: str) -> His
                              source_revision=e.source_revision) for e in found.refused]
     entries.sort(key=lambda e: (e.number if e.number is not None else e.lost_to, e.kind != "revision", e.at))
     v = found.variant
-    return HistoryOut(slug, language, v.revision, v.published_revision, etag(v), entries)
+    return HistoryOut(slug, language, v.revision, v.published_revision, version_tag(v), entries)
 
 
 @get("/audit", summary="The audit log, newest first (editors)", sync_to_thread=True)
-def audit_log(state: State, principal: Principal, article: str | None = None, language: str | None = None,
-              actor: str | None = None, before: int | None = None,
-              limit: Annotated[int, Parameter(ge=1, le=500)] = 100) -> list[AuditOut]:
+def audit_log(state: State, principal: Staff, article: FromQuery[str | None] = None,
+              language: FromQuery[str | None] = None, actor: FromQuery[str | None] = None,
+              before: FromQuery[int | None] = None,
+              limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100) -> list[AuditOut]:
     require_role(principal, Role.EDITOR)
     with session_scope(state.engine, write=False) as session:
         rows = audit.entries(session, article=article, language=language, actor=actor, before_id=before,
