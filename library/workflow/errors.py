@@ -128,5 +128,5 @@ class ImportRejected(WorkflowError, Invalid):
     template = N_("The file was not imported: {count} problem(s) found, nothing was changed.")
 
     def __init__(self, report) -> None:
-        super().__init__(count=len(report.errors), problems=report.lines(errors_only=True))
+        super().__init__(count=len(report.errors), problems=report.messages(errors_only=True))
         self.report = report

@@ -133,10 +133,14 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(engine, registry, p
             if n % 2:
                 translate(session, article, "kk", f"Мақала {n}")
                 service.save_variant(session, article, "ru", VariantText(f"Правка {n}"), status=Status.PUBLISHED)
-    counts = {}
+    counts: dict[int, int] = {}
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
     for size in (3, 30):
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        statements.clear()
         event.listen(engine, "before_cursor_execute", listener)
         try:
             with session_scope(engine, write=False) as session:

@@ -53,7 +53,7 @@ def check(session: Session, language: str, units: list[ReadUnit], report: Import
     sources = _source_texts(session, plans, articles)
     for unit, key in keyed:
         plan = plans.get(key.article)
-        if plan is not None and not plan.blocked:
+        if plan is not None:  # every unit of a conflicting article is named, not just the first
             _check_source(unit, key, plan, sources, articles, report)
     return _complete(plans, sources, report)
 

@@ -43,7 +43,7 @@ def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -
         po.append(polib.POEntry(
             msgctxt=str(unit.key), msgid=unit.source, msgstr=unit.target,
             comment=f"{unit.url}\n{unit.reason}; asked for by readers {unit.demand} time(s)",
-            occurrences=[(f"article/{unit.key.article}", unit.key.field)],
+            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
             flags=["fuzzy"] if prefilled else [],
             previous_msgid=previous,
         ))
