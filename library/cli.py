@@ -183,12 +183,17 @@ def _open(path: Path):
         raise LibraryError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _attach_workflow() -> None:
-    # Imported last: the workflow commands use this module's settings and engine helpers.
+def _attach_domain_groups() -> None:
+    # Imported last: the domain command groups use this module's settings and engine helpers.
+    from library.catalogs.cli import catalogs
     from library.cli_workflow import exchange, users
 
+    main.add_command(catalogs)
     main.add_command(users)
     main.add_command(exchange)
 
 
-_attach_workflow()
+_attach_domain_groups()
+
+if __name__ == "__main__":
+    main()

@@ -39,3 +39,26 @@ def test_the_stored_outdated_flag_agrees_with_the_revisions(demo):
         ids = dict(session.execute(select(Article.slug, Article.id)).all())
         related = {(ids[o.article], o.language) for o in outdated_variants(session)}
     assert flagged == related and flagged
+
+
+def _counts_per_language(engine) -> dict[tuple[str, str], int]:
+    with session_scope(engine, write=False) as session:
+        rows = session.execute(select(Variant.language, Variant.status, func.count())
+                               .group_by(Variant.language, Variant.status)).all()
+    return {(language, status): n for language, status, n in rows}
+
+
+def test_the_demo_gives_the_same_counts_on_sqlite_and_postgresql(demo, db_kind, tmp_path, request):
+    from library.demo.loader import load_demo
+    from library.storage import create_engine_for, upgrade
+
+    other_url = (f"sqlite:///{tmp_path / 'other.db'}" if db_kind == "postgres"
+                 else request.getfixturevalue("postgres").create())
+    other = create_engine_for(other_url)
+    try:
+        upgrade(other)
+        with session_scope(other) as session:
+            load_demo(session)
+        assert _counts_per_language(other) == _counts_per_language(demo)
+    finally:
+        other.dispose()

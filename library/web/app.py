@@ -15,11 +15,12 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from library import __version__
+from library.catalogs.runtime import Catalogs
 from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
-from library.web.api import accounts, health, workflow
+from library.web.api import accounts, catalogs, health, workflow
 from library.web.problems import EXCEPTION_HANDLERS
 
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine_for(settings.database_url)
     ensure_schema(engine, settings)
     registry = LanguageRegistry.from_settings(settings)
+    interface = Catalogs(registry, settings.locales_dir)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -37,10 +39,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             engine.dispose()
 
-    api = Router(path="/api/v1", route_handlers=[health.health, accounts.router(), workflow.router()])
+    api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, accounts.router(),
+                                                 workflow.router()])
     return Litestar(
         route_handlers=[api],
-        state=State({"settings": settings, "engine": engine, "languages": registry}),
+        state=State({"settings": settings, "engine": engine, "languages": registry, "catalogs": interface}),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
