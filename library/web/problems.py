@@ -18,7 +18,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
-from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
+from library.web.i18n import request_translator
+from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -75,12 +76,23 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     status, slug = _lookup(error)
     if status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
-    facts = {k: v for k, v in error.facts.items() if k not in {"type", "title", "status", "detail"}}
-    response = problem_response(status, slug, error.title, error.detail, **facts)
-    for cls, headers in HEADERS.items():
+    detail, facts, headers = _localized(request, error)
+    facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
+    response = problem_response(status, slug, error.title, detail, **facts)
+    for cls, extra in HEADERS.items():
         if isinstance(error, cls):
-            response.headers.update(headers)
+            headers.update(extra)
+    response.headers.update(headers)
     return response
+
+
+def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """The error's detail and facts in the request's interface language, when the error has a template."""
+    translator = request_translator(request) if isinstance(error, Localized) else None
+    if translator is None:
+        return error.detail, dict(error.facts), {}
+    detail, facts = error.localized(translator.gettext)
+    return detail, dict(facts), {"Content-Language": translator.language, "Vary": "Accept-Language, Cookie"}
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:

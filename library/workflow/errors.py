@@ -1,21 +1,29 @@
 """Errors of the workflow: who may do what, lost-update protection, review states, file imports.
 
 Each error keeps an English ``template`` (marked for the catalogs) and its facts, and formats its
-``detail`` from them, so the web layer can show the same message translated.
+``detail`` from them; `localized` gives the same message translated, for the web layer. Placeholders
+are codes and names (``{language}`` is ``kk``), never words that Russian or Kazakh would inflect.
 """
 
 from __future__ import annotations
 
 from library.content.errors import StaleRevision
 from library.errors import Conflict, Forbidden, Invalid, LibraryError, NotFound
-from library.workflow.messages import N_, render
+from library.workflow.messages import N_, Translate, render
 
 
-class WorkflowError(LibraryError):
-    """Mixin behaviour: ``detail`` is ``template`` filled with the facts."""
+class Localized:
+    """Mixin: ``detail`` is ``template`` filled with the facts, in English or through ``translate``."""
 
     template = ""
+    facts: dict[str, object]
 
+    def localized(self, translate: Translate) -> tuple[str, dict[str, object]]:
+        """(detail, facts) in the language of ``translate``."""
+        return render(self.template, self.facts, translate), self.facts
+
+
+class WorkflowError(Localized, LibraryError):
     def __init__(self, **facts: object) -> None:
         super().__init__(render(self.template, facts), **facts)
 
@@ -24,7 +32,7 @@ class NotAuthenticated(WorkflowError):
     """No credentials, or credentials that name no active account (HTTP 401)."""
 
     title = "Not authenticated"
-    template = N_("This needs a signed-in account: send 'Authorization: Bearer <token>'.")
+    template = N_("This needs a signed-in account: send the header Authorization: Bearer followed by your token.")
 
 
 class BadCredentials(NotAuthenticated):
@@ -36,15 +44,16 @@ class BadToken(NotAuthenticated):
 
 
 class RoleRequired(WorkflowError, Forbidden):
-    template = N_("This needs the {required} role; your account {username} is a {role}.")
+    template = N_("This needs the role “{required}”; the account {username} has the role “{role}”.")
 
 
 class LanguageNotAllowed(WorkflowError, Forbidden):
-    template = N_("Your account {username} may work in {allowed} only, not in {language}.")
+    template = N_("The account {username} may work only in these languages: {allowed}. "
+                  "It may not work in the language “{language}”.")
 
 
 class MinorNotAllowed(WorkflowError, Forbidden):
-    template = N_("Only editors may save a change as minor (minor changes do not outdate translations).")
+    template = N_("Only editors may save a change as minor (a minor change does not outdate translations).")
 
 
 class TokenNotYours(WorkflowError, Forbidden):
@@ -60,11 +69,11 @@ class TokenNotFound(WorkflowError, NotFound):
 
 
 class RevisionNotFound(WorkflowError, NotFound):
-    template = N_("The {language} variant of {slug} has no revision {revision}.")
+    template = N_("The variant “{language}” of the article {slug} has no revision {revision}.")
 
 
 class RefusedEditNotFound(WorkflowError, NotFound):
-    template = N_("The {language} variant of {slug} has no refused edit {refused_id}.")
+    template = N_("The variant “{language}” of the article {slug} has no refused edit {refused_id}.")
 
 
 class DuplicateUser(WorkflowError, Conflict):
@@ -72,7 +81,8 @@ class DuplicateUser(WorkflowError, Conflict):
 
 
 class InvalidUsername(WorkflowError, Invalid):
-    template = N_("{username!r} is not a valid username: use 2 to 100 letters, digits, dots, hyphens or underscores.")
+    template = N_("The username {username} is not valid: use 2 to 100 letters, digits, dots, hyphens or "
+                  "underscores.")
 
 
 class WeakPassword(WorkflowError, Invalid):
@@ -83,6 +93,27 @@ class LanguagesRequired(WorkflowError, Invalid):
     template = N_("A translator needs at least one target language (one of: {supported}).")
 
 
+class NoSuchSource(WorkflowError, Invalid):
+    template = N_("The article {slug} has no variant “{language}” to translate from.")
+
+
+class NoSuchSourceRevision(WorkflowError, Invalid):
+    template = N_("The variant “{language}” of the article {slug} has no revision {revision} to "
+                  "translate from.")
+
+
+class SelfTranslation(WorkflowError, Invalid):
+    template = N_("A variant cannot be translated from its own language (“{language}”).")
+
+
+class RestoreWhat(WorkflowError, Invalid):
+    template = N_("Name either a revision or a refused edit to restore, not both.")
+
+
+class UnknownFormat(WorkflowError, Invalid):
+    template = N_("{format} is not an exchange format; use one of: {supported}.")
+
+
 class RevisionRequired(WorkflowError):
     """A write that does not say which revision it is based on (HTTP 428)."""
 
@@ -91,13 +122,15 @@ class RevisionRequired(WorkflowError):
                   "(or If-None-Match: * to create a new variant).")
 
 
-class StaleWrite(StaleRevision):
+class StaleWrite(Localized, StaleRevision):
     """A refused write: the variant moved on. The text sent is kept as refused edit ``refused_id``."""
 
-    template = N_("The {language} variant of {slug} is at revision {current_revision}; your write was "
-                  "based on {expected}. Your text is kept in the history as refused edit {refused_id}.")
-    template_without_text = N_("The {language} variant of {slug} is at revision {current_revision}; your "
-                               "request was based on {expected}. Reload it and try again.")
+    template = N_("The variant “{language}” of the article {slug} is at revision {current_revision}; "
+                  "your write was based on revision {expected}. Your text is kept in the history as refused "
+                  "edit {refused_id}.")
+    template_without_text = N_("The variant “{language}” of the article {slug} is at revision "
+                               "{current_revision}; your request was based on revision {expected}. "
+                               "Reload it and try again.")
 
     def __init__(self, slug: str, language: str, expected: int, actual: int, *, version: str | None,
                  refused_id: int | None) -> None:
@@ -110,23 +143,34 @@ class StaleWrite(StaleRevision):
 
 
 class InvalidTransition(WorkflowError, Conflict):
-    template = N_("The {language} variant of {slug} is {status}; it cannot be {action}.")
+    templates = {
+        "submit": N_("The variant “{language}” of the article {slug} has the status “{status}”; "
+                     "only a draft can be submitted for review."),
+        "publish": N_("The variant “{language}” of the article {slug} has the status “{status}”; "
+                      "only a variant in review can be published."),
+        "reject": N_("The variant “{language}” of the article {slug} has the status “{status}”; "
+                     "only a variant in review can be sent back to draft."),
+    }
+
+    def __init__(self, **facts: object) -> None:
+        self.template = self.templates[str(facts["action"])]
+        super().__init__(**facts)
 
 
 class CommentRequired(WorkflowError, Invalid):
     template = N_("Sending a variant back to draft needs a comment for the translator.")
 
 
-class NothingToTranslate(WorkflowError, Invalid):
-    template = N_("{slug} is written in {language}: its {language} variant is the source, not a translation.")
-
-
 class ImportRejected(WorkflowError, Invalid):
     """A CAT-tool file with errors: nothing was written. ``report`` names every problem."""
 
     title = "Import rejected"
-    template = N_("The file was not imported: {count} problem(s) found, nothing was changed.")
+    template = N_("The file was not imported: problems found: {count}. Nothing was changed.")
 
     def __init__(self, report) -> None:
         super().__init__(count=len(report.errors), problems=report.messages(errors_only=True))
         self.report = report
+
+    def localized(self, translate: Translate) -> tuple[str, dict[str, object]]:
+        detail, facts = super().localized(translate)
+        return detail, {**facts, "problems": self.report.messages(errors_only=True, translate=translate)}

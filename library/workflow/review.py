@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from library.content.errors import InvalidContent, StaleRevision, VariantNotFound
+from library.content.errors import StaleRevision, VariantNotFound
 from library.content.models import Article, Revision, Status, Variant
 from library.content.service import VariantText, get_article, save_variant
 from library.storage.types import utcnow
@@ -27,9 +27,12 @@ from library.workflow.errors import (
     CommentRequired,
     InvalidTransition,
     MinorNotAllowed,
+    NoSuchSource,
+    NoSuchSourceRevision,
     RefusedEditNotFound,
     RevisionNotFound,
     RevisionRequired,
+    SelfTranslation,
     StaleWrite,
 )
 from library.workflow.models import RefusedEdit, Role
@@ -108,15 +111,13 @@ def _check_source(session: Session, article: Article, language: str, translated_
     if language == article.source_language or translated_from is None:
         return
     if translated_from == language:
-        raise InvalidContent(f"A {language} variant cannot be translated from itself.", language=language)
+        raise SelfTranslation(language=language)
     latest = session.scalar(select(Variant.revision)
                             .where(Variant.article_id == article.id, Variant.language == translated_from))
     if latest is None:
-        raise InvalidContent(f"{article.slug!r} has no {translated_from} variant to translate from.",
-                             slug=article.slug, language=translated_from)
+        raise NoSuchSource(slug=article.slug, language=translated_from)
     if source_revision is not None and not 1 <= source_revision <= latest:
-        raise InvalidContent(f"The {translated_from} variant of {article.slug!r} has no revision "
-                             f"{source_revision}.", slug=article.slug, revision=source_revision)
+        raise NoSuchSourceRevision(slug=article.slug, language=translated_from, revision=source_revision)
 
 
 def _check_status(principal: Principal, status: Status) -> None:
@@ -196,7 +197,6 @@ TRANSITIONS = {
     "publish": ({Status.IN_REVIEW}, Status.PUBLISHED, Role.EDITOR),
     "reject": ({Status.IN_REVIEW}, Status.DRAFT, Role.EDITOR),
 }
-PAST = {"submit": "submitted for review", "publish": "published", "reject": "sent back to draft"}
 
 
 def transition(session: Session, principal: Principal, slug: str, language: str, action: str,
@@ -210,7 +210,7 @@ def transition(session: Session, principal: Principal, slug: str, language: str,
     if not matches:
         raise StaleWrite(slug, language, expected, variant.revision, version=version_tag(variant), refused_id=None)
     if Status(variant.status) not in allowed_from:
-        raise InvalidTransition(slug=slug, language=language, status=variant.status, action=PAST[action])
+        raise InvalidTransition(slug=slug, language=language, status=variant.status, action=action)
     if action == "reject" and not (comment or "").strip():
         raise CommentRequired()
     before = variant.revision

@@ -41,12 +41,13 @@ def registry() -> LanguageRegistry:
 
 @pytest.fixture
 def staff(engine) -> dict[str, dict[str, str]]:
-    """Authorization headers by username, one live token each."""
+    """Request headers by username: one live token each, and English messages (the site default is kk)."""
     headers = {}
     with session_scope(engine) as session:
         for username, role, languages in STAFF:
             user = make_user(session, username, role, languages)
-            headers[username] = {"Authorization": f"Bearer {accounts.issue_token(session, user).secret}"}
+            headers[username] = {"Authorization": f"Bearer {accounts.issue_token(session, user).secret}",
+                                 "Accept-Language": "en"}
     return headers
 
 
@@ -57,7 +58,8 @@ def principals(engine, staff) -> dict[str, Principal]:
         return {u.username: Principal.of(u) for u in accounts.list_users(session)}
 
 
-WATER_BODY = '<p>Более <strong>400</strong> семей получили воду, см. <a href="/ru/reports/water">отчёт</a>.</p>'
+WATER_BODY = ('<p>Более <strong>400</strong> семей получили воду, см. '
+              '<a href="/ru/reports/water" rel="noopener noreferrer">отчёт</a>.</p>')  # as nh3 stores it
 
 
 @pytest.fixture

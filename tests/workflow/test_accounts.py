@@ -124,7 +124,7 @@ def test_cli_adds_users_issues_lists_and_revokes_tokens(run, engine):
 
 
 @pytest.mark.parametrize("args, input, message", [
-    (("users", "add", "x y", "--role", "editor", "--password-stdin"), PASSWORD, "not a valid username"),
+    (("users", "add", "x y", "--role", "editor", "--password-stdin"), PASSWORD, "is not valid: use 2 to 100"),
     (("users", "add", "aigerim", "--role", "translator", "--password-stdin"), PASSWORD, "at least one target"),
     (("users", "add", "aigerim", "--role", "editor", "--password-stdin"), "short", "at least 10 characters"),
     (("users", "token", "issue", "nobody"), None, "No account has the username nobody"),

@@ -43,7 +43,7 @@ def water(engine):
 @pytest.mark.parametrize("method, path", WORKFLOW_ROUTES)
 @pytest.mark.parametrize("authorization", [None, "Bearer lib_not-a-token", "Basic dXNlcjpwYXNz", "Bearer "])
 def test_readers_without_a_valid_token_get_401_everywhere(client, staff, water, method, path, authorization):
-    headers = {"Authorization": authorization} if authorization else {}
+    headers = {"Accept-Language": "en", **({"Authorization": authorization} if authorization else {})}
     response = client.request(method, path, headers=headers, json=_body(method, path))
     assert response.status_code == 401, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -73,7 +73,8 @@ def test_a_kk_translator_gets_403_on_english(client, staff, water, method, path)
     headers = {**staff["aigerim"], "If-Match": '"v1-r1"'}
     response = client.request(method, path, headers=headers, json=_body(method, path))
     assert response.status_code == 403, response.text
-    assert response.json()["detail"] == "Your account aigerim may work in kk only, not in en."
+    assert response.json()["detail"] == (
+        "The account aigerim may work only in these languages: kk. It may not work in the language “en”.")
     assert response.json()["language"] == "en"
 
 
@@ -85,7 +86,7 @@ def test_a_kk_translator_gets_403_on_english(client, staff, water, method, path)
 def test_translators_cannot_publish_reject_or_read_the_audit_log(client, staff, water, method, path, who):
     response = client.request(method, path, headers={**staff[who], "If-Match": '"v1-r1"'}, json={"comment": "x"})
     assert response.status_code == 403
-    assert "editor role" in response.json()["detail"]
+    assert "role “editor”" in response.json()["detail"]
 
 
 def test_sign_in_for_a_token_use_it_and_revoke_it(client, staff):
@@ -102,6 +103,29 @@ def test_sign_in_for_a_token_use_it_and_revoke_it(client, staff):
 
 @pytest.mark.parametrize("username, password", [("dana", "wrong password!"), ("nobody", PASSWORD)])
 def test_wrong_credentials_get_401_without_saying_which_part_was_wrong(client, staff, username, password):
-    response = client.post("/api/v1/auth/tokens", json={"username": username, "password": password})
+    response = client.post("/api/v1/auth/tokens", json={"username": username, "password": password},
+                           headers={"Accept-Language": "en"})
     assert response.status_code == 401
     assert response.json()["detail"] == "The username or password is wrong, or the account is disabled."
+
+
+KK_403 = "aigerim тіркелгісі тек мына тілдерде жұмыс істей алады: kk. «en» тілінде жұмыс істеуге рұқсат жоқ."
+RU_403 = "Учётная запись aigerim может работать только с этими языками: kk. С языком «en» ей работать нельзя."
+
+
+@pytest.mark.parametrize("accept, cookie, language, detail", [
+    ("kk", None, "kk", KK_403),
+    ("ru-RU,ru;q=0.9", None, "ru", RU_403),
+    ("en", "ru", "ru", RU_403),       # the reader's explicit choice (cookie) wins over the header
+    (None, None, "kk", KK_403),       # the site default
+])
+def test_problem_details_speak_the_readers_interface_language(client, staff, water, accept, cookie, language, detail):
+    headers = {"Authorization": staff["aigerim"]["Authorization"]}
+    if accept:
+        headers["Accept-Language"] = accept
+    if cookie:
+        client.cookies.set("library_lang", cookie)
+    response = client.get("/api/v1/workflow/queue?lang=en", headers=headers)
+    assert response.status_code == 403
+    assert response.headers["content-language"] == language
+    assert response.json()["detail"] == detail and response.json()["language"] == "en"

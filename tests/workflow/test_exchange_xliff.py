@@ -57,7 +57,7 @@ def test_the_export_validates_against_the_strict_xliff_1_2_schema(client, staff,
     assert sorted(units) == ["forest|body|ru@2", "forest|title|ru@2", "water|body|ru@1", "water|title|ru@1"]
     body = units["water|body|ru@1"].find("x:source", NS)
     assert [ph.text for ph in body.iterfind("x:ph", NS)] == [
-        "<p>", "<strong>", "</strong>", '<a href="/ru/reports/water">', "</a>", "</p>"]
+        "<p>", "<strong>", "</strong>", '<a href="/ru/reports/water" rel="noopener noreferrer">', "</a>", "</p>"]
     outdated = units["forest|body|ru@2"].find("x:target", NS)
     assert outdated.get("state") == "needs-review-translation"
     file = root.find("x:file", NS)

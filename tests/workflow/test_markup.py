@@ -19,10 +19,11 @@ def test_translations_that_keep_the_markup_pass(translation):
 
 
 @pytest.mark.parametrize("translation, says", [
-    ('<p><strong>{count}</strong> отбасы, <a href="/ru/water">есепті</a> қараңыз.<br/>', "missing </p>"),
-    ('<p><strong>{cuont}</strong> отбасы <a href="/ru/water">есеп</a><br/></p>', "missing {count}"),
-    ('<p><strong>{count}</strong> <a href="/kk/other">есеп</a><br/></p>', 'missing <a href=/ru/water>'),
-    ('<p><strong>{count}</strong> <em>!</em> <a href="/ru/water">есеп</a><br/></p>', "not in the source </em>, <em>"),
+    ('<p><strong>{count}</strong> отбасы, <a href="/ru/water">есепті</a> қараңыз.<br/>', "missing: </p>;"),
+    ('<p><strong>{cuont}</strong> отбасы <a href="/ru/water">есеп</a><br/></p>',
+     "missing: {count}; not in the source: {cuont}"),
+    ('<p><strong>{count}</strong> <a href="/kk/other">есеп</a><br/></p>', 'missing: <a href=/ru/water>'),
+    ('<p><strong>{count}</strong> <em>!</em> <a href="/ru/water">есеп</a><br/></p>', "not in the source: </em>, <em>"),
     ('<p><strong>{count} <a href="/ru/water">есеп</strong></a><br/></p>', "closes </strong>"),
     ('</p><strong>{count}</strong> <a href="/ru/water">есеп</a><br/><p>', "closes </p>"),
 ])

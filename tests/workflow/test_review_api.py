@@ -102,7 +102,7 @@ def test_draft_review_reject_and_publish_and_only_editors_publish(client, staff,
 
 def test_translators_cannot_publish_by_saving_either(client, staff, water):
     response = _put(client, staff["aigerim"], _etag(client, staff["aigerim"]), status="published")
-    assert response.status_code == 403 and "editor role" in response.json()["detail"]
+    assert response.status_code == 403 and "role “editor”" in response.json()["detail"]
 
 
 def test_drafts_and_review_text_never_replace_what_readers_get(client, staff, water, engine):

@@ -14,6 +14,7 @@ from litestar.params import FromQuery, RawBody
 
 from library.storage import session_scope
 from library.web.auth import Lang, Staff
+from library.web.i18n import request_translator
 from library.workflow.accounts import Principal
 from library.workflow.errors import ImportRejected
 from library.workflow.exchange.report import ImportReport
@@ -50,8 +51,13 @@ def _import(state: State, principal: Principal, language: str, data: bytes, fmt:
 
 @post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200,
       sync_to_thread=True)
-def import_translations(state: State, principal: Staff, language: Lang, body: RawBody,
+def import_translations(request: Request, state: State, principal: Staff, language: Lang, body: RawBody,
                         format: FromQuery[str | None] = None, dry_run: FromQuery[bool] = False) -> ReportOut:
-    """The request body is the file itself (any content type); ``format`` defaults to what the content looks like."""
+    """The request body is the file itself (any content type); ``format`` defaults to what the content looks like.
+
+    Report lines are in the interface language of the request (cookie, Accept-Language).
+    """
     report = _import(state, principal, language, body, format or guess_format(None, body), dry_run)
-    return ReportOut(report.language, report.format, report.written, report.summary(), report.messages())
+    translator = request_translator(request)
+    lines = report.messages(translate=translator.gettext if translator else None)
+    return ReportOut(report.language, report.format, report.written, report.summary(), lines)

@@ -17,11 +17,11 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from library.content.models import Status, Variant
 from library.content.service import VariantText
-from library.errors import Invalid
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
 from library.workflow import audit, review
 from library.workflow.accounts import Principal, require_role
+from library.workflow.errors import RestoreWhat
 from library.workflow.models import Role
 from library.workflow.queue import QueuePage, queue
 from library.workflow.review import version_tag
@@ -185,7 +185,7 @@ def restore(request: Request, state: State, principal: Staff, slug: Slug, langua
             data: JSONBody[RestoreRequest]) -> Response[VariantOut]:
     condition = precondition(request)
     if (data.revision is None) == (data.refused is None):
-        raise Invalid("Name either a revision or a refused edit to restore.")
+        raise RestoreWhat()
     with session_scope(state.engine) as session:
         result = review.restore(session, principal, slug, language, condition, revision=data.revision,
                                 refused_id=data.refused)

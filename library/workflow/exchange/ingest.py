@@ -66,12 +66,11 @@ def _key_of(unit: ReadUnit, report: ImportReport, seen: dict) -> UnitKey | None:
     key = unit.key
     if key is None:
         report.add(Kind.ERROR, unit.where,
-                   N_("{key!r} does not name a unit (expected article|field|language@revision)"),
-                   key=unit.raw_key or "")
+                   N_("{key} does not name a unit: expected article|field|language@revision"),
+                   key=unit.raw_key or "-")
         return None
     if (key.article, key.field) in seen:
-        report.add(Kind.ERROR, unit.where, N_("the {field} of {article} is already given at {other}"),
-                   field=key.field, article=key.article, other=seen[(key.article, key.field)])
+        report.add(Kind.ERROR, unit.where, N_("the unit {key} is given twice in the file"), key=str(key))
         return None
     seen[(key.article, key.field)] = unit.where
     return key
@@ -97,12 +96,14 @@ def _plan_for(unit: ReadUnit, key: UnitKey, language: str, articles: dict, plans
         return None
     variants = articles[key.article][1]
     if key.source_language == language or key.source_language not in variants:
-        report.add(Kind.ERROR, unit.where, N_("{article} has no {source} text to translate into {language} from"),
+        report.add(Kind.ERROR, unit.where, N_("the article {article} has no variant “{source}” to translate "
+                                              "into “{language}” from"),
                    article=key.article, source=key.source_language, language=language)
         return None
     plan = plans.setdefault(key.article, ArticlePlan(key.article, key.source_language, key.source_revision))
     if (plan.source_language, plan.source_revision) != (key.source_language, key.source_revision):
-        report.add(Kind.ERROR, unit.where, N_("{article} is exported from {first} elsewhere in the file, not {this}"),
+        report.add(Kind.ERROR, unit.where, N_("the article {article} is exported from {first} elsewhere in the file, "
+                                              "not from {this}"),
                    article=key.article, first=f"{plan.source_language}@{plan.source_revision}",
                    this=f"{key.source_language}@{key.source_revision}")
         return None
@@ -129,7 +130,8 @@ def _source_texts(session: Session, plans: dict[str, ArticlePlan], articles: dic
         elif source.major_revision <= plan.source_revision < source.revision:
             older[(source.id, plan.source_revision)] = slug
     if older:
-        query = select(Revision).where(or_(*(and_(Revision.variant_id == v, Revision.number == n) for v, n in older)))
+        pairs = (and_(Revision.variant_id == v, Revision.number == n) for v, n in older)
+        query = select(Revision).where(or_(*pairs))
         for revision in session.scalars(query):
             texts[older[(revision.variant_id, revision.number)]] = {f: getattr(revision, f) for f in FIELDS}
     return texts
@@ -139,12 +141,14 @@ def _check_source(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, sources: dict
                   report: ImportReport) -> None:
     if key.article not in sources:
         current = articles[key.article][1][plan.source_language]
-        report.add(Kind.CONFLICT, unit.where, N_("the {source} source changed since the export (now at revision "
-                                                 "{current}); not applied, export again"),
+        report.add(Kind.CONFLICT, unit.where,
+                   N_("the source “{source}” changed since the export (it is now at revision {current}); "
+                      "not applied: export again"),
                    source=key.source_language, current=current.revision)
         plan.blocked = True
     elif sources[key.article][key.field] != unit.source:
-        report.add(Kind.ERROR, unit.where, N_("the source text in the file is not the text of {source}@{revision}"),
+        report.add(Kind.ERROR, unit.where, N_("the source text in the file is not the text of revision {revision} "
+                                              "of the variant “{source}”"),
                    source=key.source_language, revision=key.source_revision)
 
 
@@ -155,10 +159,11 @@ def _complete(plans: dict[str, ArticlePlan], sources: dict, report: ImportReport
             continue
         wanted = {f for f, text in sources[slug].items() if text.strip()}
         missing = sorted(wanted - plan.done)
+        where = (N_("article {article}"), {"article": slug})
         if not plan.done:
-            report.add(Kind.SKIPPED, slug, N_("not translated"))
+            report.add(Kind.SKIPPED, where, N_("not translated"))
         elif missing:
-            report.add(Kind.SKIPPED, slug, N_("incomplete, not applied: {fields} not translated"),
+            report.add(Kind.SKIPPED, where, N_("incomplete, so not applied; not translated: {fields}"),
                        fields=", ".join(missing))
         else:
             ready.append(plan)
@@ -170,7 +175,8 @@ def apply(session: Session, principal: Principal, language: str, plans: list[Art
     """Write every planned variant as a new "in review" revision. Call only when ``report.ok``."""
     assert report.ok, "an import with errors must not write anything"
     at = at or utcnow()
-    articles = {a.slug: a for a in session.scalars(select(Article).where(Article.slug.in_([p.slug for p in plans])))}
+    slugs = [plan.slug for plan in plans]
+    articles = {a.slug: a for a in session.scalars(select(Article).where(Article.slug.in_(slugs)))}
     for plan in plans:
         article = articles[plan.slug]
         current = session.scalar(select(Variant.revision).where(Variant.article_id == article.id,
@@ -181,6 +187,6 @@ def apply(session: Session, principal: Principal, language: str, plans: list[Art
                              expected_revision=current or 0, comment=f"imported from a {report.format} file", at=at)
         audit.record(session, principal.username, "variant.import", article=plan.slug, language=language,
                      from_revision=current or 0, to_revision=saved.revision, detail=report.format, at=at)
-        report.add(Kind.APPLIED, plan.slug, N_("{language} revision {revision}, in review"),
-                   language=language, revision=saved.revision)
+        report.add(Kind.APPLIED, (N_("article {article}"), {"article": plan.slug}),
+                   N_("now revision {revision}, in review"), revision=saved.revision)
     report.written = bool(plans)

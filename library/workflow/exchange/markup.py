@@ -56,8 +56,8 @@ def markup_problem(source: str, translation: str) -> Problem | None:
     want, have = markup(source), markup(translation)
     missing, extra = want - have, have - want
     if missing or extra:
-        return (N_("the translation does not keep the source's tags and placeholders: missing {missing}; "
-                   "not in the source {extra}"),
+        return (N_("the translation does not keep the tags and placeholders of the source; missing: {missing}; "
+                   "not in the source: {extra}"),
                 {"missing": ", ".join(sorted(missing.elements())) or "-",
                  "extra": ", ".join(sorted(extra.elements())) or "-"})
     return nesting_problem(translation)

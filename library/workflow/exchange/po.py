@@ -57,7 +57,8 @@ def _syntax_problems(text: str) -> list[tuple[str, str, dict[str, object]]]:
         if not stripped or stripped.startswith("#"):
             continue
         if not (_KEYWORD_LINE.match(stripped) or _CONTINUATION.match(stripped)):
-            problems.append((f"line {number}", N_("not a valid PO line: {text}"), {"text": stripped[:80]}))
+            problems.append(((N_("line {line}"), {"line": number}), N_("not a valid PO line: {text}"),
+                             {"text": stripped[:80]}))
     return problems
 
 
@@ -65,19 +66,21 @@ def read_po(data: bytes) -> ReadFile:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return ReadFile(None, [], [(f"byte {error.start}", N_("the file is not UTF-8 text"), {})])
+        where = (N_("byte {offset}"), {"offset": error.start})
+        return ReadFile(None, [], [(where, N_("the file is not UTF-8 text"), {})])
     problems = _syntax_problems(text)
     if problems:
         return ReadFile(None, [], problems)
     try:
         po = polib.pofile(text)
     except (OSError, ValueError) as error:
-        return ReadFile(None, [], [("file", N_("not a PO file: {reason}"), {"reason": str(error)})])
+        return ReadFile(None, [], [((N_("the file"), {}), N_("not a PO file: {reason}"), {"reason": str(error)})])
     units = []
     for entry in po:
         if entry.obsolete:
             continue
-        where = f"line {entry.linenum} (msgctxt {entry.msgctxt!r})" if entry.msgctxt else f"line {entry.linenum}"
+        where = ((N_("line {line}, unit {unit}"), {"line": entry.linenum, "unit": entry.msgctxt}) if entry.msgctxt
+                 else (N_("line {line}"), {"line": entry.linenum}))
         problem = (N_("plural entries cannot carry article text"), {}) if entry.msgid_plural else None
         units.append(ReadUnit(where=where, raw_key=entry.msgctxt, source=entry.msgid, target=entry.msgstr,
                               done=bool(entry.msgstr) and "fuzzy" not in entry.flags, problem=problem))

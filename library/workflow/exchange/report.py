@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from library.workflow.messages import Translate, render
+from library.workflow.messages import N_, Place, Translate, render, render_place
 
 
 class Kind(StrEnum):
@@ -22,15 +22,21 @@ class Kind(StrEnum):
     """Would be applied (a dry run)."""
 
 
+#: How each kind is labelled in a report line.
+LABELS = {Kind.ERROR: N_("error"), Kind.CONFLICT: N_("conflict"), Kind.SKIPPED: N_("skipped"),
+          Kind.APPLIED: N_("applied"), Kind.READY: N_("ready")}
+
+
 @dataclass(frozen=True)
 class ReportLine:
     kind: Kind
-    where: str
+    where: Place
     template: str
     facts: dict[str, object] = field(default_factory=dict)
 
     def text(self, translate: Translate | None = None) -> str:
-        return f"{self.kind}: {self.where}: {render(self.template, self.facts, translate)}"
+        label = translate(LABELS[self.kind]) if translate else LABELS[self.kind]
+        return f"{label}: {render_place(self.where, translate)}: {render(self.template, self.facts, translate)}"
 
 
 @dataclass
@@ -40,7 +46,7 @@ class ImportReport:
     lines: list[ReportLine] = field(default_factory=list)
     written: bool = False
 
-    def add(self, kind: Kind, where: str, template: str, **facts: object) -> None:
+    def add(self, kind: Kind, where: Place, template: str, **facts: object) -> None:
         self.lines.append(ReportLine(kind, where, template, facts))
 
     def of(self, kind: Kind) -> list[ReportLine]:

@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from library.errors import Invalid
 from library.languages.registry import LanguageRegistry
 from library.storage.types import utcnow
 from library.workflow.accounts import Principal, require_language
+from library.workflow.errors import UnknownFormat
 from library.workflow.exchange import ingest, po, xliff
 from library.workflow.exchange.report import ImportReport, Kind
 from library.workflow.exchange.units import units_of
@@ -37,7 +37,7 @@ class ExportFile:
 
 def _format(name: str):
     if name not in FORMATS:
-        raise Invalid(f"{name!r} is not an exchange format; use one of: {', '.join(FORMATS)}", format=name)
+        raise UnknownFormat(format=name, supported=", ".join(FORMATS))
     return FORMATS[name]
 
 
@@ -76,13 +76,13 @@ def import_file(session: Session, registry: LanguageRegistry, principal: Princip
     if found.problems:
         return report
     if found.language != language:
-        report.add(Kind.ERROR, "file", N_("the file is for {found}, not {language}"),
-                   found=found.language or "no language", language=language)
+        report.add(Kind.ERROR, (N_("the file"), {}), N_("its language is “{found}”, not “{language}”"),
+                   found=found.language or "-", language=language)
         return report
     plans = ingest.check(session, language, found.units, report)
     if report.ok and not dry_run:
         ingest.apply(session, principal, language, plans, report, at=at)
     elif report.ok:
         for plan in plans:
-            report.add(Kind.READY, plan.slug, N_("ready to import into {language}"), language=language)
+            report.add(Kind.READY, (N_("article {article}"), {"article": plan.slug}), N_("ready to import"))
     return report

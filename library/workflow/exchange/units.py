@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from library.workflow.diff import FIELDS
+from library.workflow.messages import Place
 from library.workflow.queue import QueuePage
 
 _KEY = re.compile(r"^(?P<article>[a-z0-9]+(?:-[a-z0-9]+)*)\|(?P<field>[a-z]+)\|"
@@ -52,8 +53,8 @@ class ExportUnit:
 class ReadUnit:
     """One unit as a file gives it back."""
 
-    where: str
-    """How to find it in the file ("line 42, msgctxt ..." / "trans-unit ...")."""
+    where: Place
+    """How to find it in the file (its line and key)."""
     raw_key: str | None
     source: str
     target: str
@@ -73,7 +74,7 @@ class ReadFile:
 
     language: str | None
     units: list[ReadUnit]
-    problems: list[tuple[str, str, dict[str, object]]]
+    problems: list[tuple[Place, str, dict[str, object]]]
     """(where, template, facts) for problems that make the file unreadable as a whole."""
 
 

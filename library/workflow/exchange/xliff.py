@@ -23,6 +23,7 @@ NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MEDIA_TYPE = "application/x-xliff+xml"
 #: Target states that mean "not finished": such units are not imported.
+FILE = (N_("the file"), {})
 UNFINISHED = {"new", "needs-translation", "needs-adaptation", "needs-l10n", "needs-review-translation",
               "needs-review-adaptation", "needs-review-l10n"}
 
@@ -131,7 +132,7 @@ def _flatten(element: etree._Element, codes: dict[str, str], *, is_source: bool)
 
 def _read_unit(element: etree._Element) -> ReadUnit:
     unit_id = element.get("id")
-    where = f"trans-unit {unit_id!r} (line {element.sourceline})"
+    where = (N_("unit {unit}, line {line}"), {"unit": unit_id or "-", "line": element.sourceline})
     source, target = element.find(_q("source")), element.find(_q("target"))
     codes: dict[str, str] = {}
     source_text, problem = _flatten(source, codes, is_source=True) if source is not None else ("", None)
@@ -150,17 +151,17 @@ def read_xliff(data: bytes) -> ReadFile:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else 0)
-        return ReadFile(None, [], [(f"line {line}", N_("the file is not well-formed XML: {reason}"),
-                                    {"reason": error.msg})])
+        where = (N_("line {line}"), {"line": line})
+        return ReadFile(None, [], [(where, N_("the file is not well-formed XML: {reason}"), {"reason": error.msg})])
     if root.getroottree().docinfo.doctype:
-        return ReadFile(None, [], [("file", N_("a DOCTYPE is not allowed in an exchange file"), {})])
+        return ReadFile(None, [], [(FILE, N_("a DOCTYPE is not allowed in an exchange file"), {})])
     if root.tag != _q("xliff") or root.get("version") != "1.2":
-        return ReadFile(None, [], [("file", N_("not an XLIFF 1.2 document (root <xliff version=\"1.2\"> in {ns})"),
-                                    {"ns": NS})])
+        return ReadFile(None, [], [(FILE, N_("not an XLIFF 1.2 document: the root must be <xliff version=\"1.2\"> "
+                                             "in the namespace {ns}"), {"ns": NS})])
     languages = {f.get("target-language") for f in root.iter(_q("file"))}
     problems = []
     if len(languages) > 1:
-        problems.append(("file", N_("the file mixes target languages: {languages}"),
+        problems.append((FILE, N_("the file mixes target languages: {languages}"),
                          {"languages": ", ".join(sorted(str(x) for x in languages))}))
     units = [_read_unit(element) for element in root.iter(_q("trans-unit"))]
     return ReadFile(next(iter(languages), None), units, problems)
