@@ -60,6 +60,16 @@ PROBLEM_RESPONSES = {
 }
 
 
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the given error statuses, each a problem detail (400 and 404 always)."""
+    from http import HTTPStatus
+
+    extra = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM_JSON,
+                                  description=f"{HTTPStatus(status).phrase} (problem details)")
+             for status in statuses}
+    return {**PROBLEM_RESPONSES, **extra}
+
+
 def problem_response(status: int, type_slug: str, title: str, detail: str, **extra: Any) -> Response:
     body = {"type": TYPE_BASE + type_slug, "title": title, "status": status, "detail": detail, **extra}
     return Response(body, status_code=status, media_type=PROBLEM_JSON)

@@ -129,3 +129,12 @@ def test_problem_details_speak_the_readers_interface_language(client, staff, wat
     assert response.status_code == 403
     assert response.headers["content-language"] == language
     assert response.json()["detail"] == detail and response.json()["language"] == "en"
+
+
+def test_the_openapi_document_lists_the_workflow_routes_and_their_problems(client):
+    paths = client.get("/api/schema/openapi.json").json()["paths"]
+    put = paths["/api/v1/workflow/variants/{slug}/{language}"]["put"]
+    assert {"401", "403", "412", "428"} <= set(put["responses"])
+    assert "application/problem+json" in put["responses"]["412"]["content"]
+    assert "422" in paths["/api/v1/workflow/exchange/{language}"]["post"]["responses"]
+    assert "/api/v1/auth/tokens" in paths and "/api/v1/workflow/queue" in paths

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import select
 
+from library.backup import export_library, import_library, parse_library
 from library.content.models import Revision, Variant
-from library.storage import session_scope
+from library.storage import create_engine_for, session_scope, upgrade
+from library.workflow.models import ApiToken, AuditEntry, RefusedEdit, User
 from tests.factories import make_article, translate
 
 KK = "/api/v1/workflow/variants/water/kk"
@@ -184,3 +188,32 @@ def test_unknown_articles_and_languages_are_problems(client, staff, water, path,
     response = client.put(path, headers={**staff["olga"], "If-Match": '"v1-r1"'}, json={"title": "x"})
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_backup_keeps_refused_edits_and_the_audit_log_but_no_accounts(client, staff, water, engine,
+                                                                       fresh_database_url):
+    first = _etag(client, staff["aigerim"])
+    _put(client, staff["aigerim"], first, title="Айгерімнің мәтіні")
+    _put(client, staff["dana"], first, title="Дананың мәтіні")
+    out = io.StringIO()
+    with session_scope(engine, write=False) as session:
+        export_library(session, out)
+    text = out.getvalue()
+    assert "password_hash" not in text and "argon2" not in text and "digest" not in text
+    other = create_engine_for(fresh_database_url)
+    try:
+        upgrade(other)
+        with session_scope(other) as session:
+            counts = import_library(session, parse_library(text.splitlines()))
+        assert (counts["refused"], counts["audit"]) == (1, 14)  # 6 accounts and their tokens, 2 writes
+        again = io.StringIO()
+        with session_scope(other, write=False) as session:
+            export_library(session, again)
+            refused = session.scalars(select(RefusedEdit.title)).all()
+            accounts = session.scalar(select(User.id)), session.scalar(select(ApiToken.id))
+            actions = sorted(session.scalars(select(AuditEntry.action)).all())
+        assert again.getvalue() == text
+        assert refused == ["Дананың мәтіні"] and accounts == (None, None)
+        assert actions == ["token.issue"] * 6 + ["user.add"] * 6 + ["variant.refused", "variant.save"]
+    finally:
+        other.dispose()

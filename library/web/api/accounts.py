@@ -12,7 +12,12 @@ from litestar.params import FromPath, JSONBody
 
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Staff
+from library.web.problems import problem_responses
 from library.workflow import accounts
+
+PROBLEMS = problem_responses(401, 403)
+#: Every route: run in a worker thread (they use the database), errors documented as problem details.
+ROUTE = {"sync_to_thread": True, "responses": PROBLEMS}
 
 
 class Credentials(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,7 +43,7 @@ class Me(msgspec.Struct):
     token_id: int | None
 
 
-@post("/tokens", summary="Issue a bearer token for a username and password", sync_to_thread=True)
+@post("/tokens", summary="Issue a bearer token for a username and password", **ROUTE)
 def issue_token(state: State, data: JSONBody[Credentials]) -> TokenOut:
     with session_scope(state.engine) as session:
         user = accounts.authenticate(session, data.username, data.password)
@@ -46,14 +51,14 @@ def issue_token(state: State, data: JSONBody[Credentials]) -> TokenOut:
         return TokenOut(issued.id, issued.secret, user.username, user.role, list(user.languages))
 
 
-@delete("/tokens/{token_id:int}", summary="Revoke a token (your own; admins any)", sync_to_thread=True,
+@delete("/tokens/{token_id:int}", summary="Revoke a token (your own; admins any)", **ROUTE,
         dependencies=PRINCIPAL)
 def revoke_token(state: State, principal: Staff, token_id: FromPath[int]) -> None:
     with session_scope(state.engine) as session:
         accounts.revoke_token(session, token_id, by=principal)
 
 
-@get("/me", summary="The account behind the bearer token", sync_to_thread=True, dependencies=PRINCIPAL)
+@get("/me", summary="The account behind the bearer token", **ROUTE, dependencies=PRINCIPAL)
 def me(principal: Staff) -> Me:
     return Me(principal.username, principal.role.value, list(principal.languages), principal.token_id)
 

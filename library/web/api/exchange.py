@@ -15,10 +15,15 @@ from litestar.params import FromQuery, RawBody
 from library.storage import session_scope
 from library.web.auth import Lang, Staff
 from library.web.i18n import request_translator
+from library.web.problems import problem_responses
 from library.workflow.accounts import Principal
 from library.workflow.errors import ImportRejected
 from library.workflow.exchange.report import ImportReport
 from library.workflow.exchange.service import export_file, guess_format, import_file
+
+PROBLEMS = problem_responses(401, 403, 422)
+#: Every route: run in a worker thread (they use the database), errors documented as problem details.
+ROUTE = {"sync_to_thread": True, "responses": PROBLEMS}
 
 
 class ReportOut(msgspec.Struct):
@@ -30,7 +35,7 @@ class ReportOut(msgspec.Struct):
 
 
 @get("/exchange/{language:str}", summary="The language's queue (or a section of it) as a PO or XLIFF file",
-     sync_to_thread=True)
+     **ROUTE)
 def export_queue(request: Request, state: State, principal: Staff, language: Lang,
                  format: FromQuery[str] = "po", section: FromQuery[str | None] = None) -> Response[bytes]:
     with session_scope(state.engine, write=False) as session:
@@ -50,7 +55,7 @@ def _import(state: State, principal: Principal, language: str, data: bytes, fmt:
 
 
 @post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200,
-      sync_to_thread=True)
+      **ROUTE)
 def import_translations(request: Request, state: State, principal: Staff, language: Lang, body: RawBody,
                         format: FromQuery[str | None] = None, dry_run: FromQuery[bool] = False) -> ReportOut:
     """The request body is the file itself (any content type); ``format`` defaults to what the content looks like.

@@ -19,12 +19,17 @@ from library.content.models import Status, Variant
 from library.content.service import VariantText
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
+from library.web.problems import problem_responses
 from library.workflow import audit, review
 from library.workflow.accounts import Principal, require_role
 from library.workflow.errors import RestoreWhat
 from library.workflow.models import Role
 from library.workflow.queue import QueuePage, queue
 from library.workflow.review import version_tag
+
+PROBLEMS = problem_responses(401, 403, 409, 412, 428)
+#: Every route: run in a worker thread (they use the database), errors documented as problem details.
+ROUTE = {"sync_to_thread": True, "responses": PROBLEMS}
 
 
 class VariantOut(msgspec.Struct):
@@ -119,7 +124,7 @@ def _answer(slug: str, variant: Variant, status_code: int = 200) -> Response[Var
     return Response(variant_out(slug, variant), status_code=status_code, headers={"ETag": etag(variant)})
 
 
-@get("/queue", summary="Missing and outdated variants of a language, most wanted first", sync_to_thread=True)
+@get("/queue", summary="Missing and outdated variants of a language, most wanted first", **ROUTE)
 def get_queue(state: State, principal: Staff, lang: FromQuery[str],
               section: FromQuery[str | None] = None,
               limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
@@ -129,7 +134,7 @@ def get_queue(state: State, principal: Staff, lang: FromQuery[str],
 
 
 @get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",
-     sync_to_thread=True)
+     **ROUTE)
 def get_variant(state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
     with session_scope(state.engine, write=False) as session:
         _, variant = review.working_copy(session, principal, slug, language)
@@ -137,7 +142,7 @@ def get_variant(state: State, principal: Staff, slug: Slug, language: Lang) -> R
 
 
 @put("/variants/{slug:str}/{language:str}", summary="Save a new revision (If-Match required)",
-     sync_to_thread=True)
+     **ROUTE)
 def put_variant(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
                 data: JSONBody[VariantWrite]) -> Response[VariantOut]:
     state.languages.get(language)
@@ -161,26 +166,26 @@ def _transition(request: Request, state: State, principal: Principal, slug: str,
     return _answer(slug, variant)
 
 
-@post("/variants/{slug:str}/{language:str}/submit", summary="Draft -> in review", sync_to_thread=True)
+@post("/variants/{slug:str}/{language:str}/submit", summary="Draft -> in review", **ROUTE)
 def submit(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
     return _transition(request, state, principal, slug, language, "submit")
 
 
 @post("/variants/{slug:str}/{language:str}/publish", summary="In review -> published (editors)",
-      sync_to_thread=True)
+      **ROUTE)
 def publish(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
     return _transition(request, state, principal, slug, language, "publish")
 
 
 @post("/variants/{slug:str}/{language:str}/reject", summary="In review -> draft, with a comment (editors)",
-      sync_to_thread=True)
+      **ROUTE)
 def reject(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
            data: JSONBody[Comment]) -> Response[VariantOut]:
     return _transition(request, state, principal, slug, language, "reject", data.comment)
 
 
 @post("/variants/{slug:str}/{language:str}/restore",
-      summary="Save an old revision (or a refused edit) as a new draft revision", sync_to_thread=True)
+      summary="Save an old revision (or a refused edit) as a new draft revision", **ROUTE)
 def restore(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
             data: JSONBody[RestoreRequest]) -> Response[VariantOut]:
     condition = precondition(request)
@@ -195,7 +200,7 @@ def restore(request: Request, state: State, principal: Staff, slug: Slug, langua
 
 
 @get("/variants/{slug:str}/{language:str}/history", summary="Every revision and refused edit, oldest first",
-     sync_to_thread=True)
+     **ROUTE)
 def history(state: State, principal: Staff, slug: Slug, language: Lang) -> HistoryOut:
     with session_scope(state.engine, write=False) as session:
         found = review.history(session, principal, slug, language)
@@ -210,7 +215,7 @@ def history(state: State, principal: Staff, slug: Slug, language: Lang) -> Histo
     return HistoryOut(slug, language, v.revision, v.published_revision, version_tag(v), entries)
 
 
-@get("/audit", summary="The audit log, newest first (editors)", sync_to_thread=True)
+@get("/audit", summary="The audit log, newest first (editors)", **ROUTE)
 def audit_log(state: State, principal: Staff, article: FromQuery[str | None] = None,
               language: FromQuery[str | None] = None, actor: FromQuery[str | None] = None,
               before: FromQuery[int | None] = None,
