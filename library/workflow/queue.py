@@ -108,9 +108,13 @@ def queue(session: Session, registry: LanguageRegistry, principal: Principal, la
     return QueuePage(language, total or 0, items)
 
 
+#: Built once: the same alias objects let SQLAlchemy reuse its compiled statement between calls.
+_TARGET = aliased(Variant, name="target")
+_ORIGINAL = aliased(Variant, name="original")
+
+
 def _candidates(language: str, section: str | None):
-    target = aliased(Variant, name="target")
-    original = aliased(Variant, name="original")
+    target, original = _TARGET, _ORIGINAL
     demand = func.coalesce(Demand.count, 0).label("demand")
     query = (
         select(Article.id, Article.slug, Article.source_language, Article.views, Article.published_at,

@@ -135,10 +135,10 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
     ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
     """
     require_language(principal, language)
-    precondition.require()
     if minor and not principal.is_editor:
         raise MinorNotAllowed()
     _check_status(principal, status)
+    precondition.require()
     text.validate()
     at = at or utcnow()
     article = get_article(session, slug)
