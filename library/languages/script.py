@@ -31,7 +31,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-
 def has_latin_words(text: str, min_letters: int = 2) -> bool:
     """True when some word of at least ``min_letters`` letters is written entirely in Latin letters."""
     return any(len(word) >= min_letters and all(script_of(char) == "latin" for char in word) for word in words(text))
