@@ -254,10 +254,10 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, ArticleLink, [
         {"article_id": article_ids[a.slug], "target_id": article_ids[t], "position": i}
         for a in parsed.articles.values() for i, t in enumerate(a.see_also)])
-    article_sections = dict(session.execute(select(Article.id, Article.section_id)).all())
     _insert(session, Variant, [
         _plain(r, drop) | {"article_id": article_ids[r.article], "language": r.language,
-                           "section_id": article_sections[article_ids[r.article]]}
+                           "section_id": section_ids[parsed.articles[r.article].section],
+                           "source_words": parsed.articles[r.article].source_words}
         for r in parsed.variants.values()])
     variant_ids = {(a, lang): vid for vid, a, lang in session.execute(
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}

@@ -47,7 +47,11 @@ class Article(SQLModel, table=True):
     """What an article is regardless of language; its texts are its variants."""
 
     __tablename__ = "article"
-    __table_args__ = (Index("ix_article_section_published", "section_id", "published_at"),)
+    __table_args__ = (
+        Index("ix_article_section_published", "section_id", "published_at"),
+        # Covers the per-section totals of coverage (count and words) without reading rows.
+        Index("ix_article_section_words", "section_id", "source_words"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=200, unique=True)
@@ -82,7 +86,9 @@ class Variant(SQLModel, table=True):
     ``revision`` counts every save; ``major_revision`` is the last save that was not marked minor,
     which is what translations are compared against. ``published_revision`` is the revision readers
     are served (None while nothing was ever published), so a new draft never hides published text.
-    ``section_id`` repeats the article's section so coverage can GROUP BY one indexed table.
+    ``section_id`` and ``source_words`` repeat the article's section and source word count so
+    coverage can GROUP BY and SUM from one covering index, never joining to articles (issue 8);
+    `library.content.service.save_variant` keeps the copies equal to the article's.
     """
 
     __tablename__ = "variant"
@@ -90,7 +96,8 @@ class Variant(SQLModel, table=True):
         UniqueConstraint("article_id", "language", name="uq_variant_article_language"),
         CheckConstraint(STATUS_CHECK, name="ck_variant_status"),
         Index("ix_variant_language_status", "language", "status"),
-        Index("ix_variant_coverage", "language", "section_id", "status", "outdated", "published_revision"),
+        Index("ix_variant_coverage", "language", "section_id", "status", "outdated", "published_revision",
+              "source_words"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -110,6 +117,9 @@ class Variant(SQLModel, table=True):
     )
     outdated: bool = Field(default=False)
     words: int = Field(default=0)
+    source_words: int = Field(
+        default=0, description="Copy of the article's source word count: the cost of translating it."
+    )
     updated_by: str | None = Field(default=None, max_length=100)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

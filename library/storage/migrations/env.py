@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import library.content.models  # noqa: F401  (registers the tables on the metadata)
+import library.coverage.models  # noqa: F401
 import library.demand.models  # noqa: F401
 import library.newsletter.models  # noqa: F401
 

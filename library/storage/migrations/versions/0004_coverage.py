@@ -1,0 +1,71 @@
+"""Coverage: the source word count copied onto variants and into the covering index, per-section
+word totals from an index, and the coverage snapshot table (one row per language, section and day).
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from library.storage.types import UTCDateTime
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+COVERAGE_COLUMNS = ['language', 'section_id', 'status', 'outdated', 'published_revision']
+
+
+def upgrade() -> None:
+    op.create_table('coverage_snapshot',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('articles', sa.Integer(), nullable=False),
+    sa.Column('published', sa.Integer(), nullable=False),
+    sa.Column('in_review', sa.Integer(), nullable=False),
+    sa.Column('draft', sa.Integer(), nullable=False),
+    sa.Column('missing', sa.Integer(), nullable=False),
+    sa.Column('outdated', sa.Integer(), nullable=False),
+    sa.Column('words', sa.Integer(), nullable=False),
+    sa.Column('published_words', sa.Integer(), nullable=False),
+    sa.Column('in_review_words', sa.Integer(), nullable=False),
+    sa.Column('draft_words', sa.Integer(), nullable=False),
+    sa.Column('missing_words', sa.Integer(), nullable=False),
+    sa.Column('outdated_words', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('language', 'section_id', 'day')
+    )
+    with op.batch_alter_table('coverage_snapshot', schema=None) as batch_op:
+        batch_op.create_index('ix_coverage_snapshot_language_day', ['language', 'day'], unique=False)
+
+    with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.create_index('ix_article_section_words', ['section_id', 'source_words'], unique=False)
+
+    # Existing rows get 0 first, then the article's count; new rows always name it (no default).
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source_words', sa.Integer(), nullable=False, server_default='0'))
+    op.execute("UPDATE variant SET source_words = "
+               "(SELECT article.source_words FROM article WHERE article.id = variant.article_id)")
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.alter_column('source_words', server_default=None)
+        batch_op.drop_index('ix_variant_coverage')
+        batch_op.create_index('ix_variant_coverage', [*COVERAGE_COLUMNS, 'source_words'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.drop_index('ix_variant_coverage')
+        batch_op.create_index('ix_variant_coverage', COVERAGE_COLUMNS, unique=False)
+        batch_op.drop_column('source_words')
+
+    with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.drop_index('ix_article_section_words')
+
+    with op.batch_alter_table('coverage_snapshot', schema=None) as batch_op:
+        batch_op.drop_index('ix_coverage_snapshot_language_day')
+
+    op.drop_table('coverage_snapshot')
