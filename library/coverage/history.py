@@ -53,7 +53,8 @@ def record_snapshots(
     _upsert(session, [{"language": lang, "section_id": sid, "day": day, "recorded_at": at} for lang, sid in keys],
             update=("recorded_at",))
     ids = {s.slug: s.id for s in chosen}
-    rows = [_row(cell, ids[cell.section], day, at) for cell in matrix_cells(session, tuple(languages), chosen)]
+    cells = matrix_cells(session, tuple(languages), chosen, demand=False)
+    rows = [_row(cell, ids[cell.section], day, at) for cell in cells]
     _upsert(session, sorted(rows, key=lambda r: (r["language"], r["section_id"])),
             update=(*_FIGURES, "missing", "missing_words", "recorded_at"))
     return len(rows)

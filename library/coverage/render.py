@@ -41,6 +41,7 @@ def interface_dict(item: InterfaceCoverage) -> dict[str, Any]:
 def coverage_dict(coverage: Coverage) -> dict[str, Any]:
     return {
         "generated_at": coverage.generated_at.isoformat(),
+        "demand_counted": coverage.demand_counted,
         "languages": list(coverage.languages),
         "sections": [{"slug": s.slug, "position": s.position, "names": s.names} for s in coverage.sections],
         "cells": [cell_dict(c) for c in coverage.cells],

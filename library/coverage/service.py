@@ -47,11 +47,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
-from library.content.models import Article, Section, Status, Variant
+from library.content.models import Article, Section, Variant
 from library.coverage.interface import InterfaceCoverage, interface_coverage
 from library.demand.models import Demand
 from library.errors import Invalid
@@ -129,6 +129,8 @@ class Coverage:
     cells: tuple[Cell, ...]
     interface: tuple[InterfaceCoverage, ...]
     generated_at: datetime
+    demand_counted: bool = True
+    """False when the caller skipped reader demand (every cell's ``demand`` is then 0)."""
 
     def cell(self, language: str, section: str) -> Cell:
         for cell in self.cells:
@@ -186,27 +188,30 @@ def compute_coverage(
     sections: Sequence[str] | None = None,
     *,
     locales_dir: Path | None = None,
+    demand: bool = True,
 ) -> Coverage:
     """The coverage matrix of ``languages`` x ``sections`` (every section when None) in five queries.
 
     ``locales_dir`` is where the interface catalogs are read from (None: interface counts from the
-    runtime misses only).
+    runtime misses only). ``demand=False`` leaves reader demand at 0 and saves its query, the one
+    whose cost grows with the demand table (an index probe per demanded article and language).
     """
     chosen = load_sections(session, sections)
-    cells = matrix_cells(session, tuple(languages), chosen, restricted=bool(sections))
+    cells = matrix_cells(session, tuple(languages), chosen, restricted=bool(sections), demand=demand)
     return Coverage(tuple(languages), chosen, cells, interface_coverage(session, tuple(languages), locales_dir),
-                    utcnow())
+                    utcnow(), demand_counted=demand)
 
 
 def matrix_cells(
-    session: Session, languages: tuple[str, ...], chosen: tuple[SectionInfo, ...], *, restricted: bool = True
+    session: Session, languages: tuple[str, ...], chosen: tuple[SectionInfo, ...], *, restricted: bool = True,
+    demand: bool = True,
 ) -> tuple[Cell, ...]:
-    """The cells of ``languages`` x ``chosen`` sections (three queries; ``restricted=False`` when
-    ``chosen`` is every section, which spares the engines an IN list)."""
+    """The cells of ``languages`` x ``chosen`` sections (two queries, three with ``demand``);
+    ``restricted=False`` when ``chosen`` is every section, which spares the engines an IN list."""
     ids = [s.id for s in chosen] if restricted else None
     totals = _article_totals(session, ids)
     variants = _variant_counts(session, languages, ids)
-    demand = _missing_demand(session, languages, ids)
+    demand = _missing_demand(session, languages, ids) if demand else {}
     cells = []
     for section in chosen:
         articles, words = totals.get(section.id, (0, 0))
@@ -225,38 +230,43 @@ def _article_totals(session: Session, section_ids: list[int] | None) -> dict[int
     return {section_id: (count, words) for section_id, count, words in session.execute(query)}
 
 
+_STATE_OF_CODE = {0: "published", 2: "in_review", 4: "draft"}
+"""`library.content.models.COVERAGE_STATE` without its outdated bit (1)."""
+
+
 def _variant_counts(
     session: Session, languages: tuple[str, ...], section_ids: list[int] | None
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Per (language, section): published / in review / draft / outdated counts and words.
 
-    Grouped by exactly the columns of ``ix_variant_coverage`` in its order, with only count and sum,
-    so both engines stream the covering index without sorting or reading a row (issue 8: about
-    110 ms for 1M variants); the few hundred groups are folded into cells here. Only a single
-    language is filtered in SQL (a range of the index); for several, an IN list costs more per
-    variant than it saves, so the other languages' groups are dropped here.
+    Grouped by exactly the leading columns of ``ix_variant_coverage`` (language, section, the
+    generated coverage state) with only count and sum, so both engines stream the covering index
+    without sorting or reading a row (issue 8); the few dozen groups are folded into cells here.
+    Over every section, several languages are filtered here rather than with an IN list, which costs
+    more per variant than it saves; one language, or a choice of sections, is a range of the index
+    per language and section, so the filter goes to SQL (a snapshot at commit reads one section).
     """
     query = (
-        select(Variant.language, Variant.section_id, Variant.status, Variant.outdated,
-               Variant.published_revision, func.count(), func.coalesce(func.sum(Variant.source_words), 0))
-        .group_by(Variant.language, Variant.section_id, Variant.status, Variant.outdated,
-                  Variant.published_revision)
+        select(Variant.language, Variant.section_id, Variant.coverage_state, func.count(),
+               func.coalesce(func.sum(Variant.source_words), 0))
+        .group_by(Variant.language, Variant.section_id, Variant.coverage_state)
     )
     if len(languages) == 1:
         query = query.where(Variant.language == languages[0])
     if section_ids is not None:
         query = query.where(Variant.section_id.in_(section_ids))
+        if len(languages) > 1:
+            query = query.where(Variant.language.in_(languages))
     wanted = set(languages)
     result: dict[tuple[str, int], dict[str, int]] = {}
-    for language, section_id, status, outdated, published_revision, count, words in session.execute(query):
+    for language, section_id, code, count, words in session.execute(query):
         if language not in wanted:
             continue
         cell = result.setdefault((language, section_id), dict.fromkeys(_FROM_VARIANTS, 0))
-        state = "published" if published_revision is not None else status
-        if state in ("published", Status.IN_REVIEW, Status.DRAFT):
-            cell[state] += count
-            cell[f"{state}_words"] += words
-        if outdated:
+        state = _STATE_OF_CODE[code & ~1]
+        cell[state] += count
+        cell[f"{state}_words"] += words
+        if code & 1:
             cell["outdated"] += count
             cell["outdated_words"] += words
     return result
@@ -265,12 +275,17 @@ def _variant_counts(
 def _missing_demand(
     session: Session, languages: tuple[str, ...], section_ids: list[int] | None
 ) -> dict[tuple[str, int], int]:
-    """Reader requests per (language, section) for articles with no variant in that language."""
+    """Reader requests per (language, section) for articles with no variant in that language.
+
+    NOT EXISTS, not an outer join: PostgreSQL then probes the (article, language) unique index once
+    per demand row instead of hashing every variant.
+    """
+    has_variant = select(Variant.id).where(Variant.article_id == Demand.article_id,
+                                           Variant.language == Demand.language).exists()
     query = (
         select(Demand.language, Article.section_id, func.sum(Demand.count))
         .join(Article, Article.id == Demand.article_id)
-        .outerjoin(Variant, and_(Variant.article_id == Demand.article_id, Variant.language == Demand.language))
-        .where(Demand.language.in_(languages), Variant.id.is_(None))
+        .where(Demand.language.in_(languages), ~has_variant)
         .group_by(Demand.language, Article.section_id)
     )
     if section_ids is not None:

@@ -43,6 +43,12 @@ def test_every_cell_of_the_matrix_is_exact(session, plans):
     assert all(overall[name] > 0 for name in FIGURES), overall
 
 
+def test_demand_can_be_left_out(session, plans):
+    coverage = compute_coverage(session, LANGUAGES, demand=False)
+    assert not coverage.demand_counted and {cell.demand for cell in coverage.cells} == {0}
+    assert compute_coverage(session, LANGUAGES).total.demand > 0
+
+
 def test_states_partition_each_section_and_totals_are_sums(session, plans):
     coverage = compute_coverage(session, LANGUAGES)
     expected = expected_cells(plans)
@@ -126,7 +132,7 @@ def test_below_thresholds_names_each_language_under_its_own(session, plans):
     assert [c.language for c in below_thresholds(coverage, {"kk": words + 0.1}, words=True)] == ["kk"]
 
 
-def _statements(engine, articles: int) -> list[str]:
+def _statements(engine, articles: int, **options) -> list[str]:
     with session_scope(engine) as session:
         build_library(session, plan_library(articles, seed=articles))
     seen: list[str] = []
@@ -138,16 +144,21 @@ def _statements(engine, articles: int) -> list[str]:
     event.listen(engine, "before_cursor_execute", count)
     try:
         with session_scope(engine, write=False) as session:
-            compute_coverage(session, LANGUAGES)
+            compute_coverage(session, LANGUAGES, **options)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return seen
 
 
-def test_the_number_of_statements_does_not_grow_with_the_library(engine):
+@pytest.mark.parametrize(("options", "statements"), [
+    ({}, 5),
+    ({"demand": False}, 4),
+    ({"sections": ["alpha", "beta"]}, 5),
+])
+def test_the_number_of_statements_does_not_grow_with_the_library(engine, options, statements):
     from tests.conftest import _empty_tables
 
-    small = _statements(engine, 5)
+    small = _statements(engine, 5, **options)
     _empty_tables(engine)
-    large = _statements(engine, 50)
-    assert len(small) == len(large) == 5
+    large = _statements(engine, 50, **options)
+    assert len(small) == len(large) == statements

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from library.backup import export_library, import_library, parse_library
 from library.content import changes, service
-from library.content.models import Article, Variant
+from library.content.models import Article, Status, Variant
 from library.content.service import VariantText
 from library.storage import create_engine_for, session_scope, upgrade
 from tests.factories import make_article, make_section, translate
@@ -52,7 +52,9 @@ def test_export_and_import_keep_the_copies(engine):
         assert _source_words(session, imported) == {"ru": 6, "kk": 6}
 
 
-def test_the_migration_fills_source_words_of_existing_variants(fresh_database_url):
+def test_the_migration_fills_the_new_columns_and_keeps_every_revision(fresh_database_url):
+    """On SQLite the migration rebuilds the variant table; with foreign keys on, that would have
+    deleted every revision through ON DELETE CASCADE."""
     engine = create_engine_for(fresh_database_url)
     try:
         upgrade(engine, "0003")
@@ -63,12 +65,20 @@ def test_the_migration_fills_source_words_of_existing_variants(fresh_database_ur
                 "tags, created_at) VALUES (1, 'a', 1, '2024-01-01 00:00:00', 'ru', 0, 42, '[]', "
                 "'2024-01-01 00:00:00')"))
             conn.execute(text(
-                "INSERT INTO variant (article_id, section_id, language, title, summary, body, status, revision, "
-                "major_revision, outdated, words, updated_at, created_at) VALUES (1, 1, 'kk', 't', '', '', "
-                "'draft', 1, 1, false, 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"))
+                "INSERT INTO variant (id, article_id, section_id, language, title, summary, body, status, revision, "
+                "major_revision, published_revision, outdated, words, updated_at, created_at) VALUES (1, 1, 1, "
+                "'kk', 't', '', '', 'draft', 2, 2, 1, true, 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"))
+            for number in (1, 2):
+                conn.execute(text(
+                    "INSERT INTO revision (variant_id, number, title, summary, body, status, minor, changed_at) "
+                    f"VALUES (1, {number}, 't', '', '', 'draft', false, '2024-01-01 00:00:00')"))
         upgrade(engine)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT source_words FROM variant")).scalar() == 42
+            # Published once, now a draft again, and outdated: state 0 (published) + 1 (outdated).
+            assert conn.execute(text("SELECT source_words, coverage_state FROM variant")).one() == (42, 1)
+            assert conn.execute(text("SELECT count(*) FROM revision")).scalar() == 2
+            if engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
 
@@ -100,3 +110,22 @@ def test_content_changes_are_announced_once_at_commit_and_never_after_a_rollback
         assert heard == [ids]
     finally:
         changes.unsubscribe(listener)
+
+
+def test_the_coverage_state_follows_every_save(session):
+    article = make_article(session)
+    kk = translate(session, article, "kk", status=Status.DRAFT)
+
+    def state() -> int:
+        session.flush()
+        return session.scalar(select(Variant.coverage_state).where(Variant.id == kk.id))
+
+    assert state() == 4
+    translate(session, article, "kk", status=Status.IN_REVIEW)
+    assert state() == 2
+    service.save_variant(session, article, "ru", VariantText("Новый текст"), status=Status.PUBLISHED)
+    assert state() == 3  # outdated by the new source revision
+    translate(session, article, "kk", status=Status.PUBLISHED)
+    assert state() == 0
+    translate(session, article, "kk", status=Status.DRAFT)
+    assert state() == 0  # still published: readers keep the published revision

@@ -1,5 +1,6 @@
-"""Coverage: the source word count copied onto variants and into the covering index, per-section
-word totals from an index, and the coverage snapshot table (one row per language, section and day).
+"""Coverage: the source word count copied onto variants, a generated coverage state, both in the
+covering index; per-section word totals from an index; the coverage snapshot table (one row per
+language, section and day).
 
 Revision ID: 0004
 Revises: 0003
@@ -15,7 +16,18 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
-COVERAGE_COLUMNS = ['language', 'section_id', 'status', 'outdated', 'published_revision']
+OLD_COVERAGE_COLUMNS = ['language', 'section_id', 'status', 'outdated', 'published_revision']
+# library.content.models.COVERAGE_STATE as of this revision.
+COVERAGE_STATE = (
+    "(CASE WHEN published_revision IS NOT NULL THEN 0 WHEN status = 'in_review' THEN 2 ELSE 4 END)"
+    " + (CASE WHEN outdated THEN 1 ELSE 0 END)"
+)
+
+
+def _recreate() -> str:
+    # SQLite cannot ALTER TABLE ADD a stored generated column: the table is rebuilt (env.py turns
+    # foreign keys off meanwhile, so the rebuild does not cascade into revisions).
+    return 'always' if op.get_context().dialect.name == 'sqlite' else 'auto'
 
 
 def upgrade() -> None:
@@ -50,17 +62,21 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('source_words', sa.Integer(), nullable=False, server_default='0'))
     op.execute("UPDATE variant SET source_words = "
                "(SELECT article.source_words FROM article WHERE article.id = variant.article_id)")
-    with op.batch_alter_table('variant', schema=None) as batch_op:
+    with op.batch_alter_table('variant', schema=None, recreate=_recreate()) as batch_op:
         batch_op.alter_column('source_words', server_default=None)
+        batch_op.add_column(sa.Column('coverage_state', sa.SmallInteger(),
+                                      sa.Computed(COVERAGE_STATE, persisted=True), nullable=False))
         batch_op.drop_index('ix_variant_coverage')
-        batch_op.create_index('ix_variant_coverage', [*COVERAGE_COLUMNS, 'source_words'], unique=False)
+        batch_op.create_index('ix_variant_coverage', ['language', 'section_id', 'coverage_state', 'source_words'],
+                              unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('variant', schema=None) as batch_op:
+    with op.batch_alter_table('variant', schema=None, recreate=_recreate()) as batch_op:
         batch_op.drop_index('ix_variant_coverage')
-        batch_op.create_index('ix_variant_coverage', COVERAGE_COLUMNS, unique=False)
+        batch_op.drop_column('coverage_state')
         batch_op.drop_column('source_words')
+        batch_op.create_index('ix_variant_coverage', OLD_COVERAGE_COLUMNS, unique=False)
 
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.drop_index('ix_article_section_words')
