@@ -16,7 +16,7 @@ import msgspec
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
+from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant, coverage_state
 from library.errors import Conflict, Invalid
 
 FORMAT = 1
@@ -257,7 +257,8 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, Variant, [
         _plain(r, drop) | {"article_id": article_ids[r.article], "language": r.language,
                            "section_id": section_ids[parsed.articles[r.article].section],
-                           "source_words": parsed.articles[r.article].source_words}
+                           "source_words": parsed.articles[r.article].source_words,
+                           "coverage_state": coverage_state(r.status, r.published_revision, r.outdated)}
         for r in parsed.variants.values()])
     variant_ids = {(a, lang): vid for vid, a, lang in session.execute(
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}

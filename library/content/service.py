@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -239,7 +239,9 @@ def _mark_translations_outdated(session: Session, article: Article, language: st
             Variant.translated_from == language,
             Variant.source_revision < major,
         )
-        .values(outdated=True)
+        # coverage_state carries the outdated flag as its lowest bit (see Variant; a CHECK holds it).
+        .values(outdated=True, coverage_state=case((Variant.outdated, Variant.coverage_state),
+                                                   else_=Variant.coverage_state + 1))
     )
 
 

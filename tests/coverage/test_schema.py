@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from library.backup import export_library, import_library, parse_library
 from library.content import changes, service
@@ -129,3 +131,14 @@ def test_the_coverage_state_follows_every_save(session):
     assert state() == 0
     translate(session, article, "kk", status=Status.DRAFT)
     assert state() == 0  # still published: readers keep the published revision
+
+
+def test_an_orm_change_keeps_the_coverage_state_and_a_core_update_cannot_forget_it(engine):
+    with session_scope(engine) as session:
+        article = make_article(session)
+        kk = translate(session, article, "kk", status=Status.DRAFT)
+        kk.status = Status.IN_REVIEW  # as a workflow might, without the content service
+        session.flush()
+        assert session.scalar(select(Variant.coverage_state).where(Variant.id == kk.id)) == 2
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.execute(update(Variant).where(Variant.id == kk.id).values(status=Status.DRAFT))

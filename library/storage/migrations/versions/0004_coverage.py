@@ -1,6 +1,6 @@
-"""Coverage: the source word count copied onto variants, a generated coverage state, both in the
-covering index; per-section word totals from an index; the coverage snapshot table (one row per
-language, section and day).
+"""Coverage: the source word count and a coverage state on variants, both in the covering index;
+per-section word totals from an index; the coverage snapshot table (one row per language, section
+and day).
 
 Revision ID: 0004
 Revises: 0003
@@ -24,17 +24,11 @@ COVERAGE_STATE = (
 )
 
 
-def _recreate() -> str:
-    # SQLite cannot ALTER TABLE ADD a stored generated column: the table is rebuilt (env.py turns
-    # foreign keys off meanwhile, so the rebuild does not cascade into revisions).
-    return 'always' if op.get_context().dialect.name == 'sqlite' else 'auto'
-
-
 def upgrade() -> None:
     op.create_table('coverage_snapshot',
-    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('language', sa.String(length=16), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('articles', sa.Integer(), nullable=False),
     sa.Column('published', sa.Integer(), nullable=False),
     sa.Column('in_review', sa.Integer(), nullable=False),
@@ -57,23 +51,28 @@ def upgrade() -> None:
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.create_index('ix_article_section_words', ['section_id', 'source_words'], unique=False)
 
-    # Existing rows get 0 first, then the article's count; new rows always name it (no default).
+    # Existing rows get a placeholder first, then their values; new rows always name both.
+    # On SQLite the second batch rebuilds the table (env.py turns foreign keys off meanwhile, so the
+    # rebuild does not cascade into revisions).
     with op.batch_alter_table('variant', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source_words', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('coverage_state', sa.SmallInteger(), nullable=False, server_default='4'))
     op.execute("UPDATE variant SET source_words = "
-               "(SELECT article.source_words FROM article WHERE article.id = variant.article_id)")
-    with op.batch_alter_table('variant', schema=None, recreate=_recreate()) as batch_op:
+               "(SELECT article.source_words FROM article WHERE article.id = variant.article_id), "
+               f"coverage_state = {COVERAGE_STATE}")
+    with op.batch_alter_table('variant', schema=None) as batch_op:
         batch_op.alter_column('source_words', server_default=None)
-        batch_op.add_column(sa.Column('coverage_state', sa.SmallInteger(),
-                                      sa.Computed(COVERAGE_STATE, persisted=True), nullable=False))
+        batch_op.alter_column('coverage_state', server_default=None)
+        batch_op.create_check_constraint('ck_variant_coverage_state', f"coverage_state = {COVERAGE_STATE}")
         batch_op.drop_index('ix_variant_coverage')
         batch_op.create_index('ix_variant_coverage', ['language', 'section_id', 'coverage_state', 'source_words'],
                               unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('variant', schema=None, recreate=_recreate()) as batch_op:
+    with op.batch_alter_table('variant', schema=None) as batch_op:
         batch_op.drop_index('ix_variant_coverage')
+        batch_op.drop_constraint('ck_variant_coverage_state', type_='check')
         batch_op.drop_column('coverage_state')
         batch_op.drop_column('source_words')
         batch_op.create_index('ix_variant_coverage', OLD_COVERAGE_COLUMNS, unique=False)
