@@ -266,5 +266,13 @@ def coverage_snapshot(ctx: click.Context, languages: tuple[str, ...]) -> None:
                f"for {at.date().isoformat()}")
 
 
+def _attach_domain_groups() -> None:
+    from library.catalogs.cli import catalogs
+
+    main.add_command(catalogs)
+
+
+_attach_domain_groups()
+
 if __name__ == "__main__":
     main()

@@ -1,11 +1,8 @@
 """Interface-string coverage: catalog completeness per language plus what readers met untranslated.
 
-The catalog half reads the ``.po`` files. It counts as GNU ``msgfmt --statistics`` counts (see
-I18N-NOTES.md): header and obsolete entries are ignored; an entry whose first msgstr is empty is
-untranslated, even if flagged fuzzy; otherwise a fuzzy entry is fuzzy; the rest are translated.
-`library.catalogs.stats` (branch ``catalogs``) implements the same rule; once it is on main,
-`catalog_counts` becomes one call to it and the local counter goes.
-The runtime half comes from the ``interface_miss`` table the reader's miss counter fills.
+The catalog half is `library.catalogs.stats` (counted as GNU ``msgfmt --statistics`` counts: an
+entry with an empty first msgstr is untranslated even if fuzzy). The runtime half comes from the
+``interface_miss`` table that the reader's miss counter fills.
 """
 
 from __future__ import annotations
@@ -13,19 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import polib
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from library.catalogs.files import load_po, po_path
+from library.catalogs.stats import CatalogStats, catalog_stats
 from library.demand.models import InterfaceMiss
-from library.errors import Invalid
-
-
-@dataclass(frozen=True)
-class CatalogCounts:
-    translated: int
-    fuzzy: int
-    untranslated: int
 
 
 @dataclass(frozen=True)
@@ -33,7 +23,7 @@ class InterfaceCoverage:
     """One language's interface strings. ``catalog`` is None when the language has no catalog file."""
 
     language: str
-    catalog: CatalogCounts | None
+    catalog: CatalogStats | None
     missed_strings: int
     """Distinct interface strings readers were shown in a fallback language."""
     missed_requests: int
@@ -41,37 +31,18 @@ class InterfaceCoverage:
 
     @property
     def total(self) -> int:
-        c = self.catalog
-        return c.translated + c.fuzzy + c.untranslated if c else 0
+        return self.catalog.total if self.catalog else 0
 
     @property
     def percent_translated(self) -> float | None:
         """Translated share of the live messages, one decimal; None without a catalog."""
-        if self.catalog is None:
-            return None
-        return round(100 * self.catalog.translated / self.total, 1) if self.total else 100.0
+        return self.catalog.percent_translated if self.catalog else None
 
 
-def _po_path(locales_dir: Path, language: str) -> Path:
-    return Path(locales_dir) / language / "LC_MESSAGES" / "messages.po"
-
-
-def catalog_counts(locales_dir: Path, language: str) -> CatalogCounts | None:
-    """Translated, fuzzy and untranslated messages of ``language``'s catalog (None: no catalog)."""
-    path = _po_path(locales_dir, language)
-    if not path.is_file():
-        return None
-    try:
-        po = polib.pofile(str(path))
-    except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise Invalid(f"{path}: cannot be read as a PO catalog: {error}", path=str(path)) from None
-    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
-    for entry in po:
-        if entry.obsolete:
-            continue
-        first = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
-        counts["untranslated" if not first else "fuzzy" if entry.fuzzy else "translated"] += 1
-    return CatalogCounts(**counts)
+def catalog_counts(locales_dir: Path, language: str) -> CatalogStats | None:
+    """Statistics of ``language``'s catalog; None when it has none (a malformed one raises `Invalid`)."""
+    path = po_path(locales_dir, language)
+    return catalog_stats(load_po(path), language) if path.is_file() else None
 
 
 def interface_coverage(

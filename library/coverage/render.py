@@ -32,7 +32,7 @@ def interface_dict(item: InterfaceCoverage) -> dict[str, Any]:
     catalog = None
     if item.catalog is not None:
         catalog = {"translated": item.catalog.translated, "fuzzy": item.catalog.fuzzy,
-                   "untranslated": item.catalog.untranslated, "total": item.total,
+                   "untranslated": item.catalog.untranslated, "obsolete": item.catalog.obsolete, "total": item.total,
                    "percent_translated": item.percent_translated}
     return {"language": item.language, "catalog": catalog, "missed_strings": item.missed_strings,
             "missed_requests": item.missed_requests}

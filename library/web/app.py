@@ -15,12 +15,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from library import __version__
+from library.catalogs.runtime import Catalogs
 from library.coverage.history import track_changes
 from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
-from library.web.api import coverage, health
+from library.web.api import catalogs, coverage, health
 from library.web.problems import EXCEPTION_HANDLERS
 
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine_for(settings.database_url)
     ensure_schema(engine, settings)
     registry = LanguageRegistry.from_settings(settings)
+    interface = Catalogs(registry, settings.locales_dir)
     track_changes(settings.languages)  # content saved through the app records coverage history
 
     @asynccontextmanager
@@ -39,10 +41,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             engine.dispose()
 
-    api = Router(path="/api/v1", route_handlers=[health.health, *coverage.ROUTES])
+    api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, *coverage.ROUTES])
     return Litestar(
         route_handlers=[api],
-        state=State({"settings": settings, "engine": engine, "languages": registry}),
+        state=State({"settings": settings, "engine": engine, "languages": registry, "catalogs": interface}),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.content.errors import StaleRevision
@@ -29,6 +31,22 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     Conflict: (409, "conflict"),
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
+}
+
+
+class Problem(msgspec.Struct):
+    """RFC 9457 problem details; errors add their facts (``language``, ``supported``...) as members."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+#: Documented error responses of every API route (OpenAPI), so clients know errors are problem details.
+PROBLEM_RESPONSES = {
+    status: ResponseSpec(data_container=Problem, description=description, media_type=PROBLEM_JSON)
+    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"))
 }
 
 
