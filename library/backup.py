@@ -259,12 +259,21 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
         _plain(r, drop) | {"article_id": article_ids[r.article], "language": r.language,
                            "section_id": section_ids[parsed.articles[r.article].section],
                            "source_words": parsed.articles[r.article].source_words,
-                           "coverage_state": coverage_state(r.status, r.published_revision, r.outdated)}
+                           "coverage_state": coverage_state(r.status, r.published_revision, r.outdated),
+                           "behind": _behind(parsed, r)}
         for r in parsed.variants.values()])
     variant_ids = {(a, lang): vid for vid, a, lang in session.execute(
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}
     _insert(session, Revision, [
         _plain(r, drop) | {"variant_id": variant_ids[(r.article, r.language)]} for r in parsed.revisions.values()])
+
+
+def _behind(parsed: ParsedLibrary, record: VariantRecord) -> int:
+    """How far an outdated translation trails its source (at least 1 when the file says outdated)."""
+    if not record.outdated:
+        return 0
+    source = parsed.variants.get((record.article, record.translated_from or ""))
+    return max((source.major_revision if source else 0) - (record.source_revision or 0), 1)
 
 
 def _plain(record: msgspec.Struct, drop: set[str]) -> dict[str, Any]:

@@ -52,7 +52,8 @@ ARTICLE_COLUMNS = ("id", "slug", "section_id", "published_at", "source_language"
                    "tags", "created_at")
 VARIANT_COLUMNS = ("id", "article_id", "section_id", "language", "title", "summary", "body", "status",
                    "revision", "major_revision", "published_revision", "translated_from", "source_revision",
-                   "outdated", "words", "source_words", "coverage_state", "updated_by", "updated_at", "created_at")
+                   "outdated", "words", "source_words", "coverage_state", "behind", "updated_by", "updated_at",
+                   "created_at")
 DEMAND_COLUMNS = ("article_id", "language", "count", "first_seen", "last_seen")
 BODIES = [f"<p>{' '.join(f'word{i * 7 + j}' for j in range(30))}</p>" for i in range(50)]
 
@@ -90,7 +91,7 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], list[tuple], li
         published = major if status == "published" else None
         rows.append((len(rows) + 1, article_id, section, source, f"Article {article_id}", "", BODIES[article_id % 50],
                      status, major, major, published, None, None, False, words, words,
-                     coverage_state(status, published, False), "editor", at, at))
+                     coverage_state(status, published, False), 0, "editor", at, at))
         for language in LANGUAGES:
             if language == source or len(rows) >= variants:
                 continue
@@ -102,7 +103,8 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], list[tuple], li
                 published = revision
             rows.append((len(rows) + 1, article_id, section, language, f"Article {article_id} ({language})", "",
                          BODIES[(article_id + 1) % 50], state, revision, revision, published, source, source_revision,
-                         outdated, words, words, coverage_state(state, published, outdated), "translator", at, at))
+                         outdated, words, words, coverage_state(state, published, outdated), major - source_revision,
+                         "translator", at, at))
     now = datetime(2025, 6, 1)
     wanted = rng.sample(missing, min(DEMAND_ROWS, len(missing)))
     demand = [(a, lang, int(rng.paretovariate(1.2)), now, now) for a, lang in wanted]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -118,7 +119,9 @@ class Variant(SQLModel, table=True):
     grouping by one integer instead of three columns makes the coverage scan of 1M variants about a
     quarter faster. It is a plain column (SQLite does not read generated columns from a covering
     index), set on every ORM flush by `_keep_coverage_state` and held true by a CHECK constraint, so
-    a Core UPDATE that forgets it fails loudly instead of drifting.
+    a Core UPDATE that forgets it fails loudly instead of drifting. ``behind`` says by how many
+    revisions an outdated translation trails its source, kept by the content service beside
+    ``outdated`` (a CHECK ties the two), so the stalest translations come from a small index.
     """
 
     __tablename__ = "variant"
@@ -128,6 +131,10 @@ class Variant(SQLModel, table=True):
         CheckConstraint(f"coverage_state = {COVERAGE_STATE}", name="ck_variant_coverage_state"),
         Index("ix_variant_language_status", "language", "status"),
         Index("ix_variant_coverage", "language", "section_id", "coverage_state", "source_words"),
+        CheckConstraint("behind >= 0 AND (behind > 0) = outdated", name="ck_variant_behind"),
+        # Only the outdated variants, furthest behind first: the dashboard's list reads the top of it.
+        Index("ix_variant_outdated", "behind", "source_words", "language", "section_id",
+              sqlite_where=text("outdated = 1"), postgresql_where=text("outdated = true")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -151,6 +158,10 @@ class Variant(SQLModel, table=True):
         default=0, description="Copy of the article's source word count: the cost of translating it."
     )
     coverage_state: int = Field(default=4, sa_column=Column(SmallInteger, nullable=False))
+    behind: int = Field(
+        default=0, description="How far behind its source a translation is: the source's current major "
+        "revision minus source_revision; 0 when current (a CHECK ties it to outdated)."
+    )
     updated_by: str | None = Field(default=None, max_length=100)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -179,7 +179,8 @@ def save_variant(
     _apply(variant, text, status, by, at, minor, translated_from, source_revision)
     if not is_source:
         source_major = _source_major(session, article, translated_from) or 0
-        variant.outdated = (source_revision or 0) < source_major
+        variant.behind = max(source_major - (source_revision or 0), 0)
+        variant.outdated = variant.behind > 0
     session.add(Revision(variant_id=_flushed_id(session, variant), number=variant.revision, title=text.title,
                          summary=text.summary, body=text.body, status=status, minor=minor,
                          translated_from=translated_from, source_revision=source_revision,
@@ -240,9 +241,9 @@ def _mark_translations_outdated(session: Session, article: Article, language: st
             Variant.translated_from == language,
             Variant.source_revision < major,
         )
-        # coverage_state carries the outdated flag as its lowest bit (see Variant; a CHECK holds it).
-        .values(outdated=True, coverage_state=case((Variant.outdated, Variant.coverage_state),
-                                                   else_=Variant.coverage_state + 1))
+        # coverage_state carries the outdated flag as its lowest bit (see Variant; CHECKs hold both).
+        .values(outdated=True, behind=major - Variant.source_revision,
+                coverage_state=case((Variant.outdated, Variant.coverage_state), else_=Variant.coverage_state + 1))
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -57,45 +57,67 @@ class Outdated:
 def top_requested(
     session: Session, languages: Sequence[str], section_ids: Sequence[int] | None = None, limit: int = 20
 ) -> list[Requested]:
-    """The most requested articles that have no published variant in the requested language."""
+    """The most requested articles that have no published variant in the requested language.
+
+    One statement: per language, ``ix_demand_language_count`` is walked from the highest count down
+    and stops after ``limit`` hits (ties broken by the newest article), instead of joining every
+    demand row; the per-language lists are then merged.
+    """
     source = aliased(Variant)
-    query = (
-        select(Article.slug, Section.slug, Demand.language, source.title, Demand.count, Demand.last_seen,
-               Variant.status, Article.source_words)
-        .join(Article, Article.id == Demand.article_id)
-        .join(Section, Section.id == Article.section_id)
-        .outerjoin(source, and_(source.article_id == Article.id, source.language == Article.source_language))
-        .outerjoin(Variant, and_(Variant.article_id == Demand.article_id, Variant.language == Demand.language))
-        .where(Demand.language.in_(list(languages)),
-               or_(Variant.id.is_(None), Variant.published_revision.is_(None)))
-        .order_by(Demand.count.desc(), Article.slug, Demand.language)
-        .limit(limit)
-    )
-    if section_ids is not None:
-        query = query.where(Article.section_id.in_(list(section_ids)))
+    per_language = []
+    for language in languages:
+        query = (
+            select(Article.slug.label("article"), Section.slug.label("section"), Demand.language,
+                   source.title, Demand.count, Demand.last_seen, Variant.status, Article.source_words,
+                   Demand.article_id)
+            .join(Article, Article.id == Demand.article_id)
+            .join(Section, Section.id == Article.section_id)
+            .outerjoin(source, and_(source.article_id == Article.id, source.language == Article.source_language))
+            .outerjoin(Variant, and_(Variant.article_id == Demand.article_id, Variant.language == Demand.language))
+            .where(Demand.language == language, or_(Variant.id.is_(None), Variant.published_revision.is_(None)))
+            .order_by(Demand.count.desc(), Demand.article_id.desc())
+            .limit(limit)
+        )
+        if section_ids is not None:
+            query = query.where(Article.section_id.in_(list(section_ids)))
+        per_language.append(select(query.subquery()))
+    if not per_language:
+        return []
+    merged = union_all(*per_language).subquery()
+    ordered = select(merged).order_by(merged.c.count.desc(), merged.c.article_id.desc(), merged.c.language)
     return [Requested(article, section, language, title or article, count, last, status or "missing", words)
-            for article, section, language, title, count, last, status, words in session.execute(query)]
+            for article, section, language, title, count, last, status, words, _ in
+            session.execute(ordered.limit(limit))]
 
 
 def outdated_items(
     session: Session, languages: Sequence[str], section_ids: Sequence[int] | None = None, limit: int = 20
 ) -> list[Outdated]:
-    """Outdated variants, furthest behind first (then the most words, then by article)."""
+    """Outdated variants, furthest behind first (then the most words, then the newest variant).
+
+    The top of the partial index ``ix_variant_outdated`` (outdated variants by ``behind``) gives
+    the ``limit`` chosen; only they are joined to their sources, articles and sections.
+    """
+    ranked = (
+        select(Variant.id)
+        .where(Variant.outdated == true(), Variant.language.in_(list(languages)))
+        .order_by(Variant.behind.desc(), Variant.source_words.desc(), Variant.id.desc())
+        .limit(limit)
+    )
+    if section_ids is not None:
+        ranked = ranked.where(Variant.section_id.in_(list(section_ids)))
+    top = ranked.subquery()
     source = aliased(Variant)
-    behind = source.major_revision - Variant.source_revision
     query = (
         select(Article.slug, Section.slug, Variant.language, source.title, Variant.translated_from,
                Variant.source_revision, source.major_revision, Variant.published_revision.is_not(None),
                Variant.source_words, Variant.updated_at)
+        .join(top, top.c.id == Variant.id)
         .join(Article, Article.id == Variant.article_id)
         .join(Section, Section.id == Variant.section_id)
         .join(source, and_(source.article_id == Variant.article_id, source.language == Variant.translated_from))
-        .where(Variant.language.in_(list(languages)), Variant.outdated.is_(True))
-        .order_by(behind.desc(), Variant.source_words.desc(), Article.slug, Variant.language)
-        .limit(limit)
+        .order_by(Variant.behind.desc(), Variant.source_words.desc(), Variant.id.desc())
     )
-    if section_ids is not None:
-        query = query.where(Variant.section_id.in_(list(section_ids)))
     return [Outdated(article, section, language, title, src_language, revision, current, bool(published), words,
                      updated)
             for article, section, language, title, src_language, revision, current, published, words, updated

@@ -142,3 +142,38 @@ def test_an_orm_change_keeps_the_coverage_state_and_a_core_update_cannot_forget_
         assert session.scalar(select(Variant.coverage_state).where(Variant.id == kk.id)) == 2
     with pytest.raises(IntegrityError), session_scope(engine) as session:
         session.execute(update(Variant).where(Variant.id == kk.id).values(status=Status.DRAFT))
+
+
+def test_behind_counts_the_source_revisions_since_the_translation(engine):
+    text = VariantText("Исправлено", "", "<p>Новый текст.</p>")
+    with session_scope(engine) as session:
+        article = make_article(session)
+        translate(session, article, "kk")
+        translate(session, article, "en")
+
+        def behind() -> dict[str, tuple[bool, int]]:
+            session.flush()
+            rows = session.execute(select(Variant.language, Variant.outdated, Variant.behind)
+                                   .where(Variant.article_id == article.id))
+            return {language: (outdated, n) for language, outdated, n in rows}
+
+        assert behind() == {"ru": (False, 0), "kk": (False, 0), "en": (False, 0)}
+        service.save_variant(session, article, "ru", text, status=Status.PUBLISHED)
+        service.save_variant(session, article, "ru", text, status=Status.PUBLISHED, minor=True)
+        service.save_variant(session, article, "ru", text, status=Status.PUBLISHED)
+        assert behind() == {"ru": (False, 0), "kk": (True, 3), "en": (True, 3)}
+        translate(session, article, "kk", source_revision=2)
+        assert behind()["kk"] == (True, 2)
+        translate(session, article, "kk")
+        assert behind()["kk"] == (False, 0)
+    out = io.StringIO()
+    with session_scope(engine, write=False) as session:
+        export_library(session, out)
+    with session_scope(engine) as session:
+        import_library(session, parse_library(out.getvalue().splitlines()), replace=True)
+    with session_scope(engine, write=False) as session:
+        assert session.execute(select(Variant.language, Variant.behind).where(Variant.language == "en")).one() == (
+            "en", 3)
+    with pytest.raises(IntegrityError, match="ck_variant_behind"), session_scope(engine) as session:
+        session.execute(update(Variant).where(Variant.language == "kk")
+                        .values(outdated=True, coverage_state=Variant.coverage_state + 1))
