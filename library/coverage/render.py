@@ -97,7 +97,7 @@ def _pct(cell: Cell, measure: str) -> str:
 
 
 def _table_row(cell: Cell) -> tuple[str, ...]:
-    return (cell.section or "all sections", cell.language or "all", str(cell.articles),
+    return (cell.section or "total", cell.language or "all", str(cell.articles),
             *(_pct(cell, m) for m in MEASURES), str(cell.demand),
             f"{cell.published_words}/{cell.words} ({cell.percent('published', words=True):.1f}%)")
 

@@ -27,7 +27,8 @@ published + in review + draft + missing = articles: the four states partition th
     variant is never outdated.
 ``demand``
     Reader requests (from the ``demand`` table) for the missing articles of the cell: readers asked
-    for them in L and got a fallback.
+    for them in L and got a fallback. Its query probes one index entry per demand row, so its cost
+    follows the demand table, not the library; ``demand=False`` leaves it out (history does).
 Percentages
     ``100 * part / articles`` to one decimal; a section without articles counts as 100 %
     published and 0 % everything else (nothing to translate).
