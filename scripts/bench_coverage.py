@@ -265,8 +265,15 @@ def main() -> None:
     parser.add_argument("--variants", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=10, help="timed runs of the matrix per engine")
     parser.add_argument("--keep", action="store_true", help="keep the databases and print their URLs")
+    parser.add_argument("--database", metavar="URL", help="time a library kept earlier (--keep) instead of building")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
+    if args.database:
+        url = normalise_database_url(args.database)
+        print(f"{make_url(url).get_backend_name()} (kept library):")
+        _plan(url)
+        measure(url, args.repeat)
+        return
     started = time.perf_counter()
     data = generate(args.variants)
     print(f"generated {len(data[1]):,} articles, {len(data[2]):,} variants, {len(data[3]):,} demand rows "
