@@ -21,7 +21,7 @@ from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
-from library.web.api import catalogs, coverage, health
+from library.web.api import accounts, catalogs, coverage, health, workflow
 from library.web.problems import EXCEPTION_HANDLERS
 
 
@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             engine.dispose()
 
-    api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, *coverage.ROUTES])
+    api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, accounts.router(),
+                                                 workflow.router(), coverage.router()])
     return Litestar(
         route_handlers=[api],
         state=State({"settings": settings, "engine": engine, "languages": registry, "catalogs": interface}),

@@ -15,7 +15,8 @@ from library.content.models import Status
 from library.coverage.models import CoverageSnapshot
 from library.coverage.render import CSV_COLUMNS
 from library.storage import session_scope
-from tests.factories import make_article, make_section, translate
+from library.workflow import accounts
+from tests.factories import make_article, make_section, make_user, translate
 
 
 @pytest.fixture
@@ -31,6 +32,27 @@ def library(engine):
         translate(session, articles[0], "en")
         translate(session, articles[1], "en", status=Status.IN_REVIEW)
     return engine
+
+
+@pytest.fixture
+def tokens(engine, monkeypatch) -> dict[str, dict[str, str]]:
+    """Authorization headers of an editor, an admin and a translator."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    monkeypatch.setattr(accounts, "hasher", PasswordHasher.from_parameters(CHEAPEST))
+    headers = {}
+    with session_scope(engine) as session:
+        for username, role in (("olga", "editor"), ("root", "admin"), ("aigerim", "translator")):
+            user = make_user(session, username, role)
+            headers[role] = {"Authorization": f"Bearer {accounts.issue_token(session, user).secret}"}
+    return headers
+
+
+@pytest.fixture
+def api(client, tokens):
+    """GET as an editor."""
+    return lambda path, **kwargs: client.get(path, headers=tokens["editor"], **kwargs)
 
 
 @pytest.fixture
@@ -58,11 +80,11 @@ def test_the_table_is_aligned_with_percentages(library, run):
     assert len({len(row) for row in rows}) == 1  # numbers are right-aligned to one width
 
 
-def test_json_is_the_api_shape(library, run, client):
+def test_json_is_the_api_shape(library, run, api):
     cli = json.loads(run("--format", "json", "--lang", "kk,en").stdout)
-    api = client.get("/api/v1/coverage", params={"lang": ["kk", "en"]}).json()
-    cli.pop("generated_at"), api.pop("generated_at")
-    assert cli == api
+    body = api("/api/v1/coverage", params={"lang": ["kk", "en"]}).json()
+    cli.pop("generated_at"), body.pop("generated_at")
+    assert cli == body
     kk = cli["totals"]["languages"][1]
     assert (kk["language"], kk["articles"], kk["published"], kk["missing"], kk["percent"]["published"]) == (
         "kk", 5, 3, 2, 60.0)
@@ -115,21 +137,30 @@ def test_snapshot_records_one_row_per_language_and_section_per_day(library, run,
     assert "recorded 2 snapshots" in run("snapshot", "--lang", "kk").stdout
 
 
-def test_api_filters_and_problems(library, client):
-    body = client.get("/api/v1/coverage?lang=kk&section=alpha").json()
+@pytest.mark.parametrize("path", ["/api/v1/coverage", "/api/v1/coverage.csv", "/api/v1/coverage/history"])
+def test_the_api_is_for_editors(library, client, tokens, path):
+    assert client.get(path).status_code == 401
+    refused = client.get(path, headers=tokens["translator"])
+    assert refused.status_code == 403 and refused.headers["content-type"].startswith("application/problem+json")
+    assert client.get(path, headers=tokens["editor"]).status_code == 200
+    assert client.get(path, headers=tokens["admin"]).status_code == 200
+
+
+def test_api_filters_and_problems(library, api):
+    body = api("/api/v1/coverage?lang=kk&section=alpha").json()
     assert [(c["language"], c["section"], c["published"]) for c in body["cells"]] == [("kk", "alpha", 3)]
-    both = client.get("/api/v1/coverage?lang=kk,en&section=beta&section=alpha").json()
+    both = api("/api/v1/coverage?lang=kk,en&section=beta&section=alpha").json()
     assert [(c["language"], c["section"]) for c in both["cells"]] == [
         ("en", "alpha"), ("kk", "alpha"), ("en", "beta"), ("kk", "beta")]
-    bad = client.get("/api/v1/coverage?lang=de")
+    bad = api("/api/v1/coverage?lang=de")
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
     assert bad.json()["supported"] == ["en", "ru", "kk"]
-    missing = client.get("/api/v1/coverage.csv?section=nowhere")
+    missing = api("/api/v1/coverage.csv?section=nowhere")
     assert missing.status_code == 404 and missing.json()["slug"] == "nowhere"
 
 
-def test_api_csv_download(library, client):
-    response = client.get("/api/v1/coverage.csv", params={"lang": "kk"})
+def test_api_csv_download(library, api):
+    response = api("/api/v1/coverage.csv", params={"lang": "kk"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [(r["scope"], r["language"], r["section"]) for r in rows] == [
@@ -137,10 +168,10 @@ def test_api_csv_download(library, client):
         ("section", "", "beta"), ("all", "", "")]
 
 
-def test_api_history(library, client, run):
-    assert client.get("/api/v1/coverage/history?lang=kk").json() == {"series": [{"language": "kk", "points": []}]}
+def test_api_history(library, api, run):
+    assert api("/api/v1/coverage/history?lang=kk").json() == {"series": [{"language": "kk", "points": []}]}
     run("snapshot")
-    series = client.get("/api/v1/coverage/history", params={"lang": "kk", "since": "2000-01-01"}).json()["series"]
+    series = api("/api/v1/coverage/history", params={"lang": "kk", "since": "2000-01-01"}).json()["series"]
     [point] = series[0]["points"]
     assert (point["articles"], point["published"], point["percent"]["published"]) == (5, 3, 60.0)
-    assert client.get("/api/v1/coverage/history?since=yesterday").status_code == 400
+    assert api("/api/v1/coverage/history?since=yesterday").status_code == 400

@@ -59,7 +59,7 @@ def test_the_migration_fills_the_new_columns_and_keeps_every_revision(fresh_data
     deleted every revision through ON DELETE CASCADE."""
     engine = create_engine_for(fresh_database_url)
     try:
-        upgrade(engine, "0003")
+        upgrade(engine, "0004")  # the revision before coverage
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO section (id, slug, position, names) VALUES (1, 's', 0, '{}')"))
             conn.execute(text(

@@ -1,8 +1,8 @@
-"""Coverage API: the language x section matrix as JSON or CSV, and its history.
+"""Coverage API for editors: the language x section matrix as JSON or CSV, and its history.
 
-Open to read for now; the workflow issue restricts it to editors once roles exist.
-``lang`` and ``section`` may be repeated or comma-separated; an unknown language is a 400 and an
-unknown section a 404 (problem details).
+Every route needs a bearer token of an editor or admin (401 without one, 403 for other roles, as the
+workflow routes answer). ``lang`` and ``section`` may be repeated or comma-separated; an unknown
+language is a 400 and an unknown section a 404 (problem details).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from litestar import Response, get
+from litestar import Response, Router, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
@@ -19,6 +19,10 @@ from library.coverage import render
 from library.coverage.history import coverage_history
 from library.coverage.service import Coverage, compute_coverage, pick_languages
 from library.storage import session_scope
+from library.web.auth import PRINCIPAL, Staff
+from library.web.problems import problem_responses
+from library.workflow.accounts import Principal, require_role
+from library.workflow.models import Role
 
 T = TypeVar("T")
 Codes = Annotated[list[str] | None, Parameter(description="Languages to report (repeat or comma-separate).")]
@@ -34,35 +38,41 @@ def _read(state: State, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return work(session, *args, **kwargs)
 
 
-def _coverage(state: State, lang: list[str] | None, section: list[str] | None) -> Coverage:
+def _coverage(state: State, principal: Principal, lang: list[str] | None, section: list[str] | None) -> Coverage:
+    require_role(principal, Role.EDITOR)
     languages = pick_languages(state.settings.languages, _split(lang))
     return _read(state, compute_coverage, languages, _split(section) or None, locales_dir=state.settings.locales_dir)
 
 
-@get("/coverage", summary="Translation coverage per language and section, with totals", tags=["coverage"],
-     sync_to_thread=True)
-def coverage_json(state: State, lang: Codes = None, section: Slugs = None) -> dict[str, Any]:
+ROUTE = {"sync_to_thread": True, "responses": problem_responses(401, 403)}
+
+
+@get("/coverage", summary="Translation coverage per language and section, with totals", **ROUTE)
+def coverage_json(state: State, principal: Staff, lang: Codes = None, section: Slugs = None) -> dict[str, Any]:
     """Published, in review, draft, missing and outdated articles per cell, by count and by source words,
     with reader demand for the missing ones, totals per language and section, and interface catalogs."""
-    return render.coverage_dict(_coverage(state, lang, section))
+    return render.coverage_dict(_coverage(state, principal, lang, section))
 
 
-@get("/coverage.csv", summary="Translation coverage as CSV", tags=["coverage"], sync_to_thread=True)
-def coverage_csv(state: State, lang: Codes = None, section: Slugs = None) -> Response[str]:
+@get("/coverage.csv", summary="Translation coverage as CSV", **ROUTE)
+def coverage_csv(state: State, principal: Staff, lang: Codes = None, section: Slugs = None) -> Response[str]:
     """One row per cell and per total (the ``scope`` column says which), the figures of the JSON."""
-    return Response(render.coverage_csv(_coverage(state, lang, section)), media_type="text/csv; charset=utf-8",
+    text = render.coverage_csv(_coverage(state, principal, lang, section))
+    return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="coverage.csv"'})
 
 
-@get("/coverage/history", summary="Coverage over time, one series per language", tags=["coverage"],
-     sync_to_thread=True)
+@get("/coverage/history", summary="Coverage over time, one series per language", **ROUTE)
 def coverage_history_json(
-    state: State, lang: Codes = None, section: Slugs = None,
+    state: State, principal: Staff, lang: Codes = None, section: Slugs = None,
     since: Annotated[date | None, Parameter(description="First day (ISO date); default: all history.")] = None,
 ) -> dict[str, Any]:
     """A point per day on which coverage was recorded: each section's latest figures summed."""
+    require_role(principal, Role.EDITOR)
     languages = pick_languages(state.settings.languages, _split(lang))
     return render.history_dict(_read(state, coverage_history, languages, since, _split(section) or None))
 
 
-ROUTES = [coverage_json, coverage_csv, coverage_history_json]
+def router() -> Router:
+    return Router(path="/", dependencies=PRINCIPAL, tags=["coverage"],
+                  route_handlers=[coverage_json, coverage_csv, coverage_history_json])

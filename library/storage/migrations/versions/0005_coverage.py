@@ -3,8 +3,8 @@ how far behind its source each translation is, with a partial index of the outda
 per-section word totals from an index; the coverage snapshot table (one row per language, section
 and day).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 from library.storage.types import UTCDateTime
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
