@@ -8,14 +8,18 @@ error's facts (``language``, ``supported``, ``line``...).
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.languages.registry import UnsupportedLanguage
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -24,12 +28,41 @@ log = logging.getLogger("library.web")
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     StaleRevision: (412, "stale-revision"),
+    UnsupportedLanguage: (400, "unsupported-language"),
     NotFound: (404, "not-found"),
     Invalid: (400, "invalid-input"),
     Conflict: (409, "conflict"),
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
 }
+
+
+class ProblemDetails(msgspec.Struct, kw_only=True):
+    """An RFC 9457 problem detail (``application/problem+json``); besides these fields it carries the
+    error's facts, such as ``supported`` (the supported languages) or ``parameter``."""
+
+    type: str
+    """A URI naming the kind of problem."""
+    title: str
+    """Short summary of the kind of problem."""
+    status: int
+    detail: str
+    """What went wrong with this request, for a human."""
+    language: str | None = None
+    supported: list[str] | None = None
+    """For an unsupported language: the languages that are supported."""
+    parameter: str | None = None
+    """For an invalid query parameter: its name."""
+    slug: str | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI ``responses=`` for a handler: each status documented as a problem detail."""
+    return {
+        status: ResponseSpec(data_container=ProblemDetails, media_type=PROBLEM_JSON,
+                             description=f"{HTTPStatus(status).phrase} (problem details)")
+        for status in statuses
+    }
 
 
 def problem_response(status: int, type_slug: str, title: str, detail: str, **extra: Any) -> Response:
@@ -66,8 +99,6 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

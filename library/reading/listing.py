@@ -1,0 +1,180 @@
+"""Listings, the archive and the sections, each in a constant number of SQL statements.
+
+An article is listed when it is readable in some language, exactly as `read_article` would serve it:
+an article published only in Russian is in the Kazakh listing, flagged as a fallback. Counts use
+the same rule, so a listing's total and the archive's counts agree with what a reader can open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from sqlalchemy import exists, extract, func, literal, select
+from sqlmodel import Session
+
+from library.content.errors import SectionNotFound
+from library.content.models import Article, Revision, Section, Variant
+from library.reading.errors import InvalidQuery
+from library.reading.resolve import choose, join_published, published_texts
+from library.reading.types import (
+    Archive,
+    ArchiveMonth,
+    ArchiveYear,
+    ArticlePage,
+    ListedArticle,
+    SectionList,
+    SectionView,
+)
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+MAX_PAGE = 100_000
+
+_READABLE = (
+    exists()
+    .where(Variant.article_id == Article.id, Variant.published_revision.is_not(None))
+    .correlate(Article)
+)
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """Filters and page of an article listing; `check` raises `InvalidQuery` for values out of range."""
+
+    section: str | None = None
+    year: int | None = None
+    month: int | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    def check(self) -> None:
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidQuery("page", self.page, f"a whole number from 1 to {MAX_PAGE}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidQuery("per_page", self.per_page, f"a whole number from 1 to {MAX_PER_PAGE}")
+        if self.year is not None and not 1 <= self.year <= 9998:
+            raise InvalidQuery("year", self.year, "a year from 1 to 9998")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise InvalidQuery("month", self.month, "a month from 1 to 12")
+        if self.month is not None and self.year is None:
+            raise InvalidQuery("month", self.month, "a year as well (year=...&month=...)")
+
+    def filters(self) -> list[Any]:
+        """WHERE clauses on `Article` (the caller joins `Section` when a section is named)."""
+        clauses = [_READABLE]
+        if self.section is not None:
+            clauses.append(Section.slug == self.section)
+        if self.year is not None:
+            start, end = _period(self.year, self.month)
+            clauses += [Article.published_at >= start, Article.published_at < end]
+        return clauses
+
+
+def _period(year: int, month: int | None) -> tuple[datetime, datetime]:
+    if month is None:
+        return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime(year, month, 1, tzinfo=UTC), datetime(*after, 1, tzinfo=UTC)
+
+
+def _matching(query: ListingQuery, *columns: Any):
+    statement = select(*columns).select_from(Article)
+    if query.section is not None:
+        statement = statement.join(Section, Section.id == Article.section_id)
+    return statement.where(*query.filters())
+
+
+def list_articles(session: Session, chain: Sequence[str], query: ListingQuery) -> ArticlePage:
+    """A page of readable articles, newest first, each in the first published language of ``chain``.
+
+    One statement (the page and, by a window function, the total); a second only when the page is
+    empty, to tell the total or that the section does not exist.
+    """
+    query.check()
+    page = (
+        _matching(query, Article.id.label("id"), Article.published_at.label("at"), func.count().over().label("total"))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .subquery("page")
+    )
+    statement = join_published(
+        select(page.c.total, *published_texts(Revision.summary, literal(""))).select_from(page), page.c.id
+    ).order_by(page.c.at.desc(), page.c.id.desc())
+    rows = session.execute(statement).all()
+    total = rows[0].total if rows else _count_or_missing_section(session, query)
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.article_id, []).append(row)
+    items = [_listed(choice, chain[0]) for group in grouped.values() if (choice := choose(group, chain))]
+    return ArticlePage(language=chain[0], total=total, page=query.page, per_page=query.per_page,
+                       pages=-(-total // query.per_page), items=items)
+
+
+def _listed(choice, requested: str) -> ListedArticle:
+    row = choice.row
+    return ListedArticle(slug=row.slug, section=row.section, published_at=row.published_at, language=row.language,
+                         fallback=row.language != requested, outdated=choice.outdated, title=row.title,
+                         summary=row.summary)
+
+
+def _count_or_missing_section(session: Session, query: ListingQuery) -> int:
+    total = session.scalar(_matching(query, func.count()))
+    if not total and query.section is not None:
+        _require_section(session, query.section)
+    return total or 0
+
+
+def _require_section(session: Session, slug: str) -> None:
+    if session.scalar(select(Section.id).where(Section.slug == slug)) is None:
+        raise SectionNotFound(slug)
+
+
+@lru_cache(maxsize=32)
+def month_names(language: str) -> dict[int, str]:
+    """Stand-alone month names (the calendar's headings, not the genitive of dates) from CLDR."""
+    return dict(Locale.parse(language).months["stand-alone"]["wide"])
+
+
+def archive(session: Session, language: str, section: str | None = None) -> Archive:
+    """Years and months that have readable articles, newest first, month names in ``language``.
+
+    One GROUP BY statement; a second only when a named section has nothing, to tell whether it exists.
+    """
+    year = extract("year", Article.published_at)
+    month = extract("month", Article.published_at)
+    statement = _matching(ListingQuery(section=section), year, month, func.count()).group_by(year, month)
+    counts = [(int(y), int(m), n) for y, m, n in session.execute(statement).all()]
+    if not counts and section is not None:
+        _require_section(session, section)
+    names = month_names(language)
+    years: dict[int, list[ArchiveMonth]] = {}
+    for y, m, n in sorted(counts, reverse=True):
+        years.setdefault(y, []).append(ArchiveMonth(month=m, name=names[m], count=n))
+    return Archive(
+        language=language, section=section, total=sum(n for *_, n in counts),
+        years=[ArchiveYear(year=y, count=sum(m.count for m in months), months=months) for y, months in years.items()],
+    )
+
+
+def list_sections(session: Session, chain: Sequence[str]) -> SectionList:
+    """Every section with its name in the first language of ``chain`` that has one, and its readable articles."""
+    readable = (
+        select(Article.section_id, func.count().label("articles")).where(_READABLE).group_by(Article.section_id)
+    ).subquery("readable")
+    statement = (
+        select(Section.slug, Section.names, Section.position, func.coalesce(readable.c.articles, 0))
+        .outerjoin(readable, readable.c.section_id == Section.id)
+        .order_by(Section.position, Section.slug)
+    )
+    sections = []
+    for slug, names, position, articles in session.execute(statement).all():
+        name_language = next((code for code in chain if names.get(code)), chain[0])
+        sections.append(SectionView(slug=slug, name=names.get(name_language, slug), name_language=name_language,
+                                    position=position, articles=articles))
+    return SectionList(language=chain[0], sections=sections)

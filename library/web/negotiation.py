@@ -1,0 +1,47 @@
+"""The request's language, for the JSON API and (later) the reader pages alike.
+
+Both call `request_language`: an explicit choice (the ``/{lang}/`` path prefix or ``?lang=``), then
+the ``library_lang`` cookie, then Accept-Language, then the site default (`library.languages.negotiate`).
+An unsupported explicit language raises `UnsupportedLanguage`, which `library.web.problems` turns into
+a 400 listing the supported languages; a bad cookie or header is ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.params import QueryParameter
+
+from library.languages import LanguageRegistry, Negotiated, negotiate
+from library.languages.negotiation import COOKIE_NAME
+
+VARY = "Accept-Language, Cookie"
+"""What a negotiated response depends on besides its URL."""
+
+LangParameter = Annotated[
+    str | None,
+    QueryParameter(
+        name="lang",
+        description="Language to answer in (en, ru, kk). Without it: the library_lang cookie, then "
+        "Accept-Language, then the site default. An unsupported value is a 400.",
+    ),
+]
+"""The ``?lang=`` query parameter as handlers declare it, so the OpenAPI document shows it."""
+
+
+def request_language(request: Request[Any, Any, Any], registry: LanguageRegistry | None = None) -> Negotiated:
+    """Negotiate the language of ``request`` (the registry defaults to the app's)."""
+    registry = registry or request.app.state.languages
+    explicit = request.path_params.get("lang") or request.query_params.get("lang")
+    return negotiate(
+        registry,
+        explicit=explicit,
+        cookie=request.cookies.get(COOKIE_NAME),
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+async def provide_language(request: Request[Any, Any, Any]) -> Negotiated:
+    """Litestar dependency: ``dependencies={"language": Provide(provide_language)}``."""
+    return request_language(request)
