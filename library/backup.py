@@ -17,6 +17,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
+from library.content.version import mark_changed
+from library.demand.models import Demand
 from library.errors import Conflict, Invalid
 
 FORMAT = 1
@@ -77,8 +79,20 @@ class RevisionRecord(TextFields, forbid_unknown_fields=True):
     changed_at: datetime
 
 
-RECORDS = {"section": SectionRecord, "article": ArticleRecord, "variant": VariantRecord, "revision": RevisionRecord}
-TABLES = (Revision, Variant, ArticleLink, Article, Section)  # children first, for deletes
+class DemandRecord(msgspec.Struct, forbid_unknown_fields=True):
+    """Reads that wanted ``language`` and were served another one (the translators' signal)."""
+
+    kind: str
+    article: str
+    language: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+RECORDS = {"section": SectionRecord, "article": ArticleRecord, "variant": VariantRecord, "revision": RevisionRecord,
+           "demand": DemandRecord}
+TABLES = (Demand, Revision, Variant, ArticleLink, Article, Section)  # children first, for deletes
 
 
 def _line(record: dict[str, Any]) -> str:
@@ -111,6 +125,10 @@ def export_lines(session: Session) -> Iterator[str]:
                      "source_words": a.source_words, "tags": a.tags, "see_also": links.get(a.id, []),
                      "created_at": a.created_at})
     yield from _variant_lines(session, slugs)
+    demand = session.scalars(select(Demand)).all()
+    for d in sorted(demand, key=lambda d: (slugs[d.article_id], d.language)):
+        yield _line({"kind": "demand", "article": slugs[d.article_id], "language": d.language, "count": d.count,
+                     "first_seen": d.first_seen, "last_seen": d.last_seen})
 
 
 def _variant_lines(session: Session, slugs: dict[int, str]) -> Iterator[str]:
@@ -146,10 +164,11 @@ class ParsedLibrary:
         self.articles: dict[str, ArticleRecord] = {}
         self.variants: dict[tuple[str, str], VariantRecord] = {}
         self.revisions: dict[tuple[str, str, int], RevisionRecord] = {}
+        self.demand: dict[tuple[str, str], DemandRecord] = {}
 
     @property
     def counts(self) -> dict[str, int]:
-        return {k: len(getattr(self, k)) for k in ("sections", "articles", "variants", "revisions")}
+        return {k: len(getattr(self, k)) for k in ("sections", "articles", "variants", "revisions", "demand")}
 
 
 def _invalid(number: int, message: str) -> Invalid:
@@ -197,6 +216,9 @@ def _add(parsed: ParsedLibrary, number: int, record: msgspec.Struct) -> None:
     elif isinstance(record, VariantRecord):
         table, key = parsed.variants, (record.article, record.language)
         parent = ("article", record.article in parsed.articles)
+    elif isinstance(record, DemandRecord):
+        table, key = parsed.demand, (record.article, record.language)
+        parent = ("article", record.article in parsed.articles)
     else:
         table, key = parsed.revisions, (record.article, record.language, record.number)
         parent = ("variant", (record.article, record.language) in parsed.variants)
@@ -204,7 +226,7 @@ def _add(parsed: ParsedLibrary, number: int, record: msgspec.Struct) -> None:
         raise _invalid(number, f"refers to a {parent[0]} that no earlier line defines")
     if key in table:
         raise _invalid(number, f"duplicate {record.kind} {key!r}")
-    for field in ("published_at", "created_at", "updated_at", "changed_at"):
+    for field in ("published_at", "created_at", "updated_at", "changed_at", "first_seen", "last_seen"):
         value = getattr(record, field, None)
         if value is not None and value.tzinfo is None:
             raise _invalid(number, f"{field} has no time zone; write times in UTC with +00:00")
@@ -230,6 +252,7 @@ def is_empty(session: Session) -> bool:
 
 def clear_library(session: Session) -> None:
     """Delete every content row (children first); the caller's transaction decides whether it sticks."""
+    mark_changed(session)
     for table in TABLES:
         session.execute(delete(table))
 
@@ -240,6 +263,7 @@ def import_library(session: Session, parsed: ParsedLibrary, *, replace: bool = F
         if not replace:
             raise Conflict("The library is not empty; import into an empty database or use --replace.")
         clear_library(session)
+    mark_changed(session)
     _write(session, parsed)
     return parsed.counts
 
@@ -263,6 +287,9 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}
     _insert(session, Revision, [
         _plain(r, drop) | {"variant_id": variant_ids[(r.article, r.language)]} for r in parsed.revisions.values()])
+    _insert(session, Demand, [
+        _plain(r, drop) | {"article_id": article_ids[r.article], "language": r.language}
+        for r in parsed.demand.values()])
 
 
 def _plain(record: msgspec.Struct, drop: set[str]) -> dict[str, Any]:

@@ -91,6 +91,8 @@ class Variant(SQLModel, table=True):
         CheckConstraint(STATUS_CHECK, name="ck_variant_status"),
         Index("ix_variant_language_status", "language", "status"),
         Index("ix_variant_coverage", "language", "section_id", "status", "outdated", "published_revision"),
+        # Covers "is the article readable in some language?" without reading the texts (issue 6).
+        Index("ix_variant_article_published", "article_id", "published_revision"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -94,7 +94,7 @@ async def articles(
     per_page: Annotated[int, QueryParameter(description=f"Articles per page, 1 to {MAX_PER_PAGE}.")] = DEFAULT_PER_PAGE,
 ) -> Response[ArticlePage]:
     language = request_language(request).language
-    query = ListingQuery(section=section, year=year, month=month, page=page, per_page=per_page)
+    query = ListingQuery(section=section or None, year=year, month=month, page=page, per_page=per_page)
     query.check()
     build = partial(_articles, request.app.state, language, query)
     entry = await cached(request, ("articles", language, query), build)
@@ -139,6 +139,7 @@ async def archive(
     section: Annotated[str | None, QueryParameter(description="Only this section (its slug).")] = None,
 ) -> Response[Archive]:
     language = request_language(request).language
+    section = section or None  # "?section=" is a form's "all sections"
     build = partial(_archive, request.app.state, language, section)
     entry = await cached(request, ("archive", language, section), build)
     return send(request, entry)

@@ -38,4 +38,4 @@ def untranslated_report(
     languages = (negotiate(registry, explicit=lang).language,) if lang else registry.codes
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidQuery("limit", limit, f"a whole number from 1 to {MAX_LIMIT}")
-    return read_only(state.engine, untranslated, languages, section, limit)
+    return read_only(state.engine, untranslated, languages, section or None, limit)

@@ -1,5 +1,5 @@
-"""A content version counter that every content write bumps, so each server process can tell
-its cached responses are stale (issue 6).
+"""Reader API (issue 6): a content version counter that every content write bumps, so each server
+process can tell its cached responses are stale; an index answering "is this article readable?".
 
 Revision ID: 0003
 Revises: 0002
@@ -21,7 +21,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.execute("INSERT INTO content_version (id, version) VALUES (1, 0)")
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.create_index('ix_variant_article_published', ['article_id', 'published_revision'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('variant', schema=None) as batch_op:
+        batch_op.drop_index('ix_variant_article_published')
     op.drop_table('content_version')
