@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
+from library.content.text import sanitise_html
 from library.content.version import mark_changed
 from library.demand.models import Demand
 from library.errors import Conflict, Invalid
@@ -293,7 +294,10 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
 
 
 def _plain(record: msgspec.Struct, drop: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in msgspec.structs.asdict(record).items() if k not in drop}
+    row = {k: v for k, v in msgspec.structs.asdict(record).items() if k not in drop}
+    if "body" in row:  # a crafted file must not bring a script past the sanitiser every save applies
+        row["body"] = sanitise_html(row["body"])
+    return row
 
 
 def _insert(session: Session, model: type, rows: list[dict[str, Any]], batch: int = 5000) -> None:

@@ -181,3 +181,15 @@ def _open(path: Path):
         return path.open("rb")
     except OSError as error:
         raise LibraryError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _attach_domain_groups() -> None:
+    from library.catalogs.cli import catalogs
+
+    main.add_command(catalogs)
+
+
+_attach_domain_groups()
+
+if __name__ == "__main__":
+    main()

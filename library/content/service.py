@@ -25,7 +25,7 @@ from library.content.errors import (
     StaleRevision,
 )
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
-from library.content.text import count_words
+from library.content.text import count_words, sanitise_html
 from library.content.version import mark_changed
 from library.storage.types import utcnow
 
@@ -158,6 +158,7 @@ def save_variant(
     major revision); ``minor`` saves of a source leave its translations current.
     """
     text.validate()
+    text = VariantText(text.title.strip(), text.summary.strip(), sanitise_html(text.body))
     at = at or utcnow()
     is_source = language == article.source_language
     if is_source:

@@ -22,11 +22,17 @@ class ArticleUnavailable(NotFound):
 
 
 class InvalidQuery(Invalid):
-    """A listing filter or page parameter out of its range."""
+    """A listing filter or page parameter that is not a whole number in its range, or lacks a companion."""
 
     title = "Invalid query parameter"
 
-    def __init__(self, parameter: str, value: object, expected: str) -> None:
-        super().__init__(f"{parameter}={value!r} is not valid: expected {expected}.",
-                         parameter=parameter, value=str(value), expected=expected)
+    def __init__(self, parameter: str, value: object, *, low: int | None = None, high: int | None = None,
+                 requires: str | None = None) -> None:
+        if requires is not None:
+            detail = f"{parameter} can only be given together with {requires}."
+            self.kind, self.bounds = "parameter-needs-another", {"other": requires}
+        else:
+            detail = f"{parameter} must be a whole number between {low} and {high}."
+            self.kind, self.bounds = "number-out-of-range", {"low": low, "high": high}
+        super().__init__(detail, parameter=parameter, value=str(value)[:100])
         self.parameter = parameter

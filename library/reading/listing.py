@@ -7,6 +7,7 @@ the same rule, so a listing's total and the archive's counts agree with what a r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,9 @@ from library.reading.types import (
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 100_000
+RANGES = {"page": (1, MAX_PAGE), "per_page": (1, MAX_PER_PAGE), "year": (1, 9998), "month": (1, 12)}
+"""Allowed values of the integer query parameters, both ends included."""
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
 
 _READABLE = (
     exists()
@@ -52,17 +56,25 @@ class ListingQuery:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
 
+    @classmethod
+    def parse(cls, section: str | None = None, year: str | None = None, month: str | None = None,
+              page: str | None = None, per_page: str | None = None) -> ListingQuery:
+        """A checked query from query-string values; empty values mean "not given"."""
+        page_number, size = whole_number("page", page), whole_number("per_page", per_page)
+        query = cls(section=section or None, year=whole_number("year", year), month=whole_number("month", month),
+                    page=1 if page_number is None else page_number,
+                    per_page=DEFAULT_PER_PAGE if size is None else size)
+        query.check()
+        return query
+
     def check(self) -> None:
-        if not 1 <= self.page <= MAX_PAGE:
-            raise InvalidQuery("page", self.page, f"a whole number from 1 to {MAX_PAGE}")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InvalidQuery("per_page", self.per_page, f"a whole number from 1 to {MAX_PER_PAGE}")
-        if self.year is not None and not 1 <= self.year <= 9998:
-            raise InvalidQuery("year", self.year, "a year from 1 to 9998")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise InvalidQuery("month", self.month, "a month from 1 to 12")
+        for name in ("page", "per_page", "year", "month"):
+            value = getattr(self, name)
+            low, high = RANGES[name]
+            if value is not None and not low <= value <= high:
+                raise InvalidQuery(name, value, low=low, high=high)
         if self.month is not None and self.year is None:
-            raise InvalidQuery("month", self.month, "a year as well (year=...&month=...)")
+            raise InvalidQuery("month", self.month, requires="year")
 
     def filters(self) -> list[Any]:
         """WHERE clauses on `Article` (the caller joins `Section` when a section is named)."""
@@ -73,6 +85,19 @@ class ListingQuery:
             start, end = _period(self.year, self.month)
             clauses += [Article.published_at >= start, Article.published_at < end]
         return clauses
+
+
+def whole_number(name: str, raw: str | None, low: int | None = None, high: int | None = None) -> int | None:
+    """``raw`` as an int (None when empty); `InvalidQuery` when it is not a whole number in ASCII digits.
+
+    Without bounds, those of `RANGES` are named in the error.
+    """
+    if raw is None or raw == "":
+        return None
+    if not _WHOLE_NUMBER.fullmatch(raw.strip()):
+        low, high = (low, high) if low is not None else RANGES[name]
+        raise InvalidQuery(name, raw, low=low, high=high)
+    return int(raw)
 
 
 def _period(year: int, month: int | None) -> tuple[datetime, datetime]:

@@ -22,6 +22,8 @@ class SeeAlso(msgspec.Struct, kw_only=True):
     """True when ``language`` is not the requested language."""
     outdated: bool
     title: str
+    notice: str | None = None
+    """With a fallback: a label saying so, in the requested language ("Shown in another language")."""
 
 
 class ArticleView(msgspec.Struct, kw_only=True):
@@ -48,6 +50,11 @@ class ArticleView(msgspec.Struct, kw_only=True):
     saved_at: datetime
     """When the served text was saved."""
     see_also: list[SeeAlso]
+    notices: list[str] = msgspec.field(default_factory=list)
+    """What a reader should know, in the requested language: that the text is a fallback (and in which
+    language), that the original was updated since this translation."""
+    help_translate_url: str | None = None
+    """With a fallback, where readers can help translate (when the site has such a place)."""
 
 
 class ListedArticle(msgspec.Struct, kw_only=True):
@@ -59,6 +66,8 @@ class ListedArticle(msgspec.Struct, kw_only=True):
     outdated: bool
     title: str
     summary: str
+    notice: str | None = None
+    """With a fallback: a label saying so, in the requested language."""
 
 
 class ArticlePage(msgspec.Struct, kw_only=True):

@@ -21,15 +21,16 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.engine import Engine
 
 from library import __version__
+from library.catalogs.runtime import Catalogs
 from library.content.version import current_version
 from library.demand.buffer import ReadCounter
 from library.demand.flusher import Flusher
-from library.demand.store import add_reads
+from library.demand.store import add_interface_misses, add_reads
 from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for, read_only
 from library.storage.migrate import ensure_schema
-from library.web.api import API_PREFIX, articles, health, languages, sections, untranslated
+from library.web.api import API_PREFIX, articles, catalogs, health, languages, sections, untranslated
 from library.web.cache import CHECK_INTERVAL, ResponseCache
 from library.web.problems import EXCEPTION_HANDLERS
 
@@ -37,7 +38,7 @@ log = logging.getLogger("library.web")
 
 ROUTES = [
     health.health, health.ping, articles.article, articles.articles, articles.archive,
-    sections.sections, languages.languages, untranslated.untranslated_report,
+    sections.sections, languages.languages, untranslated.untranslated_report, catalogs.catalog,
 ]
 
 
@@ -46,12 +47,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     engine = create_engine_for(settings.database_url)
     ensure_schema(engine, settings)
+    registry = LanguageRegistry.from_settings(settings)
+    interface = Catalogs(registry, settings.locales_dir)
     cache = ResponseCache(int(settings.cache_mb * 1024 * 1024))
     reads = ReadCounter()
     flusher = Flusher(engine)
     flusher.register("article reads", reads.drain, add_reads)
+    flusher.register("interface misses", interface.misses.drain, add_interface_misses)
     state = State({
-        "settings": settings, "engine": engine, "languages": LanguageRegistry.from_settings(settings),
+        "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
         "cache": cache, "reads": reads, "flusher": flusher, "language_lists": {},
     })
 

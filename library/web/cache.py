@@ -42,17 +42,6 @@ def strong_etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 If-None-Match (weak comparison): ``*`` or any listed tag, with or without ``W/``."""
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == etag:
-            return True
-    return False
-
-
 class ResponseCache:
     """A least-recently-used map of encoded responses bounded in bytes; 0 bytes disables it."""
 

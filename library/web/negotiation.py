@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.params import QueryParameter
 
-from library.languages import LanguageRegistry, Negotiated, negotiate
+from library.languages import LanguageRegistry, Negotiated, UnsupportedLanguage, negotiate
 from library.languages.negotiation import COOKIE_NAME
 
 VARY = "Accept-Language, Cookie"
@@ -45,3 +45,14 @@ def request_language(request: Request[Any, Any, Any], registry: LanguageRegistry
 async def provide_language(request: Request[Any, Any, Any]) -> Negotiated:
     """Litestar dependency: ``dependencies={"language": Provide(provide_language)}``."""
     return request_language(request)
+
+
+def problem_language(request: Request[Any, Any, Any]) -> str:
+    """The language to explain an error in: as `request_language`, but an unsupported explicit choice
+    (the error being explained, perhaps) is passed over for the cookie, header or default."""
+    registry: LanguageRegistry = request.app.state.languages
+    try:
+        return request_language(request, registry).language
+    except UnsupportedLanguage:
+        return negotiate(registry, cookie=request.cookies.get(COOKIE_NAME),
+                         accept_language=request.headers.get("accept-language")).language

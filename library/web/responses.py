@@ -14,7 +14,8 @@ import msgspec
 from anyio import to_thread
 from litestar import Request, Response
 
-from library.web.cache import CachedResponse, ResponseCache, etag_matches, strong_etag
+from library.web.cache import CachedResponse, ResponseCache, strong_etag
+from library.web.conditional import none_match
 
 JSON = "application/json"
 
@@ -40,6 +41,6 @@ async def cached(request: Request[Any, Any, Any], key: Hashable,
 
 def send(request: Request[Any, Any, Any], entry: CachedResponse) -> Response[Any]:
     """``entry`` as a 200, or a 304 when the request's If-None-Match names its ETag."""
-    if etag_matches(request.headers.get("if-none-match"), entry.etag):
+    if none_match(request.headers.get("if-none-match"), entry.etag):
         return Response(b"", status_code=304, headers=entry.headers)
     return Response(entry.body, media_type=JSON, headers=entry.headers)

@@ -106,3 +106,12 @@ def test_an_empty_title_is_refused(session):
 def test_the_source_word_count_follows_the_source_text(session):
     article = make_article(session, body="<p>Один два три.</p><p>Четыре</p>", title="Заголовок")
     assert article.source_words == 5
+
+
+def test_scripts_and_event_handlers_never_reach_the_stored_body(session):
+    article = make_article(session, body='<p onclick="steal()">Текст<script>alert(1)</script></p>'
+                                          '<a href="javascript:alert(2)">ссылка</a>')
+    variant = session.scalar(select(Variant).where(Variant.article_id == article.id))
+    assert "script" not in variant.body and "onclick" not in variant.body and "javascript:" not in variant.body
+    assert "Текст" in variant.body and "ссылка" in variant.body
+    assert service.revisions(session, variant)[0].body == variant.body

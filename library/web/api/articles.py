@@ -16,12 +16,14 @@ from litestar.datastructures import ResponseHeader, State
 from litestar.params import FromPath, QueryParameter
 
 from library import reading
+from library.catalogs.runtime import Translator
 from library.reading import ArticleUnavailable, ListingQuery, list_articles, read_article
-from library.reading.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
 from library.storage import read_only
-from library.web.api import API_PREFIX
+from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
+from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
 from library.web.negotiation import VARY, LangParameter, request_language
 from library.web.problems import problem_responses
 from library.web.responses import cached, encode, send
@@ -67,6 +69,7 @@ def _article(state: State, slug: str, language: str) -> CachedResponse:
     registry = state.languages
     resolved = read_only(state.engine, read_article, slug, registry.chain(language), registry.codes)
     view = resolved.view
+    _explain(view, state.catalogs.translator(language), state.settings.translators_url)
     path = f"{API_PREFIX}/articles/{slug}"
     links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in view.available_languages]
     links.append(f'<{path}>; rel="alternate"; hreflang="x-default"')
@@ -88,21 +91,36 @@ async def articles(
     request: Request[Any, Any, State],
     lang: LangParameter = None,
     section: Annotated[str | None, QueryParameter(description="Only this section (its slug).")] = None,
-    year: Annotated[int | None, QueryParameter(description="Only articles published this year (UTC).")] = None,
-    month: Annotated[int | None, QueryParameter(description="Only this month of `year` (1-12).")] = None,
-    page: Annotated[int, QueryParameter(description="Page number, from 1.")] = 1,
-    per_page: Annotated[int, QueryParameter(description=f"Articles per page, 1 to {MAX_PER_PAGE}.")] = DEFAULT_PER_PAGE,
+    year: Annotated[str, whole_number("Only articles published this year (UTC).", *RANGES["year"])] = "",
+    month: Annotated[str, whole_number("Only this month of `year`.", *RANGES["month"])] = "",
+    page: Annotated[str, whole_number("Page number.", *RANGES["page"], default=1)] = "",
+    per_page: Annotated[str, whole_number("Articles per page.", *RANGES["per_page"], default=DEFAULT_PER_PAGE)] = "",
 ) -> Response[ArticlePage]:
     language = request_language(request).language
-    query = ListingQuery(section=section or None, year=year, month=month, page=page, per_page=per_page)
-    query.check()
+    query = ListingQuery.parse(section, year, month, page, per_page)
     build = partial(_articles, request.app.state, language, query)
     entry = await cached(request, ("articles", language, query), build)
     return send(request, entry)
 
 
+def _explain(view: ArticleView, translator: Translator, translators_url: str | None) -> None:
+    """Notices in the reader's language for a fallback or outdated text, and its links' fallbacks."""
+    if view.fallback and (notice := FALLBACK_NOTICES.get((view.requested_language, view.language))):
+        view.notices.append(translator.gettext(notice))
+        view.help_translate_url = translators_url
+    if view.outdated:
+        view.notices.append(translator.gettext(ORIGINAL_UPDATED))
+    for link in view.see_also:
+        if link.fallback:
+            link.notice = translator.gettext(SHOWN_IN_ANOTHER_LANGUAGE)
+
+
 def _articles(state: State, language: str, query: ListingQuery) -> CachedResponse:
     page = read_only(state.engine, list_articles, state.languages.chain(language), query)
+    shown_elsewhere = state.catalogs.translator(language).gettext(SHOWN_IN_ANOTHER_LANGUAGE)
+    for item in page.items:
+        if item.fallback:
+            item.notice = shown_elsewhere
     headers = {"Vary": VARY, "Link": _page_links(language, query, page.pages)}
     if page.items:
         served = {item.language for item in page.items}

@@ -14,7 +14,9 @@ from litestar.params import QueryParameter
 from library.demand.report import DEFAULT_LIMIT, MAX_LIMIT, UntranslatedReport, untranslated
 from library.languages import negotiate
 from library.reading import InvalidQuery
+from library.reading.listing import whole_number as parse_whole_number
 from library.storage import read_only
+from library.web.api import whole_number
 from library.web.problems import problem_responses
 
 
@@ -30,12 +32,14 @@ def untranslated_report(
     request: Request[Any, Any, State],
     lang: Annotated[str | None, QueryParameter(description="Only this language (default: every language).")] = None,
     section: Annotated[str | None, QueryParameter(description="Only this section (its slug).")] = None,
-    limit: Annotated[int, QueryParameter(description=f"Articles and strings listed per language, at most {MAX_LIMIT}.")]
-    = DEFAULT_LIMIT,
+    limit: Annotated[str, whole_number("Articles and strings listed per language.", 1, MAX_LIMIT,
+                                       default=DEFAULT_LIMIT)] = "",
 ) -> UntranslatedReport:
     state = request.app.state
     registry = state.languages
     languages = (negotiate(registry, explicit=lang).language,) if lang else registry.codes
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidQuery("limit", limit, f"a whole number from 1 to {MAX_LIMIT}")
-    return read_only(state.engine, untranslated, languages, section or None, limit)
+    count = parse_whole_number("limit", limit, 1, MAX_LIMIT)
+    count = DEFAULT_LIMIT if count is None else count
+    if not 1 <= count <= MAX_LIMIT:
+        raise InvalidQuery("limit", count, low=1, high=MAX_LIMIT)
+    return read_only(state.engine, untranslated, languages, section or None, count)

@@ -1,15 +1,15 @@
 """Reader API (issue 6): a content version counter that every content write bumps, so each server
 process can tell its cached responses are stale; an index answering "is this article readable?".
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

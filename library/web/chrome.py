@@ -1,0 +1,116 @@
+"""The portal's chrome: navigation menu, page furniture and API problem texts, marked for extraction.
+
+Strings are marked with `N_` (no-op) and translated where they are shown, with the request's
+`library.catalogs.Translator`: ``translator.gettext(HOME)``.
+
+Placeholder convention: Python brace fields with names, ``{count}``, filled with ``str.format`` after
+translation (``translator.ngettext(...).format(count=n)``); Babel flags them ``python-brace-format`` and
+``library catalogs check`` verifies them in every form. Never positional ``{}``; never ``%`` here
+(Jinja2 ``{% trans %}`` blocks are the one place where ``%(name)s`` appears, and the check verifies
+those too).
+
+A language name cannot be slotted into a Russian or Kazakh sentence (it needs a grammatical case), so
+the fallback notice is one message per (requested, served) pair: `FALLBACK_NOTICES`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from library.catalogs.lazy import N_
+
+
+class _Plurals(Protocol):
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+# Translators: the site name, shown in the header and in page titles.
+SITE_NAME = N_("Sustainable Development Goals")
+
+#: The main menu: (URL slug, label), in display order.
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("about", N_("About the Sustainable Development Goals")),
+    ("goals", N_("Goals")),
+    ("working-groups", N_("Working groups")),
+    ("vnr", N_("Voluntary National Review")),
+    ("events", N_("Events")),
+    ("coordination-council", N_("Coordination Council")),
+    # Translators: SDG = Sustainable Development Goals (ЦУР in Russian, ТДМ in Kazakh).
+    ("statistics", N_("SDG statistics")),
+    ("library", N_("Library")),
+    ("success-stories", N_("Success stories")),
+)
+
+# Translators: label next to the number of times an article was read.
+VIEWS = N_("Views")
+# Translators: confirmation shown after a form was saved.
+SAVED = N_("Saved")
+SEE_ALSO = N_("See also")
+SUBSCRIBE_TO_NEWSLETTER = N_("Subscribe to the newsletter")
+WAIT_PLEASE = N_("Wait please...")
+OPERATION_SUCCEEDED = N_("The operation completed successfully.")
+EMAIL = N_("E-mail")
+# Translators: the language in which a newsletter subscriber wants to receive letters.
+PREFERRED_LANGUAGE = N_("Preferred language")
+# Translators: a button.
+SUBSCRIBE = N_("Subscribe")
+# Translators: a noun: the list of past articles or newsletters.
+ARCHIVE = N_("Archive")
+LANGUAGE = N_("Language")
+# Translators: the home page, in the menu and in breadcrumbs.
+HOME = N_("Home")
+NEXT_PAGE = N_("Next page")
+PREVIOUS_PAGE = N_("Previous page")
+PAGE_NOT_FOUND = N_("Page not found")
+SOMETHING_WENT_WRONG = N_("Something went wrong")
+BACK_HOME = N_("Back to the home page")
+ORIGINAL_UPDATED = N_("The original of this article has been updated since this translation was made.")
+# Translators: a link to the translators' site, next to a fallback notice.
+HELP_TRANSLATE = N_("Help translate it")
+# Translators: a greyed-out entry of the language switcher.
+NOT_AVAILABLE_IN_LANGUAGE = N_("Not available in this language")
+# Translators: the API's label for a text served in a language other than the one requested.
+SHOWN_IN_ANOTHER_LANGUAGE = N_("Shown in another language")
+
+#: (requested language, served language) -> notice shown above an article served by fallback.
+FALLBACK_NOTICES: dict[tuple[str, str], str] = {
+    ("kk", "ru"): N_("This article is not yet available in Kazakh. You are reading the Russian version."),
+    ("kk", "en"): N_("This article is not yet available in Kazakh. You are reading the English version."),
+    ("ru", "kk"): N_("This article is not yet available in Russian. You are reading the Kazakh version."),
+    ("ru", "en"): N_("This article is not yet available in Russian. You are reading the English version."),
+    ("en", "kk"): N_("This article is not yet available in English. You are reading the Kazakh version."),
+    ("en", "ru"): N_("This article is not yet available in English. You are reading the Russian version."),
+}
+
+
+def view_count(translator: _Plurals, count: int) -> str:
+    """The view count as a phrase ("1 view", "5 views") in the translator's language."""
+    # Translators: the number of times an article was read.
+    return translator.ngettext("{count} view", "{count} views", count).format(count=count)
+
+
+#: Problem ``title`` per problem type slug (see `library.web.problems`).
+PROBLEM_TITLES: dict[str, str] = {
+    "not-found": N_("Not found"),
+    "invalid-input": N_("Invalid input"),
+    "unsupported-language": N_("Unsupported language"),
+    "conflict": N_("Conflict"),
+    "forbidden": N_("Forbidden"),
+    "unauthorized": N_("Unauthorized"),
+    "precondition-failed": N_("Precondition failed"),
+    "precondition-required": N_("Precondition required"),
+    "internal": N_("Internal server error"),
+}
+
+#: Problem ``detail`` templates; fill with the error's facts: ``gettext(text).format(**facts)``.
+PROBLEM_DETAILS: dict[str, str] = {
+    "unsupported-language": N_("{code} is not a supported language; use one of: {supported}."),
+    "article-not-found": N_("No article has the slug {slug}."),
+    "article-unpublished": N_("Article {slug} is not published in any language."),
+    "number-out-of-range": N_("{name} must be a whole number between {low} and {high}."),
+    # Translators: {name} and {other} are query parameters, such as month and year.
+    "parameter-needs-another": N_("{name} can only be given together with {other}."),
+    "section-not-found": N_("No section has the slug {slug}."),
+    "nothing-served": N_("Nothing is served at {path}."),
+    "internal": N_("The server could not complete the request. The error has been logged."),
+}
