@@ -36,7 +36,7 @@ from library.content.models import Article, ArticleLink, Revision, Section, Vari
 from library.content.text import count_words
 from library.content.version import mark_changed
 from library.demo.loader import read_demo
-from library.storage import create_engine_for, session_scope, upgrade
+from library.storage import create_engine_for, current_revision, head_revision, session_scope, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / ".venv" / "bin" / "library"
@@ -133,10 +133,11 @@ def ensure_library(url: str, articles: int, rebuild: bool) -> str:
     try:
         with engine.connect() as conn:
             count = conn.execute(select(func.count()).select_from(Article)).scalar()
+        current = current_revision(engine) == head_revision()
     except Exception:
-        count = None
+        count, current = None, False
     engine.dispose()
-    if count != articles or rebuild:
+    if count != articles or not current or rebuild:
         print(f"building {articles} articles at {make_url(url).render_as_string()} ...", flush=True)
         reset_database(url)
         began = time.perf_counter()

@@ -16,7 +16,8 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 CHECK_INTERVAL = 0.4
 """Seconds between two reads of the content version by one process (each is a primary-key lookup)."""
@@ -25,16 +26,21 @@ MAX_AGE = 60.0
 """Seconds a cached response lives even when no content changed: bounds how stale its view count gets."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, slots=True)
 class CachedResponse:
-    """A JSON response ready to send, and what the read counters need to know about it."""
+    """A JSON response ready to send, and what the read counters need to know about it.
+
+    ``ok`` and ``not_modified`` are the 200 and 304 responses, built once (`library.web.responses`).
+    """
 
     body: bytes
     etag: str
     headers: Mapping[str, str]
     article_id: int | None = None
     served: str | None = None
-    expires: float = field(default=0.0, compare=False)
+    ok: Any = None
+    not_modified: Any = None
+    expires: float = 0.0
 
 
 def strong_etag(body: bytes) -> str:
@@ -70,8 +76,7 @@ class ResponseCache:
 
     def put(self, key: Hashable, entry: CachedResponse, generation: int) -> CachedResponse:
         """Store ``entry`` unless the cache was emptied since ``generation``; returns it with its expiry set."""
-        entry = CachedResponse(entry.body, entry.etag, entry.headers, entry.article_id, entry.served,
-                               time.monotonic() + self.max_age)
+        entry.expires = time.monotonic() + self.max_age
         size = len(entry.body) + 512  # headers, key and object overhead, roughly
         if generation != self.generation or size > self.max_bytes:
             return entry

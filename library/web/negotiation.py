@@ -30,16 +30,40 @@ LangParameter = Annotated[
 """The ``?lang=`` query parameter as handlers declare it, so the OpenAPI document shows it."""
 
 
-def request_language(request: Request[Any, Any, Any], registry: LanguageRegistry | None = None) -> Negotiated:
-    """Negotiate the language of ``request`` (the registry defaults to the app's)."""
+_ABSENT: Any = object()
+
+
+def request_language(request: Request[Any, Any, Any], registry: LanguageRegistry | None = None,
+                     explicit: str | None = _ABSENT) -> Negotiated:
+    """Negotiate the language of ``request`` (the registry defaults to the app's).
+
+    ``explicit`` is the ``?lang=`` or path value when the handler already has it; otherwise it is read
+    from the path parameters and the query string. The cookie and Accept-Language come straight from
+    the ASGI scope: this runs on every read, and Litestar's header and cookie objects cost more than
+    the rest of a cached read.
+    """
     registry = registry or request.app.state.languages
-    explicit = request.path_params.get("lang") or request.query_params.get("lang")
-    return negotiate(
-        registry,
-        explicit=explicit,
-        cookie=request.cookies.get(COOKIE_NAME),
-        accept_language=request.headers.get("accept-language"),
-    )
+    if explicit is _ABSENT:
+        explicit = request.path_params.get("lang") or request.query_params.get("lang")
+    accept_language = cookies = None
+    for name, value in request.scope["headers"]:
+        if name == b"accept-language":
+            accept_language = value.decode("latin-1")
+        elif name == b"cookie":
+            cookies = value.decode("latin-1") if cookies is None else f"{cookies}; {value.decode('latin-1')}"
+    return negotiate(registry, explicit=explicit, cookie=_cookie(cookies, COOKIE_NAME),
+                     accept_language=accept_language)
+
+
+def _cookie(header: str | None, name: str) -> str | None:
+    """The value of cookie ``name`` in a Cookie header (quotes removed), or None."""
+    if not header or name not in header:
+        return None
+    for pair in header.split(";"):
+        key, sep, value = pair.partition("=")
+        if sep and key.strip() == name:
+            return value.strip().strip('"')
+    return None
 
 
 async def provide_language(request: Request[Any, Any, Any]) -> Negotiated:
@@ -54,5 +78,4 @@ def problem_language(request: Request[Any, Any, Any]) -> str:
     try:
         return request_language(request, registry).language
     except UnsupportedLanguage:
-        return negotiate(registry, cookie=request.cookies.get(COOKIE_NAME),
-                         accept_language=request.headers.get("accept-language")).language
+        return request_language(request, registry, explicit=None).language

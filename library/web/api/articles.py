@@ -54,7 +54,7 @@ async def article(
     request: Request[Any, Any, State], slug: FromPath[str], lang: LangParameter = None
 ) -> Response[ArticleView]:
     state = request.app.state
-    language = request_language(request).language
+    language = request_language(request, explicit=lang).language
     try:
         entry = await cached(request, ("article", slug, language), partial(_article, state, slug, language))
     except ArticleUnavailable as error:
@@ -96,7 +96,7 @@ async def articles(
     page: Annotated[str, whole_number("Page number.", *RANGES["page"], default=1)] = "",
     per_page: Annotated[str, whole_number("Articles per page.", *RANGES["per_page"], default=DEFAULT_PER_PAGE)] = "",
 ) -> Response[ArticlePage]:
-    language = request_language(request).language
+    language = request_language(request, explicit=lang).language
     query = ListingQuery.parse(section, year, month, page, per_page)
     build = partial(_articles, request.app.state, language, query)
     entry = await cached(request, ("articles", language, query), build)
@@ -156,7 +156,7 @@ async def archive(
     lang: LangParameter = None,
     section: Annotated[str | None, QueryParameter(description="Only this section (its slug).")] = None,
 ) -> Response[Archive]:
-    language = request_language(request).language
+    language = request_language(request, explicit=lang).language
     section = section or None  # "?section=" is a form's "all sections"
     build = partial(_archive, request.app.state, language, section)
     entry = await cached(request, ("archive", language, section), build)

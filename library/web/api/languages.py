@@ -25,7 +25,7 @@ from library.web.responses import encode, send
 )
 async def languages(request: Request[Any, Any, State], lang: LangParameter = None) -> Response[LanguageList]:
     registry: LanguageRegistry = request.app.state.languages
-    language = request_language(request, registry).language
+    language = request_language(request, registry, explicit=lang).language
     # No database behind it: built once per language and process, kept with the app's state.
     built: dict[str, CachedResponse] = request.app.state.language_lists
     if language not in built:

@@ -26,7 +26,7 @@ from library.web.responses import cached, encode, send
     response_headers=NEGOTIATED_HEADERS,
 )
 async def sections(request: Request[Any, Any, State], lang: LangParameter = None) -> Response[SectionList]:
-    language = request_language(request).language
+    language = request_language(request, explicit=lang).language
     entry = await cached(request, ("sections", language), partial(_sections, request.app.state, language))
     return send(request, entry)
 
