@@ -7,13 +7,10 @@ and on shutdown, and adds the counts to the stored ones (`library.demand.store`)
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -37,33 +34,40 @@ class Reads:
 
 
 class ReadCounter:
-    """Thread-safe tally of article reads for one server process."""
+    """Thread-safe tally of article reads for one server process.
 
-    def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
+    Times are kept as ``clock()`` seconds (the epoch) and become UTC datetimes only when drained:
+    the read path stays a few dictionary operations.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._reads = Reads()
+        self._views: dict[int, int] = {}
+        self._demand: dict[tuple[int, str], list] = {}  # [count, first seen, last seen]
 
     def read(self, article_id: int, requested: str, served: str | None) -> None:
         """Count one read: a view when something was served, demand when it was not ``requested``."""
         with self._lock:
             if served is not None:
-                views = self._reads.views
-                views[article_id] = views.get(article_id, 0) + 1
+                self._views[article_id] = self._views.get(article_id, 0) + 1
             if served != requested:
-                self._demand(article_id, requested)
-
-    def _demand(self, article_id: int, language: str) -> None:
-        now = self._clock()
-        seen = self._reads.demand.get((article_id, language))
-        if seen is None:
-            self._reads.demand[(article_id, language)] = Demanded(1, now, now)
-        else:
-            seen.count += 1
-            seen.last_seen = now
+                now = self._clock()
+                seen = self._demand.get((article_id, requested))
+                if seen is None:
+                    self._demand[(article_id, requested)] = [1, now, now]
+                else:
+                    seen[0] += 1
+                    seen[2] = now
 
     def drain(self) -> Reads:
         """The counts since the last drain; the counter starts afresh."""
         with self._lock:
-            reads, self._reads = self._reads, Reads()
-        return reads
+            views, demand = self._views, self._demand
+            self._views, self._demand = {}, {}
+        return Reads(views, {key: Demanded(count, _utc(first), _utc(last))
+                             for key, (count, first, last) in demand.items()})
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)

@@ -8,6 +8,7 @@ a 400 listing the supported languages; a bad cookie or header is ignored.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any
 
 from litestar import Request
@@ -51,8 +52,17 @@ def request_language(request: Request[Any, Any, Any], registry: LanguageRegistry
             accept_language = value.decode("latin-1")
         elif name == b"cookie":
             cookies = value.decode("latin-1") if cookies is None else f"{cookies}; {value.decode('latin-1')}"
-    return negotiate(registry, explicit=explicit, cookie=_cookie(cookies, COOKIE_NAME),
-                     accept_language=accept_language)
+    cookie = _cookie(cookies, COOKIE_NAME)
+    if len(accept_language or "") > 200:  # not worth remembering (browsers send well under 100)
+        return negotiate(registry, explicit=explicit, cookie=cookie, accept_language=accept_language)
+    return _negotiate(registry, explicit, cookie, accept_language)
+
+
+@lru_cache(maxsize=4096)
+def _negotiate(registry: LanguageRegistry, explicit: str | None, cookie: str | None,
+               accept_language: str | None) -> Negotiated:
+    """`negotiate`, remembered: readers send the same few headers over and over."""
+    return negotiate(registry, explicit=explicit, cookie=cookie, accept_language=accept_language)
 
 
 def _cookie(header: str | None, name: str) -> str | None:
@@ -67,7 +77,8 @@ def _cookie(header: str | None, name: str) -> str | None:
 
 
 async def provide_language(request: Request[Any, Any, Any]) -> Negotiated:
-    """Litestar dependency: ``dependencies={"language": Provide(provide_language)}``."""
+    """Litestar dependency: ``dependencies={"language": Provide(provide_language)}``, received as
+    ``language: NamedDependency[Negotiated]``."""
     return request_language(request)
 
 

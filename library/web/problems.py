@@ -85,6 +85,10 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
 #: Documented error responses of most API routes (OpenAPI), so clients know errors are problem details.
 PROBLEM_RESPONSES = problem_responses(400, 404)
 
+#: The answer to a matching If-None-Match, for routes that send an ETag.
+NOT_MODIFIED = {304: ResponseSpec(data_container=None, description="Not Modified: the ETag sent in If-None-Match "
+                                  "is still current (empty body, same headers)")}
+
 
 def problem_response(status: int, type_slug: str, title: str, detail: str, *, request: Request | None = None,
                      template: tuple[str, dict[str, object]] | None = None, **extra: Any) -> Response:

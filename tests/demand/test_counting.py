@@ -24,8 +24,8 @@ class Clock:
     def __init__(self) -> None:
         self.now = T0
 
-    def __call__(self) -> datetime:
-        return self.now
+    def __call__(self) -> float:
+        return self.now.timestamp()
 
 
 @pytest.fixture

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from litestar import Litestar, get
+from litestar.di import NamedDependency, Provide
+from litestar.testing import TestClient
 
+from library.languages import LanguageRegistry, Negotiated
+from library.settings import load_settings
 from library.storage import session_scope
+from library.web.negotiation import provide_language
+from library.web.problems import EXCEPTION_HANDLERS
 from tests.factories import make_article, translate
 
 ARTICLE = "/api/v1/articles/in-three-languages"
@@ -83,3 +90,23 @@ def test_malformed_accept_language_is_ignored(trilingual, client, header):
 def test_no_header_or_cookie_makes_a_server_error(trilingual, client, header, cookie):
     response = client.get(ARTICLE, headers={"Accept-Language": header, "Cookie": f"library_lang={cookie}"})
     assert response.status_code == 200
+
+
+def test_the_dependency_serves_pages_with_a_language_prefix_too():
+    """The reader pages (a later issue) negotiate with the same dependency; a /{lang}/ prefix is explicit."""
+
+    @get(["/page", "/{lang:str}/page"])
+    async def page(language: NamedDependency[Negotiated]) -> dict:
+        return {"language": language.language, "source": language.source}
+
+    app = Litestar([page], dependencies={"language": Provide(provide_language)}, exception_handlers=EXCEPTION_HANDLERS)
+    app.state.languages = LanguageRegistry.from_settings(load_settings({}))
+    with TestClient(app) as client:
+        assert client.get("/ru/page", headers={"Accept-Language": "en"}).json() == {"language": "ru",
+                                                                                   "source": "explicit"}
+        assert client.get("/page?lang=en").json() == {"language": "en", "source": "explicit"}
+        assert client.get("/page", headers={"Cookie": "theme=dark; library_lang=ru"}).json()["source"] == "cookie"
+        assert client.get("/page", headers={"Accept-Language": "kk-KZ"}).json() == {"language": "kk",
+                                                                                    "source": "header"}
+        assert client.get("/page").json() == {"language": "kk", "source": "default"}
+        assert client.get("/de/page").status_code == 400

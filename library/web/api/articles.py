@@ -25,7 +25,7 @@ from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
 from library.web.negotiation import VARY, LangParameter, request_language
-from library.web.problems import problem_responses
+from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import cached, encode, send
 
 NEGOTIATED_HEADERS = [
@@ -47,7 +47,7 @@ ARTICLE_HEADERS = [
     description="Walks the requested language's fallback chain to the first published text and says "
     "whether it is a fallback (`fallback`, `requested_language`) or outdated. Drafts are never served.",
     tags=["reading"],
-    responses=problem_responses(400, 404),
+    responses={**problem_responses(400, 404), **NOT_MODIFIED},
     response_headers=ARTICLE_HEADERS,
 )
 async def article(
@@ -83,7 +83,7 @@ def _article(state: State, slug: str, language: str) -> CachedResponse:
     description="Lists every article readable in some language (an article published only in Russian is "
     "in the Kazakh listing, flagged `fallback`). `Link` gives the first, previous, next and last pages.",
     tags=["reading"],
-    responses=problem_responses(400, 404),
+    responses={**problem_responses(400, 404), **NOT_MODIFIED},
     response_headers=[*NEGOTIATED_HEADERS, ResponseHeader(
         name="Link", documentation_only=True, description='rel="first", "prev", "next" and "last" pages.')],
 )
@@ -147,7 +147,7 @@ def _page_links(language: str, query: ListingQuery, pages: int) -> str:
     "/archive",
     summary="The calendar: years and months with articles, month names in the reader's language",
     tags=["reading"],
-    responses=problem_responses(400, 404),
+    responses={**problem_responses(400, 404), **NOT_MODIFIED},
     response_headers=[*NEGOTIATED_HEADERS, ResponseHeader(
         name="Content-Language", documentation_only=True, description="The language of the month names.")],
 )

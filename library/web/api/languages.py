@@ -12,7 +12,7 @@ from library.reading.types import LanguageList, LanguageView
 from library.web.api.articles import NEGOTIATED_HEADERS
 from library.web.cache import CachedResponse
 from library.web.negotiation import VARY, LangParameter, request_language
-from library.web.problems import problem_responses
+from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import encode, send
 
 
@@ -20,7 +20,7 @@ from library.web.responses import encode, send
     "/languages",
     summary="Supported languages: code, native name, name in the reader's language, fallback chain, default",
     tags=["reading"],
-    responses=problem_responses(400),
+    responses={**problem_responses(400), **NOT_MODIFIED},
     response_headers=NEGOTIATED_HEADERS,
 )
 async def languages(request: Request[Any, Any, State], lang: LangParameter = None) -> Response[LanguageList]:

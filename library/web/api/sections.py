@@ -14,7 +14,7 @@ from library.storage import read_only
 from library.web.api.articles import NEGOTIATED_HEADERS
 from library.web.cache import CachedResponse
 from library.web.negotiation import VARY, LangParameter, request_language
-from library.web.problems import problem_responses
+from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import cached, encode, send
 
 
@@ -22,7 +22,7 @@ from library.web.responses import cached, encode, send
     "/sections",
     summary="Sections in menu order, each named in the reader's language (or a fallback), with article counts",
     tags=["reading"],
-    responses=problem_responses(400),
+    responses={**problem_responses(400), **NOT_MODIFIED},
     response_headers=NEGOTIATED_HEADERS,
 )
 async def sections(request: Request[Any, Any, State], lang: LangParameter = None) -> Response[SectionList]:
