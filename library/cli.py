@@ -184,9 +184,13 @@ def _open(path: Path):
 
 
 def _attach_domain_groups() -> None:
+    # Imported last: the domain command groups use this module's settings and engine helpers.
     from library.catalogs.cli import catalogs
+    from library.cli_workflow import exchange, users
 
     main.add_command(catalogs)
+    main.add_command(users)
+    main.add_command(exchange)
 
 
 _attach_domain_groups()

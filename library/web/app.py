@@ -30,7 +30,17 @@ from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for, read_only
 from library.storage.migrate import ensure_schema
-from library.web.api import API_PREFIX, articles, catalogs, health, languages, sections, untranslated
+from library.web.api import (
+    API_PREFIX,
+    accounts,
+    articles,
+    catalogs,
+    health,
+    languages,
+    sections,
+    untranslated,
+    workflow,
+)
 from library.web.cache import CHECK_INTERVAL, ResponseCache
 from library.web.problems import EXCEPTION_HANDLERS
 
@@ -79,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine.dispose()
 
     return Litestar(
-        route_handlers=[Router(path=API_PREFIX, route_handlers=ROUTES)],
+        route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router()])],
         state=state,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -14,11 +14,14 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.params import QueryParameter
 
-from library.languages import LanguageRegistry, Negotiated, UnsupportedLanguage, negotiate
+from library.languages import LanguageRegistry, Negotiated, negotiate
 from library.languages.negotiation import COOKIE_NAME
 
 VARY = "Accept-Language, Cookie"
 """What a negotiated response depends on besides its URL."""
+
+NEGOTIATED = "library.language"
+"""ASGI scope key holding the language `request_language` chose: messages about the request use it."""
 
 LangParameter = Annotated[
     str | None,
@@ -54,8 +57,11 @@ def request_language(request: Request[Any, Any, Any], registry: LanguageRegistry
             cookies = value.decode("latin-1") if cookies is None else f"{cookies}; {value.decode('latin-1')}"
     cookie = _cookie(cookies, COOKIE_NAME)
     if len(accept_language or "") > 200:  # not worth remembering (browsers send well under 100)
-        return negotiate(registry, explicit=explicit, cookie=cookie, accept_language=accept_language)
-    return _negotiate(registry, explicit, cookie, accept_language)
+        negotiated = negotiate(registry, explicit=explicit, cookie=cookie, accept_language=accept_language)
+    else:
+        negotiated = _negotiate(registry, explicit, cookie, accept_language)
+    request.scope[NEGOTIATED] = negotiated.language  # type: ignore[literal-required]
+    return negotiated
 
 
 @lru_cache(maxsize=4096)
@@ -81,12 +87,3 @@ async def provide_language(request: Request[Any, Any, Any]) -> Negotiated:
     ``language: NamedDependency[Negotiated]``."""
     return request_language(request)
 
-
-def problem_language(request: Request[Any, Any, Any]) -> str:
-    """The language to explain an error in: as `request_language`, but an unsupported explicit choice
-    (the error being explained, perhaps) is passed over for the cookie, header or default."""
-    registry: LanguageRegistry = request.app.state.languages
-    try:
-        return request_language(request, registry).language
-    except UnsupportedLanguage:
-        return request_language(request, registry, explicit=None).language

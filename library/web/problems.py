@@ -4,9 +4,9 @@ One table maps each error class to a status and a type URI; anything not in it i
 reveals no internals. A test pins the shape: ``type``, ``title``, ``status``, ``detail`` plus the
 error's facts (``language``, ``supported``, ``line``...).
 
-``title`` and ``detail`` are in the request's negotiated language: titles per problem type and detail
-templates per kind of error come from `library.web.chrome` (marked for the catalogs), filled with the
-error's facts. An error without a template keeps its English ``detail``.
+``title`` and ``detail`` are in the request's message language (`library.web.i18n`): titles per problem
+type from `library.web.chrome`; details from the error's own template (workflow errors) or from a
+template per kind of error (`DETAIL_TABLE`), filled with its facts. Anything else stays English.
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from library.catalogs.runtime import Translator
 from library.content.errors import SectionNotFound, StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
 from library.languages.registry import UnsupportedLanguage
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
-from library.web.negotiation import VARY, problem_language
+from library.web.i18n import request_translator
+from library.web.negotiation import VARY
+from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -35,6 +38,9 @@ log = logging.getLogger("library.web")
 
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
+    NotAuthenticated: (401, "not-authenticated"),
+    RevisionRequired: (428, "revision-required"),
+    ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
     UnsupportedLanguage: (400, "unsupported-language"),
     NotFound: (404, "not-found"),
@@ -43,6 +49,12 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
 }
+
+#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
+HEADERS: dict[type[LibraryError], dict[str, str]] = {
+    NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
+}
+
 
 #: Error class -> its detail template (a key of `PROBLEM_DETAILS`) and the facts that fill it.
 DETAIL_TABLE: dict[type[LibraryError], Callable[[Any], tuple[str, dict[str, object]]]] = {
@@ -73,49 +85,56 @@ class Problem(msgspec.Struct, kw_only=True):
     slug: str | None = None
 
 
-def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI ``responses=`` for a handler: each status documented as a problem detail."""
-    return {
-        status: ResponseSpec(data_container=Problem, media_type=PROBLEM_JSON,
-                             description=f"{HTTPStatus(status).phrase} (problem details)")
-        for status in statuses
-    }
+#: Documented error responses of every API route (OpenAPI), so clients know errors are problem details.
+PROBLEM_RESPONSES = {
+    status: ResponseSpec(data_container=Problem, description=description, media_type=PROBLEM_JSON)
+    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"))
+}
 
-
-#: Documented error responses of most API routes (OpenAPI), so clients know errors are problem details.
-PROBLEM_RESPONSES = problem_responses(400, 404)
 
 #: The answer to a matching If-None-Match, for routes that send an ETag.
 NOT_MODIFIED = {304: ResponseSpec(data_container=None, description="Not Modified: the ETag sent in If-None-Match "
                                   "is still current (empty body, same headers)")}
 
 
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the given error statuses, each a problem detail (400 and 404 always)."""
+    extra = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM_JSON,
+                                  description=f"{HTTPStatus(status).phrase} (problem details)")
+             for status in statuses}
+    return {**PROBLEM_RESPONSES, **extra}
+
+
 def problem_response(status: int, type_slug: str, title: str, detail: str, *, request: Request | None = None,
                      template: tuple[str, dict[str, object]] | None = None, **extra: Any) -> Response:
     """A problem response; with ``request`` its title (and detail, given a ``template``) are translated."""
-    headers = {}
-    if request is not None:
-        translated = _translate(request, type_slug, template)
-        if translated is not None:
-            language, title_text, detail_text = translated
-            title, detail = title_text or title, detail_text or detail
-            headers = {"Content-Language": language, "Vary": VARY}
+    headers: dict[str, str] = {}
+    translator = _translator(request) if request is not None else None
+    if translator is not None:
+        title = _gettext(translator, PROBLEM_TITLES.get(type_slug)) or title
+        if template is not None:
+            detail = _gettext(translator, PROBLEM_DETAILS.get(template[0]), template[1]) or detail
+        headers = {"Content-Language": translator.language, "Vary": VARY}
     body = {"type": TYPE_BASE + type_slug, "title": title, "status": status, "detail": detail, **extra}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _translate(request: Request, type_slug: str, template: tuple[str, dict[str, object]] | None):
-    """(language, title, detail) in the request's language; None or empty parts where there is no text."""
+def _translator(request: Request) -> Translator | None:
     try:
-        language = problem_language(request)
-        translator = request.app.state.catalogs.translator(language)
-        title = translator.gettext(PROBLEM_TITLES[type_slug]) if type_slug in PROBLEM_TITLES else None
-        detail = None
-        if template is not None and template[0] in PROBLEM_DETAILS:
-            detail = translator.gettext(PROBLEM_DETAILS[template[0]]).format(**template[1])
-        return language, title, detail
-    except Exception:  # a translation problem must never turn an error response into a 500
-        log.exception("could not translate problem %s", type_slug)
+        return request_translator(request)
+    except Exception:  # explaining one error must never raise another
+        log.exception("no translator for a problem on %s", request.url.path)
+        return None
+
+
+def _gettext(translator: Translator, message: str | None, facts: dict[str, object] | None = None) -> str | None:
+    """``message`` translated and filled with ``facts``; None when there is no message or it cannot be filled."""
+    if message is None:
+        return None
+    try:
+        return translator.gettext(message).format(**(facts or {}))
+    except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder: keep the English
+        log.exception("cannot fill the translation of %r", message)
         return None
 
 
@@ -126,20 +145,36 @@ def _lookup(error: LibraryError) -> tuple[int, str]:
     return 500, "internal"
 
 
+def library_error_handler(request: Request, error: LibraryError) -> Response:
+    status, slug = _lookup(error)
+    if status >= 500:
+        log.error("library error on %s %s: %s", request.method, request.url.path, error)
+    detail, facts = _localized(request, error)
+    facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
+    response = problem_response(status, slug, error.title, detail, request=request, template=_template(error),
+                                **facts)
+    headers: dict[str, str] = {}
+    for cls, extra in HEADERS.items():
+        if isinstance(error, cls):
+            headers.update(extra)
+    response.headers.update(headers)
+    return response
+
+
+def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any]]:
+    """The detail and facts of an error that translates itself (workflow errors), else its English ones."""
+    translator = _translator(request) if isinstance(error, Localized) else None
+    if translator is None:
+        return error.detail, dict(error.facts)
+    detail, facts = error.localized(translator.gettext)
+    return detail, dict(facts)
+
+
 def _template(error: LibraryError) -> tuple[str, dict[str, object]] | None:
     for cls in type(error).__mro__:
         if cls in DETAIL_TABLE:
             return DETAIL_TABLE[cls](error)
     return None
-
-
-def library_error_handler(request: Request, error: LibraryError) -> Response:
-    status, slug = _lookup(error)
-    if status >= 500:
-        log.error("library error on %s %s: %s", request.method, request.url.path, error)
-    facts = {k: v for k, v in error.facts.items() if k not in {"type", "title", "status", "detail"}}
-    return problem_response(status, slug, error.title, error.detail, request=request, template=_template(error),
-                            **facts)
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:
@@ -176,3 +211,4 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 ENDPOINTS = {
@@ -23,9 +25,21 @@ def document(client) -> dict:
 
 
 def test_every_route_of_the_app_is_documented(client, document):
-    served = {route.path.replace(":str}", "}") for route in client.app.routes
-              if route.path.startswith("/api/v1")}
-    assert served == set(document["paths"]) == set(ENDPOINTS)
+    served = {re.sub(r":\w+}", "}", route.path) for route in client.app.routes if route.path.startswith("/api/v1")}
+    assert served == set(document["paths"]) and set(ENDPOINTS) <= served
+
+
+def test_every_operation_documents_a_success_schema_and_problem_errors(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            success = [status for status in responses if status.startswith("2")]
+            assert success, (method, path)
+            if "204" not in success:
+                assert any("content" in responses[status] for status in success), (method, path)
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    assert "application/problem+json" in response["content"], (method, path, status)
 
 
 @pytest.mark.parametrize(("path", "statuses"), ENDPOINTS.items())
