@@ -7,7 +7,10 @@ interleaved (ceiling, article, listing, archive, ceiling, ...) so a neighbour's 
 machine hits every target alike; each figure is the median over the rounds.
 
 Usage: .venv/bin/python scripts/bench_api.py [--engines sqlite,postgres] [--port 8100] [--duration 5]
-Uses wrk when installed (apt-get install wrk), else a built-in asyncio HTTP/1.1 client.
+Uses wrk when installed (apt-get install wrk), else a built-in asyncio HTTP/1.1 client. Add
+``--env LIBRARY_CACHE_MB=0`` to measure the uncached path (every read goes to the database), which is
+what the first reader of each page pays after a publish empties the caches.
+The PostgreSQL library lives in its own database (``library_bench``), never in the tests' ``test``.
 """
 
 from __future__ import annotations
