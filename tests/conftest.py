@@ -161,3 +161,13 @@ def make_client(database_url: str, engine) -> Iterator:
             return stack.enter_context(TestClient(create_app(settings)))
 
         yield make
+
+
+@pytest.fixture(autouse=True)
+def _no_coverage_tracking_between_tests() -> Iterator[None]:
+    """`create_app` and the CLI switch on coverage history recording for the whole process; switch it
+    off after each test so no test depends on which ran before it."""
+    yield
+    from library.coverage.history import stop_tracking
+
+    stop_tracking()

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from library import __version__
 from library.catalogs.runtime import Catalogs
 from library.content.version import current_version
+from library.coverage.history import track_changes
 from library.demand.buffer import ReadCounter
 from library.demand.flusher import Flusher
 from library.demand.store import add_interface_misses, add_reads
@@ -35,6 +36,7 @@ from library.web.api import (
     accounts,
     articles,
     catalogs,
+    coverage,
     health,
     languages,
     sections,
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     ensure_schema(engine, settings)
     registry = LanguageRegistry.from_settings(settings)
     interface = Catalogs(registry, settings.locales_dir)
+    track_changes(settings.languages)  # content saved through the app records coverage history
     cache = ResponseCache(int(settings.cache_mb * 1024 * 1024))
     reads = ReadCounter()
     flusher = Flusher(engine)
@@ -89,7 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine.dispose()
 
     return Litestar(
-        route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router()])],
+        route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
+                                                                coverage.router()])],
         state=state,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -1,15 +1,15 @@
 """Reader API (issue 6): a content version counter that every content write bumps, so each server
 process can tell its cached responses are stale; an index answering "is this article readable?".
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
