@@ -25,5 +25,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check library tests scripts
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_api.py
+
 clean:
 	rm -rf $(VENV) library.db library.db-wal library.db-shm

@@ -5,7 +5,8 @@ SQLite -> file -> PostgreSQL -> file gives identical bytes. Import checks every 
 writes anything, then writes everything in one transaction: a bad line changes nothing.
 
 What a backup holds: content, every revision, the refused edits kept beside them (texts people wrote
-that lost a race: "nothing is lost" includes backups) and the audit log. Not accounts or tokens:
+that lost a race: "nothing is lost" includes backups), the audit log and reader demand (the translators'
+signal of what to translate next). Not accounts or tokens:
 a content backup is shared more widely than credentials should be, and an Argon2 hash can still be
 attacked offline. Accounts are re-created with ``library users add`` (or kept by backing up the
 database itself); tokens are re-issued.
@@ -24,6 +25,8 @@ from sqlmodel import Session
 
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant, coverage_state
 from library.content.text import sanitise_html
+from library.content.version import mark_changed
+from library.demand.models import Demand
 from library.errors import Conflict, Invalid
 from library.workflow.models import AuditEntry, RefusedEdit
 
@@ -85,6 +88,17 @@ class RevisionRecord(TextFields, forbid_unknown_fields=True):
     changed_at: datetime
 
 
+class DemandRecord(msgspec.Struct, forbid_unknown_fields=True):
+    """Reads that wanted ``language`` and were served another one (the translators' signal)."""
+
+    kind: str
+    article: str
+    language: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
 class RefusedRecord(msgspec.Struct, forbid_unknown_fields=True):
     kind: str
     article: str
@@ -113,8 +127,9 @@ class AuditRecord(msgspec.Struct, forbid_unknown_fields=True):
 
 
 RECORDS = {"section": SectionRecord, "article": ArticleRecord, "variant": VariantRecord, "revision": RevisionRecord,
-           "refused": RefusedRecord, "audit": AuditRecord}
-TABLES = (AuditEntry, RefusedEdit, Revision, Variant, ArticleLink, Article, Section)  # children first, for deletes
+           "refused": RefusedRecord, "audit": AuditRecord, "demand": DemandRecord}
+# Children first, for deletes.
+TABLES = (AuditEntry, RefusedEdit, Demand, Revision, Variant, ArticleLink, Article, Section)
 _REFUSED = ("based_on", "current_revision", "title", "summary", "body", "translated_from", "source_revision", "by",
             "at")
 _AUDIT = ("at", "actor", "action", "article", "language", "from_revision", "to_revision", "detail")
@@ -150,6 +165,10 @@ def export_lines(session: Session) -> Iterator[str]:
                      "source_words": a.source_words, "tags": a.tags, "see_also": links.get(a.id, []),
                      "created_at": a.created_at})
     yield from _variant_lines(session, slugs)
+    demand = session.scalars(select(Demand)).all()
+    for d in sorted(demand, key=lambda d: (slugs[d.article_id], d.language)):
+        yield _line({"kind": "demand", "article": slugs[d.article_id], "language": d.language, "count": d.count,
+                     "first_seen": d.first_seen, "last_seen": d.last_seen})
 
 
 def _variant_lines(session: Session, slugs: dict[int, str]) -> Iterator[str]:
@@ -202,10 +221,11 @@ class ParsedLibrary:
         self.revisions: dict[tuple[str, str, int], RevisionRecord] = {}
         self.refused: dict[tuple[str, str, int], RefusedRecord] = {}
         self.audit: dict[int, AuditRecord] = {}
+        self.demand: dict[tuple[str, str], DemandRecord] = {}
 
     @property
     def counts(self) -> dict[str, int]:
-        kinds = ("sections", "articles", "variants", "revisions", "refused", "audit")
+        kinds = ("sections", "articles", "variants", "revisions", "refused", "audit", "demand")
         return {k: len(getattr(self, k)) for k in kinds}
 
 
@@ -254,6 +274,9 @@ def _add(parsed: ParsedLibrary, number: int, record: msgspec.Struct) -> None:
     elif isinstance(record, VariantRecord):
         table, key = parsed.variants, (record.article, record.language)
         parent = ("article", record.article in parsed.articles)
+    elif isinstance(record, DemandRecord):
+        table, key = parsed.demand, (record.article, record.language)
+        parent = ("article", record.article in parsed.articles)
     elif isinstance(record, RefusedRecord):  # keyed by line: two refusals may look alike
         table, key = parsed.refused, (record.article, record.language, number)
         parent = ("variant", (record.article, record.language) in parsed.variants)
@@ -266,7 +289,7 @@ def _add(parsed: ParsedLibrary, number: int, record: msgspec.Struct) -> None:
         raise _invalid(number, f"refers to a {parent[0]} that no earlier line defines")
     if key in table:
         raise _invalid(number, f"duplicate {record.kind} {key!r}")
-    for field in ("published_at", "created_at", "updated_at", "changed_at", "at"):
+    for field in ("published_at", "created_at", "updated_at", "changed_at", "at", "first_seen", "last_seen"):
         value = getattr(record, field, None)
         if value is not None and value.tzinfo is None:
             raise _invalid(number, f"{field} has no time zone; write times in UTC with +00:00")
@@ -292,6 +315,7 @@ def is_empty(session: Session) -> bool:
 
 def clear_library(session: Session) -> None:
     """Delete every content row (children first); the caller's transaction decides whether it sticks."""
+    mark_changed(session)
     for table in TABLES:
         session.execute(delete(table))
 
@@ -302,6 +326,7 @@ def import_library(session: Session, parsed: ParsedLibrary, *, replace: bool = F
         if not replace:
             raise Conflict("The library is not empty; import into an empty database or use --replace.")
         clear_library(session)
+    mark_changed(session)
     _write(session, parsed)
     return parsed.counts
 
@@ -330,6 +355,9 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, RefusedEdit, [
         _plain(r, drop) | {"variant_id": variant_ids[(r.article, r.language)]} for r in parsed.refused.values()])
     _insert(session, AuditEntry, [_plain(r, {"kind"}) for r in parsed.audit.values()])
+    _insert(session, Demand, [
+        _plain(r, drop) | {"article_id": article_ids[r.article], "language": r.language}
+        for r in parsed.demand.values()])
 
 
 def _behind(parsed: ParsedLibrary, record: VariantRecord) -> int:

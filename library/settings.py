@@ -38,6 +38,10 @@ class Settings:
     flush_interval: float = 2.0
     """Seconds between flushes of buffered view and demand counters (LIBRARY_FLUSH_INTERVAL)."""
 
+    cache_mb: float = 64.0
+    """Megabytes of encoded reader responses each server process keeps; 0 turns the cache off
+    (LIBRARY_CACHE_MB)."""
+
     translators_url: str | None = None
     """Where readers are sent to help translate; shown next to a fallback notice (LIBRARY_TRANSLATORS_URL)."""
 
@@ -71,13 +75,13 @@ def _parse_fallbacks(raw: str) -> dict[str, tuple[str, ...]]:
     return chains
 
 
-def _parse_float(name: str, raw: str) -> float:
+def _parse_float(name: str, raw: str, *, unit: str = "seconds", zero: bool = False) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise ConfigurationError(f"{name} must be positive, not {raw!r}")
+        raise ConfigurationError(f"{name} must be a number of {unit}, not {raw!r}") from None
+    if value < 0 or (value == 0 and not zero) or value != value or value == float("inf"):
+        raise ConfigurationError(f"{name} must be {'zero or ' if zero else ''}positive, not {raw!r}")
     return value
 
 
@@ -105,6 +109,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["locales_dir"] = Path(raw)
     if raw := env.get("LIBRARY_FLUSH_INTERVAL"):
         kwargs["flush_interval"] = _parse_float("LIBRARY_FLUSH_INTERVAL", raw)
+    if raw := env.get("LIBRARY_CACHE_MB"):
+        kwargs["cache_mb"] = _parse_float("LIBRARY_CACHE_MB", raw, unit="megabytes", zero=True)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):
         kwargs["translators_url"] = raw.strip()
     if raw := env.get("LIBRARY_SECRET_KEY"):

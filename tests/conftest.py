@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -144,6 +145,22 @@ def client(settings: Settings):
 
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def make_client(database_url: str, engine) -> Iterator:
+    """``make_client(LIBRARY_CACHE_MB="0", ...)``: a started test client of a new app on the test database."""
+    with ExitStack() as stack:
+
+        def make(**env: str):
+            from litestar.testing import TestClient
+
+            from library.web.app import create_app
+
+            settings = load_settings({"LIBRARY_DATABASE_URL": database_url, **env})
+            return stack.enter_context(TestClient(create_app(settings)))
+
+        yield make
 
 
 @pytest.fixture(autouse=True)

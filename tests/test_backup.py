@@ -100,3 +100,28 @@ def test_import_refuses_a_non_empty_library_unless_replacing(demo):
     _import(demo, text, replace=True)
     assert _count(demo, Revision) == revisions
     assert _export(demo) == text
+
+
+def test_reader_demand_is_exported_and_imported(demo, fresh_database_url):
+    from datetime import UTC, datetime
+
+    from library.demand.buffer import Demanded, Reads
+    from library.demand.store import add_reads
+
+    at = datetime(2025, 4, 1, 8, 30, 15, 123456, tzinfo=UTC)
+    with session_scope(demo) as session:
+        ids = dict(session.execute(select(Article.slug, Article.id)).all())
+        add_reads(session, Reads(views={ids["what-are-the-sdgs"]: 3}, demand={
+            (ids["karaganda-women-entrepreneurship"], "kk"): Demanded(5, at, at),
+            (ids["karaganda-women-entrepreneurship"], "en"): Demanded(1, at, at)}))
+    first = _export(demo)
+    demand = [json.loads(line) for line in first.splitlines() if '"kind":"demand"' in line]
+    assert [(d["article"], d["language"], d["count"]) for d in demand] == [
+        ("karaganda-women-entrepreneurship", "en", 1), ("karaganda-women-entrepreneurship", "kk", 5)]
+    other = create_engine_for(fresh_database_url)
+    try:
+        upgrade(other)
+        assert _import(other, first)["demand"] == 2
+        assert _export(other) == first
+    finally:
+        other.dispose()

@@ -135,6 +135,8 @@ class Variant(SQLModel, table=True):
         # Only the outdated variants, furthest behind first: the dashboard's list reads the top of it.
         Index("ix_variant_outdated", "behind", "source_words", "language", "section_id",
               sqlite_where=text("outdated = 1"), postgresql_where=text("outdated = true")),
+        # Covers "is the article readable in some language?" without reading the texts (issue 6).
+        Index("ix_variant_article_published", "article_id", "published_revision"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -195,3 +197,16 @@ class Revision(SQLModel, table=True):
     comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     changed_by: str | None = Field(default=None, max_length=100)
     changed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ContentVersion(SQLModel, table=True):
+    """One row whose ``version`` goes up in the same transaction as every content write.
+
+    Server processes cache whole responses; each polls this single row (a primary-key read) to learn
+    that another process has published or edited something, and drops its cache (issue 6).
+    """
+
+    __tablename__ = "content_version"
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False))

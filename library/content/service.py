@@ -4,7 +4,8 @@ Every save of a variant goes through `save_variant`, which appends a `Revision`,
 published pointer, and maintains the outdated relation: a non-minor save of a text marks every
 variant translated from an older revision of it as outdated. It also keeps each variant's copy of
 the source word count (what coverage weighs by) equal to the article's, and notes the changed section
-so coverage history can record a snapshot at commit (`library.content.changes`).
+so coverage history can record a snapshot at commit (`library.content.changes`). Every write marks the
+unit of work as changing content, so its commit bumps the content version that response caches watch.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from library.content.errors import (
 )
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
 from library.content.text import count_words, sanitise_html
+from library.content.version import mark_changed
 from library.storage.types import utcnow
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -46,6 +48,7 @@ def create_section(session: Session, slug: str, names: Mapping[str, str], positi
     if session.scalar(select(Section.id).where(Section.slug == slug)) is not None:
         raise DuplicateSlug("section", slug)
     section = Section(slug=slug, names=dict(names), position=position)
+    mark_changed(session)
     session.add(section)
     session.flush()
     return section
@@ -85,6 +88,7 @@ def create_article(
         source_language=source_language,
         tags=list(tags),
     )
+    mark_changed(session)
     session.add(article)
     session.flush()
     note_changed(session, article.section_id)
@@ -100,6 +104,7 @@ def set_see_also(session: Session, article: Article, target_slugs: Iterable[str]
     for slug in slugs:
         if slug not in found:
             raise ArticleNotFound(slug)
+    mark_changed(session)
     session.execute(delete(ArticleLink).where(ArticleLink.article_id == article.id))
     session.add_all(
         ArticleLink(article_id=article.id, target_id=found[slug], position=i) for i, slug in enumerate(slugs)
@@ -176,6 +181,7 @@ def save_variant(
         session.add(variant)
     elif expected_revision is not None and expected_revision != variant.revision:
         raise StaleRevision(article.slug, language, expected_revision, variant.revision)
+    mark_changed(session)
     _apply(variant, text, status, by, at, minor, translated_from, source_revision)
     if not is_source:
         source_major = _source_major(session, article, translated_from) or 0

@@ -72,3 +72,10 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
                     raise
         finally:
             connection.info.pop("write", None)
+
+
+def read_only(engine: Engine, function, /, *args, **kwargs):
+    """``function(session, *args, **kwargs)`` in a read-only unit of work: for callers that must not
+    hold sessions themselves (the web layer), and for one-shot queries."""
+    with session_scope(engine, write=False) as session:
+        return function(session, *args, **kwargs)

@@ -113,6 +113,9 @@ PROBLEM_DETAILS: dict[str, str] = {
     "article-not-found": N_("No article has the slug {slug}."),
     "article-unpublished": N_("Article {slug} is not published in any language."),
     "number-out-of-range": N_("{name} must be a whole number between {low} and {high}."),
+    # Translators: {name} and {other} are query parameters, such as month and year.
+    "parameter-needs-another": N_("{name} can only be given together with {other}."),
+    "section-not-found": N_("No section has the slug {slug}."),
     "nothing-served": N_("Nothing is served at {path}."),
     "internal": N_("The server could not complete the request. The error has been logged."),
 }

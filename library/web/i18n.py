@@ -1,7 +1,9 @@
 """The interface language of an API response: the reader's cookie or Accept-Language, else the default.
 
-API routes take ``?lang=`` as the language of the *content* they act on, so messages about the
-request (problem details, import reports) follow only the cookie and Accept-Language.
+Workflow routes take ``?lang=`` as the language of the *content* they act on, so messages about the
+request (problem details, import reports) follow only the cookie and Accept-Language. Reader routes
+negotiate ``?lang=`` as the reader's own language (`library.web.negotiation.request_language`), which
+then is the language of their messages too.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from litestar import Request
 
 from library.catalogs.runtime import Translator
 from library.languages.negotiation import COOKIE_NAME, negotiate
+from library.web.negotiation import NEGOTIATED
 
 
 def request_translator(request: Request) -> Translator | None:
@@ -18,6 +21,8 @@ def request_translator(request: Request) -> Translator | None:
     catalogs = getattr(state, "catalogs", None)
     if catalogs is None:
         return None
-    chosen = negotiate(state.languages, cookie=request.cookies.get(COOKIE_NAME),
-                       accept_language=request.headers.get("accept-language"))
-    return catalogs.translator(chosen.language)
+    language = request.scope.get(NEGOTIATED)
+    if language is None:
+        language = negotiate(state.languages, cookie=request.cookies.get(COOKIE_NAME),
+                             accept_language=request.headers.get("accept-language")).language
+    return catalogs.translator(language)

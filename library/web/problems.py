@@ -3,11 +3,17 @@
 One table maps each error class to a status and a type URI; anything not in it is a 500 that
 reveals no internals. A test pins the shape: ``type``, ``title``, ``status``, ``detail`` plus the
 error's facts (``language``, ``supported``, ``line``...).
+
+``title`` and ``detail`` are in the request's message language (`library.web.i18n`): titles per problem
+type from `library.web.chrome`; details from the error's own template (workflow errors) or from a
+template per kind of error (`DETAIL_TABLE`), filled with its facts. Anything else stays English.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
@@ -16,9 +22,14 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from library.content.errors import StaleRevision
+from library.catalogs.runtime import Translator
+from library.content.errors import SectionNotFound, StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.languages.registry import UnsupportedLanguage
+from library.reading.errors import ArticleUnavailable, InvalidQuery
+from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
 from library.web.i18n import request_translator
+from library.web.negotiation import VARY
 from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
 
 PROBLEM_JSON = "application/problem+json"
@@ -31,6 +42,7 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     RevisionRequired: (428, "revision-required"),
     ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
+    UnsupportedLanguage: (400, "unsupported-language"),
     NotFound: (404, "not-found"),
     Invalid: (400, "invalid-input"),
     Conflict: (409, "conflict"),
@@ -44,13 +56,33 @@ HEADERS: dict[type[LibraryError], dict[str, str]] = {
 }
 
 
-class Problem(msgspec.Struct):
-    """RFC 9457 problem details; errors add their facts (``language``, ``supported``...) as members."""
+#: Error class -> its detail template (a key of `PROBLEM_DETAILS`) and the facts that fill it.
+DETAIL_TABLE: dict[type[LibraryError], Callable[[Any], tuple[str, dict[str, object]]]] = {
+    UnsupportedLanguage: lambda e: ("unsupported-language", {"code": e.code, "supported": ", ".join(e.supported)}),
+    ArticleUnavailable: lambda e: (
+        "article-unpublished" if e.article_id is not None else "article-not-found", {"slug": e.slug}),
+    SectionNotFound: lambda e: ("section-not-found", {"slug": e.facts["slug"]}),
+    InvalidQuery: lambda e: (e.kind, {"name": e.parameter, **e.bounds}),
+}
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """RFC 9457 problem details; besides these members an error adds its facts, such as ``supported``
+    (the supported languages) or ``parameter`` (the query parameter at fault)."""
 
     type: str
+    """A URI naming the kind of problem."""
     title: str
+    """Short summary of the kind of problem, in the request's language."""
     status: int
     detail: str
+    """What went wrong with this request, for a human, in the request's language."""
+    language: str | None = None
+    supported: list[str] | None = None
+    """For an unsupported language: the supported ones."""
+    parameter: str | None = None
+    """For an invalid query parameter: its name."""
+    slug: str | None = None
 
 
 #: Documented error responses of every API route (OpenAPI), so clients know errors are problem details.
@@ -60,19 +92,50 @@ PROBLEM_RESPONSES = {
 }
 
 
+#: The answer to a matching If-None-Match, for routes that send an ETag.
+NOT_MODIFIED = {304: ResponseSpec(data_container=None, description="Not Modified: the ETag sent in If-None-Match "
+                                  "is still current (empty body, same headers)")}
+
+
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the given error statuses, each a problem detail (400 and 404 always)."""
-    from http import HTTPStatus
-
     extra = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM_JSON,
                                   description=f"{HTTPStatus(status).phrase} (problem details)")
              for status in statuses}
     return {**PROBLEM_RESPONSES, **extra}
 
 
-def problem_response(status: int, type_slug: str, title: str, detail: str, **extra: Any) -> Response:
+def problem_response(status: int, type_slug: str, title: str, detail: str, *, request: Request | None = None,
+                     template: tuple[str, dict[str, object]] | None = None, **extra: Any) -> Response:
+    """A problem response; with ``request`` its title (and detail, given a ``template``) are translated."""
+    headers: dict[str, str] = {}
+    translator = _translator(request) if request is not None else None
+    if translator is not None:
+        title = _gettext(translator, PROBLEM_TITLES.get(type_slug)) or title
+        if template is not None:
+            detail = _gettext(translator, PROBLEM_DETAILS.get(template[0]), template[1]) or detail
+        headers = {"Content-Language": translator.language, "Vary": VARY}
     body = {"type": TYPE_BASE + type_slug, "title": title, "status": status, "detail": detail, **extra}
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _translator(request: Request) -> Translator | None:
+    try:
+        return request_translator(request)
+    except Exception:  # explaining one error must never raise another
+        log.exception("no translator for a problem on %s", request.url.path)
+        return None
+
+
+def _gettext(translator: Translator, message: str | None, facts: dict[str, object] | None = None) -> str | None:
+    """``message`` translated and filled with ``facts``; None when there is no message or it cannot be filled."""
+    if message is None:
+        return None
+    try:
+        return translator.gettext(message).format(**(facts or {}))
+    except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder: keep the English
+        log.exception("cannot fill the translation of %r", message)
+        return None
 
 
 def _lookup(error: LibraryError) -> tuple[int, str]:
@@ -86,9 +149,11 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     status, slug = _lookup(error)
     if status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
-    detail, facts, headers = _localized(request, error)
+    detail, facts = _localized(request, error)
     facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
-    response = problem_response(status, slug, error.title, detail, **facts)
+    response = problem_response(status, slug, error.title, detail, request=request, template=_template(error),
+                                **facts)
+    headers: dict[str, str] = {}
     for cls, extra in HEADERS.items():
         if isinstance(error, cls):
             headers.update(extra)
@@ -96,22 +161,31 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     return response
 
 
-def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any], dict[str, str]]:
-    """The error's detail and facts in the request's interface language, when the error has a template."""
-    translator = request_translator(request) if isinstance(error, Localized) else None
+def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any]]:
+    """The detail and facts of an error that translates itself (workflow errors), else its English ones."""
+    translator = _translator(request) if isinstance(error, Localized) else None
     if translator is None:
-        return error.detail, dict(error.facts), {}
+        return error.detail, dict(error.facts)
     detail, facts = error.localized(translator.gettext)
-    return detail, dict(facts), {"Content-Language": translator.language, "Vary": "Accept-Language, Cookie"}
+    return detail, dict(facts)
+
+
+def _template(error: LibraryError) -> tuple[str, dict[str, object]] | None:
+    for cls in type(error).__mro__:
+        if cls in DETAIL_TABLE:
+            return DETAIL_TABLE[cls](error)
+    return None
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:
     status = error.status_code
     if isinstance(error, ValidationException):
         extra = {"errors": error.extra} if error.extra else {}
-        return problem_response(400, "invalid-input", "Invalid input", str(error.detail), **extra)
+        return problem_response(400, "invalid-input", "Invalid input", str(error.detail), request=request, **extra)
     if isinstance(error, NotFoundException):
-        return problem_response(404, "not-found", "Not found", f"Nothing is served at {request.url.path}.")
+        path = request.url.path
+        return problem_response(404, "not-found", "Not found", f"Nothing is served at {path}.", request=request,
+                                template=("nothing-served", {"path": path}))
     response = problem_response(status, f"http-{status}", _reason(status), str(error.detail))
     if error.headers:
         response.headers.update(error.headers)
@@ -119,8 +193,6 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -130,7 +202,8 @@ def _reason(status: int) -> str:
 def internal_error_handler(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Internal server error",
-                            "The server could not complete the request. The error has been logged.")
+                            "The server could not complete the request. The error has been logged.",
+                            request=request, template=("internal", {}))
 
 
 EXCEPTION_HANDLERS = {

@@ -22,3 +22,12 @@ def health(state: State) -> Health:
     engine = state.engine
     return Health(status="ok", version=__version__, database=engine.dialect.name,
                   schema_revision=current_revision(engine))
+
+
+class Pong(msgspec.Struct):
+    status: str
+
+
+@get("/ping", summary="Liveness only: the process answers (no database involved)", tags=["operations"])
+async def ping() -> Pong:
+    return Pong(status="ok")

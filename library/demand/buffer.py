@@ -1,0 +1,73 @@
+"""Reader counts kept in memory between flushes: a request never writes to the database to count.
+
+A read costs two dictionary updates under a lock; the flusher drains the buffer every few seconds
+and on shutdown, and adds the counts to the stored ones (`library.demand.store`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+@dataclass
+class Demanded:
+    """Reads of one article that wanted ``language`` and got another language, or nothing."""
+
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass
+class Reads:
+    """Counts since the last drain: views per article id, demand per (article id, requested language)."""
+
+    views: dict[int, int] = field(default_factory=dict)
+    demand: dict[tuple[int, str], Demanded] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.views or self.demand)
+
+
+class ReadCounter:
+    """Thread-safe tally of article reads for one server process.
+
+    Times are kept as ``clock()`` seconds (the epoch) and become UTC datetimes only when drained:
+    the read path stays a few dictionary operations.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._views: dict[int, int] = {}
+        self._demand: dict[tuple[int, str], list] = {}  # [count, first seen, last seen]
+
+    def read(self, article_id: int, requested: str, served: str | None) -> None:
+        """Count one read: a view when something was served, demand when it was not ``requested``."""
+        with self._lock:
+            if served is not None:
+                self._views[article_id] = self._views.get(article_id, 0) + 1
+            if served != requested:
+                now = self._clock()
+                seen = self._demand.get((article_id, requested))
+                if seen is None:
+                    self._demand[(article_id, requested)] = [1, now, now]
+                else:
+                    seen[0] += 1
+                    seen[2] = now
+
+    def drain(self) -> Reads:
+        """The counts since the last drain; the counter starts afresh."""
+        with self._lock:
+            views, demand = self._views, self._demand
+            self._views, self._demand = {}, {}
+        return Reads(views, {key: Demanded(count, _utc(first), _utc(last))
+                             for key, (count, first, last) in demand.items()})
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)

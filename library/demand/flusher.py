@@ -1,0 +1,71 @@
+"""Moves buffered counters into the database in batches: every few seconds, and once more on shutdown.
+
+Any number of counters can be registered, each as a pair: a ``drain`` that empties it and a
+``write`` that adds what was drained within a unit of work (reader demand and views, interface
+strings missed at run time...). Each pair is written in its own transaction; a batch that fails to
+write (database unreachable) is kept and written with the next flush, so no count is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from library.storage import session_scope
+
+log = logging.getLogger("library.demand")
+
+MAX_KEPT_BATCHES = 1000
+"""Failed batches kept per counter for the next flush; beyond this the oldest are dropped (and logged)."""
+
+
+@dataclass
+class _Sink:
+    name: str
+    drain: Callable[[], Any]
+    write: Callable[[Session, Any], None]
+    kept: list[Any] = field(default_factory=list)
+
+
+class Flusher:
+    """Flushes registered counters to the database; `flush` is safe to call from any thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sinks: list[_Sink] = []
+        self._lock = threading.Lock()
+
+    def register(self, name: str, drain: Callable[[], Any], write: Callable[[Session, Any], None]) -> None:
+        """Flush what ``drain()`` returns with ``write(session, batch)``; empty batches are skipped."""
+        self._sinks.append(_Sink(name, drain, write))
+
+    def flush(self) -> bool:
+        """Write every counter's pending counts; False when some could not be written (kept for next time)."""
+        with self._lock:
+            return all([self._flush(sink) for sink in self._sinks])
+
+    def _flush(self, sink: _Sink) -> bool:
+        batch = sink.drain()
+        if batch:
+            sink.kept.append(batch)
+        if not sink.kept:
+            return True
+        try:
+            with session_scope(self._engine) as session:
+                for kept in sink.kept:
+                    sink.write(session, kept)
+        except Exception:
+            log.exception("could not flush %s counts; keeping %d batch(es) for the next flush",
+                          sink.name, len(sink.kept))
+            if len(sink.kept) > MAX_KEPT_BATCHES:
+                log.error("dropping %d old %s batch(es)", len(sink.kept) - MAX_KEPT_BATCHES, sink.name)
+                del sink.kept[:-MAX_KEPT_BATCHES]
+            return False
+        sink.kept.clear()
+        return True

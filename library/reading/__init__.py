@@ -1,0 +1,20 @@
+"""Reading: what a reader is served. Each article resolved along the language's fallback chain to its
+first published revision, listings and the archive in a constant number of queries.
+
+Readers only ever get published revisions' text (``Variant.published_revision``), never a working copy.
+"""
+
+from library.reading.errors import ArticleUnavailable, InvalidQuery
+from library.reading.listing import ListingQuery, archive, list_articles, list_sections
+from library.reading.resolve import ResolvedArticle, read_article
+
+__all__ = [
+    "ArticleUnavailable",
+    "InvalidQuery",
+    "ListingQuery",
+    "ResolvedArticle",
+    "archive",
+    "list_articles",
+    "list_sections",
+    "read_article",
+]

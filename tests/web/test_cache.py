@@ -1,0 +1,99 @@
+"""Response caches: bounded, never storing a stale build, and emptied in every process within a second
+of a content write in any process."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from library.content import service
+from library.content.models import Status
+from library.content.service import VariantText
+from library.storage import session_scope
+from library.web.cache import CachedResponse, ResponseCache
+from tests.factories import make_article, translate
+from tests.servers import Served
+
+ARTICLE = "/api/v1/articles/cached?lang=kk"
+
+
+def _entry(size: int) -> CachedResponse:
+    return CachedResponse(b"x" * size, '"e"', {})
+
+
+def test_the_cache_is_bounded_in_bytes_and_drops_the_least_recently_used():
+    cache = ResponseCache(max_bytes=3 * (1000 + 512))
+    for key in "abc":
+        cache.put(key, _entry(1000), cache.generation)
+    assert cache.get("a") is not None  # "b" is now the least recently used
+    cache.put("d", _entry(1000), cache.generation)
+    assert cache.get("b") is None and cache.get("d") is not None and len(cache) == 3
+    disabled = ResponseCache(max_bytes=0)
+    disabled.put("a", _entry(10), disabled.generation)
+    assert disabled.get("a") is None and len(disabled) == 0
+
+
+def test_a_response_built_before_the_version_moved_is_not_stored():
+    cache = ResponseCache(max_bytes=10**6)
+    cache.saw_version(1)
+    generation = cache.generation
+    cache.saw_version(2)  # another process published while the response was being built
+    cache.put("a", _entry(10), generation)
+    assert cache.get("a") is None
+    assert cache.saw_version(2) is False
+    cache.put("a", _entry(10), cache.generation)
+    assert cache.get("a") is not None
+
+
+def test_cached_responses_expire(monkeypatch):
+    cache = ResponseCache(max_bytes=10**6, max_age=60)
+    cache.put("a", _entry(10), cache.generation)
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 61)
+    assert cache.get("a") is None and len(cache) == 0
+
+
+@pytest.fixture
+def cached_article(engine):
+    with session_scope(engine) as session:
+        article = make_article(session, slug="cached")
+        translate(session, article, "kk", "Бірінші атау")
+
+
+def _publish(engine, title: str, status: Status = Status.PUBLISHED) -> float:
+    with session_scope(engine) as session:
+        article = service.get_article(session, "cached")
+        service.save_variant(session, article, "kk", VariantText(title, "", "<p>Мәтін.</p>"), status=status)
+    return time.monotonic()
+
+
+def _wait_for(read, title: str, since: float, limit: float = 1.0) -> float:
+    """Seconds from ``since`` until ``read()`` returns ``title`` (fails after ``limit`` + a margin)."""
+    while True:
+        if read() == title:
+            return time.monotonic() - since
+        assert time.monotonic() - since < limit + 0.5, f"still not serving {title!r}"
+        time.sleep(0.02)
+
+
+def test_an_edit_made_elsewhere_is_served_by_another_app_within_a_second(cached_article, engine, make_client):
+    client = make_client()
+    assert client.get(ARTICLE).json()["title"] == "Бірінші атау"
+    assert client.get(ARTICLE).json()["title"] == "Бірінші атау"  # now from the cache
+    since = _publish(engine, "Екінші атау")
+    assert _wait_for(lambda: client.get(ARTICLE).json()["title"], "Екінші атау", since) <= 1.0
+    _publish(engine, "Жоба", Status.DRAFT)  # a draft invalidates too, but never shows
+    time.sleep(0.6)
+    assert client.get(ARTICLE).json()["title"] == "Екінші атау"
+
+
+@pytest.mark.slow
+def test_a_publish_is_served_by_every_server_process_within_a_second(cached_article, engine, database_url):
+    with Served(database_url) as first, Served(database_url) as second:
+        for server in (first, second):
+            for _ in range(3):
+                assert server.get(ARTICLE)[1]["title"] == "Бірінші атау"
+        since = _publish(engine, "Екінші атау")
+        for server in (first, second):
+            assert _wait_for(lambda s=server: s.get(ARTICLE)[1]["title"], "Екінші атау", since) <= 1.0
