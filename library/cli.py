@@ -120,7 +120,8 @@ def demo(ctx: click.Context, replace: bool, if_empty: bool) -> None:
             click.echo("the library already has content; demo not loaded")
             return
         counts = load_demo(session, replace=replace)
-    click.echo(f"demo library loaded: {counts['articles']} articles in {counts['sections']} sections")
+    click.echo(f"demo library loaded: {counts['articles']} articles in {counts['sections']} sections, "
+               f"{counts['terms']} terms")
 
 
 @main.command()
@@ -185,8 +186,11 @@ def _open(path: Path):
 
 def _attach_domain_groups() -> None:
     from library.catalogs.cli import catalogs
+    from library.quality.cli import check, terms
 
     main.add_command(catalogs)
+    main.add_command(terms)
+    main.add_command(check)
 
 
 _attach_domain_groups()
