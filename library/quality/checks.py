@@ -61,6 +61,7 @@ DEFAULT_LENGTH_RATIO = (0.6, 1.6)
 LENGTH_MIN_SOURCE = 300
 
 _CYRILLIC_WORD = re.compile(r"\b\w*[\u0400-\u04ff]\w*\b")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,9 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
         # The detector's own rule for a copy (`detect.check`), applied to the whole variant at once.
         return [Finding("identical-to-source", ERROR, {"source": source.language})]
     for part in extract.parts(target.title, target.summary, target.body):
-        result = detect.check(part.text, target.language, source=source_plain)
+        # The source only tells the detector which Latin words are names (kept in Russian and Kazakh).
+        names_from = source_plain if target.language != "en" and _LATIN.search(part.text) else None
+        result = detect.check(part.text, target.language, source=names_from)
         where = {"where": part.where, "number": part.number, "excerpt": extract.excerpt(part.text)}
         if result.reason == "mixed-script":
             words = [w for w in part.text.split() if _mixes_scripts(w)]

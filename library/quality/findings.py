@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from library.content.hooks import SavedVariant
@@ -49,9 +49,10 @@ def check_variant(session: Session, variant: Variant, terms: Sequence[TermEntry]
 
 
 def store_findings(session: Session, variant_id: int, revision: int, findings: Sequence[Finding]) -> None:
-    """Keep ``findings`` as those of revision ``revision`` (replacing any stored for it)."""
-    session.execute(delete(QualityFinding).where(QualityFinding.variant_id == variant_id,
-                                                 QualityFinding.revision == revision))
+    """Keep ``findings`` as those of revision ``revision``, a revision just saved (revisions are
+    never saved twice, so nothing is stored for it yet)."""
+    if not findings:
+        return
     now = utcnow()
     session.add_all(QualityFinding(variant_id=variant_id, revision=revision, code=f.code, severity=f.severity,
                                    message=f.message, details=dict(f.facts), created_at=now) for f in findings)

@@ -9,11 +9,12 @@ prefix, word by word, case-insensitively:
   abbreviation ("Межведомственная рабочая группа" and "МРГ"); either one in a text is the term;
 - Russian: the longest inflectional ending is cut off (a stem of at least `RU_MIN_STEM` letters is
   kept), and a text word matches when it starts with the stem and adds at most `RU_MAX_ENDING` letters;
-- Kazakh: the word itself is the stem (suffixes are added, not substituted) plus, for a final
-  possessive ы/і or a final қ/к/п, the forms the suffixes make of it (тобы -> топ-, ведомствоаралық ->
-  ведомствоаралығ-); a text word matches when it starts with a stem and adds at most
-  `KK_MAX_SUFFIX` letters (ведомствоаралық + -тарының);
-- English: a text word may add at most `EN_MAX_SUFFIX` letters (group -> groups, IWG -> IWGs);
+- Kazakh: the word itself is the stem (suffixes are added, not substituted) plus, without a final
+  possessive ы/і (or -сы/-сі) and plural (-лар, -тер...), the forms the suffixes make of it (тобы ->
+  топ-, мақсаттары -> мақсат-, ведомствоаралық -> ведомствоаралығ-); a text word matches when it
+  starts with a stem and adds at most `KK_MAX_SUFFIX` letters (ведомствоаралық + -тарының);
+- English: a text word may add one of `EN_SUFFIXES` (group -> groups, IWG -> IWGs), and a form in
+  the plural matches the singular (Goals -> Goal);
 - words of at most three letters and abbreviations (two or more capitals) must match whole; a
   hyphen or apostrophe ends a word, so "ВЖТ-ның" and "IWG's" hold the abbreviation whole.
 
@@ -32,7 +33,7 @@ from functools import lru_cache
 RU_MIN_STEM = 3
 RU_MAX_ENDING = 4
 KK_MAX_SUFFIX = 10
-EN_MAX_SUFFIX = 2
+EN_SUFFIXES = frozenset({"", "s", "es"})
 OTHER_MAX_SUFFIX = 3
 
 #: Russian inflectional endings of nouns, adjectives and participles, longest tried first.
@@ -53,6 +54,7 @@ RU_ENDINGS = tuple(
 KK_VOICED = {"қ": "ғ", "к": "г", "п": "б"}
 KK_DEVOICED = {voiced: plain for plain, voiced in KK_VOICED.items()}
 KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
+KK_PLURALS = ("лар", "лер", "дар", "дер", "тар", "тер")
 
 _TOKEN = re.compile(r"[^\W_]+")
 _TRAILING_PARENS = re.compile(r"^(?P<full>.*?)\s*\((?P<short>[^()]+)\)\s*$")
@@ -60,13 +62,20 @@ _TRAILING_PARENS = re.compile(r"^(?P<full>.*?)\s*\((?P<short>[^()]+)\)\s*$")
 
 @dataclass(frozen=True)
 class Word:
-    """One word of a form: the stems a text word may start with, and how much it may add."""
+    """One word of a form: the stems a text word may start with, and what it may add to them
+    (at most ``max_suffix`` letters, or exactly one of ``suffixes`` when given)."""
 
     stems: tuple[str, ...]
     max_suffix: int
+    suffixes: frozenset[str] | None = None
 
     def matches(self, token: str) -> bool:
-        return any(token.startswith(stem) and len(token) - len(stem) <= self.max_suffix for stem in self.stems)
+        for stem in self.stems:
+            if token.startswith(stem):
+                rest = token[len(stem):]
+                if rest in self.suffixes if self.suffixes is not None else len(rest) <= self.max_suffix:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -115,20 +124,22 @@ def _russian_stems(word: str) -> tuple[str, ...]:
 
 
 def _kazakh_stems(word: str) -> tuple[str, ...]:
-    stems = [word]
-    if word[-1] in KK_VOICED:
-        stems.append(word[:-1] + KK_VOICED[word[-1]])
+    """The word, and what suffixes attach to once its possessive and plural endings are taken off
+    (мақсаттары is мақсат + тар + ы, so мақсатына is the same word)."""
+    bases = [word]
     if word[-1] in "ыі" and len(word) >= 4:
-        # A possessive ending: тобы is топ + ы, so топтары and топқа are the same word; after a
-        # vowel the ending is -сы/-сі (бағдарламасы is бағдарлама + сы, мақсаты is мақсат + ы).
-        bases = [word[:-1]]
+        bases.append(word[:-1])
         if word[-2] == "с" and word[-3] in KK_VOWELS:
             bases.append(word[:-2])  # кеңесі may be кеңес + і, бюросы is бюро + сы: keep both readings
-        for base in bases:
-            if len(base) >= 3:
-                stems.append(base)
-                if base[-1] in KK_DEVOICED:
-                    stems.append(base[:-1] + KK_DEVOICED[base[-1]])
+    bases += [base[:-3] for base in bases if base.endswith(KK_PLURALS) and len(base) >= 6]
+    stems = []
+    for base in bases:
+        if len(base) >= 3:
+            stems.append(base)
+            if base[-1] in KK_DEVOICED:
+                stems.append(base[:-1] + KK_DEVOICED[base[-1]])
+            if base is word and base[-1] in KK_VOICED:
+                stems.append(base[:-1] + KK_VOICED[base[-1]])
     return tuple(dict.fromkeys(stems))
 
 
@@ -141,14 +152,14 @@ def _word(raw: str, language: str) -> Word:
     folded = raw.casefold()
     if _is_abbreviation(raw) or len(folded) <= 3:
         if language == "en" and _is_abbreviation(raw):
-            return Word((_english_stem(folded) if raw.endswith("s") else folded,), EN_MAX_SUFFIX)
+            return Word((_english_stem(folded) if raw.endswith("s") else folded,), 0, EN_SUFFIXES)
         return Word((folded,), 0)
     if language == "ru":
         return Word(_russian_stems(folded), RU_MAX_ENDING)
     if language == "kk":
         return Word(_kazakh_stems(folded), KK_MAX_SUFFIX)
     if language == "en":
-        return Word((_english_stem(folded),), EN_MAX_SUFFIX)
+        return Word((_english_stem(folded),), 0, EN_SUFFIXES)
     return Word((folded,), OTHER_MAX_SUFFIX)
 
 

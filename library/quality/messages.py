@@ -15,6 +15,8 @@ from library.catalogs.lazy import N_
 from library.languages.registry import language_name
 
 TEMPLATES: dict[str, str] = {
+    # Translators: {where} is "The title", "The summary" or "Paragraph 3"; {found} and {expected} are
+    # language names as CLDR writes them in your language; {excerpt} is the first words of the text.
     "wrong-language": N_("{where} is in {found}, not in {expected}: “{excerpt}”"),
     "wrong-language-unknown": N_("{where} is not in {expected}: “{excerpt}”"),
     "mixed-script": N_("{where} mixes Latin and Cyrillic letters inside words: {words}"),
@@ -26,6 +28,7 @@ TEMPLATES: dict[str, str] = {
     "markup-changed": N_("The markup differs from the source (tag: source → translation): {tags}"),
     "term-missing": N_("The source uses the term “{source_form}”, but the translation lacks “{expected}”."),
     "term-forbidden": N_("“{found}” is a forbidden translation of the term “{expected}”."),
+    # Translators: {ratio}, {low} and {high} are decimal numbers such as 0.65.
     "length-ratio": N_("The translation is {ratio} times as long as its source (usual: {low} to {high})."),
 }
 
@@ -33,6 +36,7 @@ TEMPLATES: dict[str, str] = {
 LANGUAGE_FACTS = {"wrong-language": ("expected", "found"), "identical-to-source": ("source",)}
 
 WHERE: dict[str, str] = {
+    # Translators: the part of an article a finding is about; it starts the message ("The title is in ...").
     "title": N_("The title"),
     "summary": N_("The summary"),
     "paragraph": N_("Paragraph {number}"),

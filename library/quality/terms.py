@@ -190,8 +190,9 @@ def import_terms(session: Session, terms: Sequence[TermData], *, languages: Sequ
 
 def term_entries(session: Session) -> list[TermEntry]:
     """The term base as the content checks read it."""
-    return [TermEntry(t.key, dict(t.forms), {k: tuple(v) for k, v in t.forbidden.items()})
-            for t in session.scalars(select(Term).order_by(Term.key))]
+    rows = session.execute(select(Term.key, Term.forms, Term.forbidden).order_by(Term.key))
+    return [TermEntry(key, dict(forms), {lang: tuple(values) for lang, values in forbidden.items()})
+            for key, forms, forbidden in rows]
 
 
 def term_notes(session: Session, source_text: str, source_lang: str, target_lang: str) -> list[str]:

@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.quality.errors import QualityBlocked
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -26,6 +27,7 @@ log = logging.getLogger("library.web")
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     StaleRevision: (412, "stale-revision"),
+    QualityBlocked: (409, "quality-blocked"),
     NotFound: (404, "not-found"),
     Invalid: (400, "invalid-input"),
     Conflict: (409, "conflict"),
@@ -46,7 +48,8 @@ class Problem(msgspec.Struct):
 #: Documented error responses of every API route (OpenAPI), so clients know errors are problem details.
 PROBLEM_RESPONSES = {
     status: ResponseSpec(data_container=Problem, description=description, media_type=PROBLEM_JSON)
-    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"))
+    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"),
+                                (409, "Conflict with the current state (problem details)"))
 }
 
 
