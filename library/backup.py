@@ -3,6 +3,12 @@
 The file is deterministic (records in a fixed order, keys sorted, no export time), so a round trip
 SQLite -> file -> PostgreSQL -> file gives identical bytes. Import checks every line before it
 writes anything, then writes everything in one transaction: a bad line changes nothing.
+
+What a backup holds: content, every revision, the refused edits kept beside them (texts people wrote
+that lost a race: "nothing is lost" includes backups) and the audit log. Not accounts or tokens:
+a content backup is shared more widely than credentials should be, and an Argon2 hash can still be
+attacked offline. Accounts are re-created with ``library users add`` (or kept by backing up the
+database itself); tokens are re-issued.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from sqlmodel import Session
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
 from library.content.text import sanitise_html
 from library.errors import Conflict, Invalid
+from library.workflow.models import AuditEntry, RefusedEdit
 
 FORMAT = 1
 HEADER = {"kind": "library", "format": FORMAT}
@@ -78,8 +85,39 @@ class RevisionRecord(TextFields, forbid_unknown_fields=True):
     changed_at: datetime
 
 
-RECORDS = {"section": SectionRecord, "article": ArticleRecord, "variant": VariantRecord, "revision": RevisionRecord}
-TABLES = (Revision, Variant, ArticleLink, Article, Section)  # children first, for deletes
+class RefusedRecord(msgspec.Struct, forbid_unknown_fields=True):
+    kind: str
+    article: str
+    language: str
+    based_on: int
+    current_revision: int
+    title: str
+    summary: str
+    body: str
+    translated_from: str | None
+    source_revision: int | None
+    by: str
+    at: datetime
+
+
+class AuditRecord(msgspec.Struct, forbid_unknown_fields=True):
+    kind: str
+    at: datetime
+    actor: str
+    action: str
+    article: str | None
+    language: str | None
+    from_revision: int | None
+    to_revision: int | None
+    detail: str
+
+
+RECORDS = {"section": SectionRecord, "article": ArticleRecord, "variant": VariantRecord, "revision": RevisionRecord,
+           "refused": RefusedRecord, "audit": AuditRecord}
+TABLES = (AuditEntry, RefusedEdit, Revision, Variant, ArticleLink, Article, Section)  # children first, for deletes
+_REFUSED = ("based_on", "current_revision", "title", "summary", "body", "translated_from", "source_revision", "by",
+            "at")
+_AUDIT = ("at", "actor", "action", "article", "language", "from_revision", "to_revision", "detail")
 
 
 def _line(record: dict[str, Any]) -> str:
@@ -129,6 +167,21 @@ def _variant_lines(session: Session, slugs: dict[int, str]) -> Iterator[str]:
         yield _line({"kind": "revision", "article": article, "language": language, "number": r.number,
                      **_text_fields(r), "minor": r.minor, "comment": r.comment, "changed_by": r.changed_by,
                      "changed_at": r.changed_at})
+    yield from _workflow_lines(session, keys)
+
+
+def _workflow_lines(session: Session, keys: dict[int, tuple[str, str]]) -> Iterator[str]:
+    """Refused edits by variant then time, then the audit log by time (ties broken by the whole line)."""
+    refused = []
+    for edit in session.scalars(select(RefusedEdit)):
+        article, language = keys[edit.variant_id]
+        record = {"kind": "refused", "article": article, "language": language,
+                  **{f: getattr(edit, f) for f in _REFUSED}}
+        refused.append(((article, language, edit.at), _line(record)))
+    audit = [(entry.at, _line({"kind": "audit", **{f: getattr(entry, f) for f in _AUDIT}}))
+             for entry in session.scalars(select(AuditEntry))]
+    for _, line in sorted(refused) + sorted(audit):
+        yield line
 
 
 def export_library(session: Session, out: IO[str]) -> int:
@@ -147,10 +200,13 @@ class ParsedLibrary:
         self.articles: dict[str, ArticleRecord] = {}
         self.variants: dict[tuple[str, str], VariantRecord] = {}
         self.revisions: dict[tuple[str, str, int], RevisionRecord] = {}
+        self.refused: dict[tuple[str, str, int], RefusedRecord] = {}
+        self.audit: dict[int, AuditRecord] = {}
 
     @property
     def counts(self) -> dict[str, int]:
-        return {k: len(getattr(self, k)) for k in ("sections", "articles", "variants", "revisions")}
+        kinds = ("sections", "articles", "variants", "revisions", "refused", "audit")
+        return {k: len(getattr(self, k)) for k in kinds}
 
 
 def _invalid(number: int, message: str) -> Invalid:
@@ -198,6 +254,11 @@ def _add(parsed: ParsedLibrary, number: int, record: msgspec.Struct) -> None:
     elif isinstance(record, VariantRecord):
         table, key = parsed.variants, (record.article, record.language)
         parent = ("article", record.article in parsed.articles)
+    elif isinstance(record, RefusedRecord):  # keyed by line: two refusals may look alike
+        table, key = parsed.refused, (record.article, record.language, number)
+        parent = ("variant", (record.article, record.language) in parsed.variants)
+    elif isinstance(record, AuditRecord):  # the log names articles by slug and outlives them: no parent
+        table, key, parent = parsed.audit, number, None
     else:
         table, key = parsed.revisions, (record.article, record.language, record.number)
         parent = ("variant", (record.article, record.language) in parsed.variants)
@@ -205,7 +266,7 @@ def _add(parsed: ParsedLibrary, number: int, record: msgspec.Struct) -> None:
         raise _invalid(number, f"refers to a {parent[0]} that no earlier line defines")
     if key in table:
         raise _invalid(number, f"duplicate {record.kind} {key!r}")
-    for field in ("published_at", "created_at", "updated_at", "changed_at"):
+    for field in ("published_at", "created_at", "updated_at", "changed_at", "at"):
         value = getattr(record, field, None)
         if value is not None and value.tzinfo is None:
             raise _invalid(number, f"{field} has no time zone; write times in UTC with +00:00")
@@ -264,6 +325,9 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}
     _insert(session, Revision, [
         _plain(r, drop) | {"variant_id": variant_ids[(r.article, r.language)]} for r in parsed.revisions.values()])
+    _insert(session, RefusedEdit, [
+        _plain(r, drop) | {"variant_id": variant_ids[(r.article, r.language)]} for r in parsed.refused.values()])
+    _insert(session, AuditEntry, [_plain(r, {"kind"}) for r in parsed.audit.values()])
 
 
 def _plain(record: msgspec.Struct, drop: set[str]) -> dict[str, Any]:

@@ -185,10 +185,14 @@ def _open(path: Path):
 
 
 def _attach_domain_groups() -> None:
+    # Imported last: the domain command groups use this module's settings and engine helpers.
     from library.catalogs.cli import catalogs
+    from library.cli_workflow import exchange, users
     from library.quality.cli import check, terms
 
     main.add_command(catalogs)
+    main.add_command(users)
+    main.add_command(exchange)
     main.add_command(terms)
     main.add_command(check)
 

@@ -31,20 +31,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def has_cyrillic(text: str) -> bool:
-    return any(script_of(char) == "cyrillic" for char in text)
-
-
 def has_latin_words(text: str, min_letters: int = 2) -> bool:
     """True when some word of at least ``min_letters`` letters is written entirely in Latin letters."""
     return any(len(word) >= min_letters and all(script_of(char) == "latin" for char in word) for word in words(text))
-
-
-def kazakh_letters(text: str) -> set[str]:
-    """The Kazakh-only letters present in ``text`` (evidence of Kazakh; absent from Russian)."""
-    return {char for char in text if char in KAZAKH_LETTERS}
-
-
-def mixed_script_words(text: str) -> list[str]:
-    """Words mixing Latin and Cyrillic letters, usually a look-alike typed by mistake ("Cтатистика")."""
-    return [word for word in words(text) if {"latin", "cyrillic"} <= {script_of(char) for char in word}]

@@ -20,7 +20,7 @@ from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
-from library.web.api import catalogs, health, terms
+from library.web.api import accounts, catalogs, health, terms, workflow
 from library.web.problems import EXCEPTION_HANDLERS
 
 
@@ -39,7 +39,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             engine.dispose()
 
-    api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, terms.router])
+    api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, accounts.router(),
+                                                 workflow.router(), terms.router])
     return Litestar(
         route_handlers=[api],
         state=State({"settings": settings, "engine": engine, "languages": registry, "catalogs": interface}),

@@ -19,6 +19,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
 from library.quality.errors import QualityBlocked
+from library.web.i18n import request_translator
+from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -26,6 +28,9 @@ log = logging.getLogger("library.web")
 
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
+    NotAuthenticated: (401, "not-authenticated"),
+    RevisionRequired: (428, "revision-required"),
+    ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
     QualityBlocked: (409, "quality-blocked"),
     NotFound: (404, "not-found"),
@@ -33,6 +38,11 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     Conflict: (409, "conflict"),
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
+}
+
+#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
+HEADERS: dict[type[LibraryError], dict[str, str]] = {
+    NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
 }
 
 
@@ -53,6 +63,16 @@ PROBLEM_RESPONSES = {
 }
 
 
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the given error statuses, each a problem detail (400 and 404 always)."""
+    from http import HTTPStatus
+
+    extra = {status: ResponseSpec(data_container=Problem, media_type=PROBLEM_JSON,
+                                  description=f"{HTTPStatus(status).phrase} (problem details)")
+             for status in statuses}
+    return {**PROBLEM_RESPONSES, **extra}
+
+
 def problem_response(status: int, type_slug: str, title: str, detail: str, **extra: Any) -> Response:
     body = {"type": TYPE_BASE + type_slug, "title": title, "status": status, "detail": detail, **extra}
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
@@ -69,8 +89,23 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     status, slug = _lookup(error)
     if status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
-    facts = {k: v for k, v in error.facts.items() if k not in {"type", "title", "status", "detail"}}
-    return problem_response(status, slug, error.title, error.detail, **facts)
+    detail, facts, headers = _localized(request, error)
+    facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
+    response = problem_response(status, slug, error.title, detail, **facts)
+    for cls, extra in HEADERS.items():
+        if isinstance(error, cls):
+            headers.update(extra)
+    response.headers.update(headers)
+    return response
+
+
+def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """The error's detail and facts in the request's interface language, when the error has a template."""
+    translator = request_translator(request) if isinstance(error, Localized) else None
+    if translator is None:
+        return error.detail, dict(error.facts), {}
+    detail, facts = error.localized(translator.gettext)
+    return detail, dict(facts), {"Content-Language": translator.language, "Vary": "Accept-Language, Cookie"}
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:

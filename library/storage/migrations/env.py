@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import library.content.models  # noqa: F401  (registers the tables on the metadata)
 import library.demand.models  # noqa: F401
 import library.newsletter.models  # noqa: F401
+import library.workflow.models  # noqa: F401
 import library.quality.models  # noqa: F401
 
 config = context.config

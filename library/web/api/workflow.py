@@ -1,0 +1,236 @@
+"""Workflow routes: the translator queue, variant writes with If-Match, review states, history, audit.
+
+Handlers parse HTTP (headers, query, body), call the workflow services in one unit of work, and
+shape the answer; who may do what is decided by the services. Writes answer with the new ETag; a
+refused write commits its refused edit first and then answers 412 with the current revision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Request, Response, Router, get, post, put
+from litestar.datastructures import State
+from litestar.params import FromQuery, JSONBody, QueryParameter
+
+from library.content.models import Status, Variant
+from library.content.service import VariantText
+from library.storage import session_scope
+from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
+from library.web.problems import problem_responses
+from library.workflow import audit, review
+from library.workflow.accounts import Principal, require_role
+from library.workflow.errors import RestoreWhat
+from library.workflow.models import Role
+from library.workflow.queue import QueuePage, queue
+from library.workflow.review import version_tag
+
+PROBLEMS = problem_responses(401, 403, 409, 412, 428)
+#: Every route: run in a worker thread (they use the database), errors documented as problem details.
+ROUTE = {"sync_to_thread": True, "responses": PROBLEMS}
+
+
+class VariantOut(msgspec.Struct):
+    article: str
+    language: str
+    status: str
+    revision: int
+    published_revision: int | None
+    outdated: bool
+    translated_from: str | None
+    source_revision: int | None
+    title: str
+    summary: str
+    body: str
+    updated_by: str | None
+    updated_at: datetime
+    version: str
+    """The variant's version; the ETag header is this in quotes, to send back in If-Match."""
+
+
+class VariantWrite(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    summary: str = ""
+    body: str = ""
+    status: Status = Status.DRAFT
+    """draft (default) or in_review; published only for editors."""
+    minor: bool = False
+    """Editors only: a typo fix that does not outdate translations of this text."""
+    translated_from: str | None = None
+    source_revision: int | None = None
+    """The source revision translated (the queue item's source.revision); default: the current one."""
+    comment: str | None = None
+
+
+class Comment(msgspec.Struct, forbid_unknown_fields=True):
+    comment: str | None = None
+
+
+class RestoreRequest(msgspec.Struct, forbid_unknown_fields=True):
+    revision: int | None = None
+    refused: int | None = None
+
+
+class HistoryEntry(msgspec.Struct, omit_defaults=True):
+    kind: str
+    """``revision``, or ``refused``: a write refused with 412, kept so its text is not lost."""
+    at: datetime
+    by: str | None
+    title: str
+    summary: str
+    body: str
+    number: int | None = None
+    status: str | None = None
+    minor: bool = False
+    comment: str | None = None
+    translated_from: str | None = None
+    source_revision: int | None = None
+    refused_id: int | None = None
+    based_on: int | None = None
+    lost_to: int | None = None
+
+
+class HistoryOut(msgspec.Struct):
+    article: str
+    language: str
+    revision: int
+    published_revision: int | None
+    version: str
+    entries: list[HistoryEntry]
+
+
+class AuditOut(msgspec.Struct):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    article: str | None
+    language: str | None
+    from_revision: int | None
+    to_revision: int | None
+    detail: str
+
+
+def variant_out(slug: str, variant: Variant) -> VariantOut:
+    return VariantOut(slug, variant.language, variant.status, variant.revision, variant.published_revision,
+                      variant.outdated, variant.translated_from, variant.source_revision, variant.title,
+                      variant.summary, variant.body, variant.updated_by, variant.updated_at,
+                      version_tag(variant))
+
+
+def _answer(slug: str, variant: Variant, status_code: int = 200) -> Response[VariantOut]:
+    return Response(variant_out(slug, variant), status_code=status_code, headers={"ETag": etag(variant)})
+
+
+@get("/queue", summary="Missing and outdated variants of a language, most wanted first", **ROUTE)
+def get_queue(state: State, principal: Staff, lang: FromQuery[str],
+              section: FromQuery[str | None] = None,
+              limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+              offset: Annotated[int, QueryParameter(ge=0)] = 0) -> QueuePage:
+    with session_scope(state.engine, write=False) as session:
+        return queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
+
+
+@get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",
+     **ROUTE)
+def get_variant(state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
+    with session_scope(state.engine, write=False) as session:
+        _, variant = review.working_copy(session, principal, slug, language)
+    return _answer(slug, variant)
+
+
+@put("/variants/{slug:str}/{language:str}", summary="Save a new revision (If-Match required)",
+     **ROUTE)
+def put_variant(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+                data: JSONBody[VariantWrite]) -> Response[VariantOut]:
+    state.languages.get(language)
+    condition = precondition(request)
+    text = VariantText(data.title, data.summary, data.body)
+    with session_scope(state.engine) as session:
+        result = review.save_text(session, principal, slug, language, text, condition, status=data.status,
+                                  minor=data.minor, translated_from=data.translated_from,
+                                  source_revision=data.source_revision, comment=data.comment)
+        existed = result.refused is None and result.variant.revision > 1
+    if result.refused is not None:
+        raise result.refused  # after the commit: the refused edit is kept
+    return _answer(slug, result.variant, 200 if existed else 201)
+
+
+def _transition(request: Request, state: State, principal: Principal, slug: str, language: str, action: str,
+                comment: str | None = None) -> Response[VariantOut]:
+    condition = precondition(request)
+    with session_scope(state.engine) as session:
+        variant = review.transition(session, principal, slug, language, action, condition, comment=comment)
+    return _answer(slug, variant)
+
+
+@post("/variants/{slug:str}/{language:str}/submit", summary="Draft -> in review", **ROUTE)
+def submit(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
+    return _transition(request, state, principal, slug, language, "submit")
+
+
+@post("/variants/{slug:str}/{language:str}/publish", summary="In review -> published (editors)",
+      **ROUTE)
+def publish(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
+    return _transition(request, state, principal, slug, language, "publish")
+
+
+@post("/variants/{slug:str}/{language:str}/reject", summary="In review -> draft, with a comment (editors)",
+      **ROUTE)
+def reject(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+           data: JSONBody[Comment]) -> Response[VariantOut]:
+    return _transition(request, state, principal, slug, language, "reject", data.comment)
+
+
+@post("/variants/{slug:str}/{language:str}/restore",
+      summary="Save an old revision (or a refused edit) as a new draft revision", **ROUTE)
+def restore(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+            data: JSONBody[RestoreRequest]) -> Response[VariantOut]:
+    condition = precondition(request)
+    if (data.revision is None) == (data.refused is None):
+        raise RestoreWhat()
+    with session_scope(state.engine) as session:
+        result = review.restore(session, principal, slug, language, condition, revision=data.revision,
+                                refused_id=data.refused)
+    if result.refused is not None:
+        raise result.refused
+    return _answer(slug, result.variant)
+
+
+@get("/variants/{slug:str}/{language:str}/history", summary="Every revision and refused edit, oldest first",
+     **ROUTE)
+def history(state: State, principal: Staff, slug: Slug, language: Lang) -> HistoryOut:
+    with session_scope(state.engine, write=False) as session:
+        found = review.history(session, principal, slug, language)
+    entries = [HistoryEntry("revision", r.changed_at, r.changed_by, r.title, r.summary, r.body, number=r.number,
+                            status=r.status, minor=r.minor, comment=r.comment, translated_from=r.translated_from,
+                            source_revision=r.source_revision) for r in found.revisions]
+    entries += [HistoryEntry("refused", e.at, e.by, e.title, e.summary, e.body, refused_id=e.id,
+                             based_on=e.based_on, lost_to=e.current_revision, translated_from=e.translated_from,
+                             source_revision=e.source_revision) for e in found.refused]
+    entries.sort(key=lambda e: (e.number if e.number is not None else e.lost_to, e.kind != "revision", e.at))
+    v = found.variant
+    return HistoryOut(slug, language, v.revision, v.published_revision, version_tag(v), entries)
+
+
+@get("/audit", summary="The audit log, newest first (editors)", **ROUTE)
+def audit_log(state: State, principal: Staff, article: FromQuery[str | None] = None,
+              language: FromQuery[str | None] = None, actor: FromQuery[str | None] = None,
+              before: FromQuery[int | None] = None,
+              limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100) -> list[AuditOut]:
+    require_role(principal, Role.EDITOR)
+    with session_scope(state.engine, write=False) as session:
+        rows = audit.entries(session, article=article, language=language, actor=actor, before_id=before,
+                             limit=limit)
+        return [AuditOut(r.id, r.at, r.actor, r.action, r.article, r.language, r.from_revision, r.to_revision,
+                         r.detail) for r in rows]
+
+
+def router() -> Router:
+    from library.web.api.exchange import export_queue, import_translations
+
+    return Router(path="/workflow", dependencies=PRINCIPAL, tags=["workflow"], route_handlers=[
+        get_queue, get_variant, put_variant, submit, publish, reject, restore, history, audit_log,
+        export_queue, import_translations])

@@ -1,0 +1,192 @@
+"""Checking a whole exchange file against the library, then applying it in one go.
+
+`check` reads nothing but the database and writes nothing: it returns the report (errors,
+conflicts, skipped articles) and the plan of variants to write. `apply` writes the plan only when
+the report has no errors, so an import is all or nothing; every translation lands "in review",
+attributed to the importing translator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from library.content.models import Article, Revision, Status, Variant
+from library.content.service import VariantText, save_variant
+from library.storage.types import utcnow
+from library.workflow import audit
+from library.workflow.accounts import Principal
+from library.workflow.diff import FIELDS
+from library.workflow.exchange.markup import markup_problem
+from library.workflow.exchange.report import ImportReport, Kind
+from library.workflow.exchange.units import ReadUnit, UnitKey
+from library.workflow.messages import N_
+
+
+@dataclass
+class ArticlePlan:
+    slug: str
+    source_language: str
+    source_revision: int
+    texts: dict[str, str] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    blocked: bool = False
+
+
+def check(session: Session, language: str, units: list[ReadUnit], report: ImportReport) -> list[ArticlePlan]:
+    """Every problem of ``units`` into ``report``; the articles that can be applied, in file order."""
+    plans: dict[str, ArticlePlan] = {}
+    keyed: list[tuple[ReadUnit, UnitKey]] = []
+    seen: dict[tuple[str, str], str] = {}
+    for unit in units:
+        key = _key_of(unit, report, seen)
+        if key is not None:
+            keyed.append((unit, key))
+    articles = _articles(session, {key.article for _, key in keyed})
+    for unit, key in keyed:
+        plan = _plan_for(unit, key, language, articles, plans, report)
+        if plan is not None and unit.done:
+            _check_markup(unit, key, plan, report)
+    sources = _source_texts(session, plans, articles)
+    for unit, key in keyed:
+        plan = plans.get(key.article)
+        if plan is not None:  # every unit of a conflicting article is named, not just the first
+            _check_source(unit, key, plan, sources, articles, report)
+    return _complete(plans, sources, report)
+
+
+def _key_of(unit: ReadUnit, report: ImportReport, seen: dict) -> UnitKey | None:
+    if unit.problem:
+        template, facts = unit.problem
+        report.add(Kind.ERROR, unit.where, template, **facts)
+        return None
+    key = unit.key
+    if key is None:
+        report.add(Kind.ERROR, unit.where,
+                   N_("{key} does not name a unit: expected article|field|language@revision"),
+                   key=unit.raw_key or "-")
+        return None
+    if (key.article, key.field) in seen:
+        report.add(Kind.ERROR, unit.where, N_("the unit {key} is given twice in the file"), key=str(key))
+        return None
+    seen[(key.article, key.field)] = unit.where
+    return key
+
+
+def _articles(session: Session, slugs: set[str]) -> dict[str, tuple[Article, dict[str, Variant]]]:
+    if not slugs:
+        return {}
+    found: dict[str, tuple[Article, dict[str, Variant]]] = {}
+    rows = session.execute(select(Article, Variant).outerjoin(Variant, Variant.article_id == Article.id)
+                           .where(Article.slug.in_(slugs)))
+    for article, variant in rows:
+        entry = found.setdefault(article.slug, (article, {}))
+        if variant is not None:
+            entry[1][variant.language] = variant
+    return found
+
+
+def _plan_for(unit: ReadUnit, key: UnitKey, language: str, articles: dict, plans: dict[str, ArticlePlan],
+              report: ImportReport) -> ArticlePlan | None:
+    if key.article not in articles:
+        report.add(Kind.ERROR, unit.where, N_("no article has the slug {article}"), article=key.article)
+        return None
+    variants = articles[key.article][1]
+    if key.source_language == language or key.source_language not in variants:
+        report.add(Kind.ERROR, unit.where, N_("the article {article} has no variant “{source}” to translate "
+                                              "into “{language}” from"),
+                   article=key.article, source=key.source_language, language=language)
+        return None
+    plan = plans.setdefault(key.article, ArticlePlan(key.article, key.source_language, key.source_revision))
+    if (plan.source_language, plan.source_revision) != (key.source_language, key.source_revision):
+        report.add(Kind.ERROR, unit.where, N_("the article {article} is exported from {first} elsewhere in the file, "
+                                              "not from {this}"),
+                   article=key.article, first=f"{plan.source_language}@{plan.source_revision}",
+                   this=f"{key.source_language}@{key.source_revision}")
+        return None
+    return plan
+
+
+def _check_markup(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, report: ImportReport) -> None:
+    problem = markup_problem(unit.source, unit.target)
+    if problem:
+        template, facts = problem
+        report.add(Kind.ERROR, unit.where, template, **facts)
+        return
+    plan.texts[key.field] = unit.target
+    plan.done.add(key.field)
+
+
+def _source_texts(session: Session, plans: dict[str, ArticlePlan], articles: dict) -> dict[str, dict[str, str]]:
+    """Each planned article's source fields at the exported revision (one query for older revisions)."""
+    texts, older = {}, {}
+    for slug, plan in plans.items():
+        source = articles[slug][1][plan.source_language]
+        if source.revision == plan.source_revision:
+            texts[slug] = {f: getattr(source, f) for f in FIELDS}
+        elif source.major_revision <= plan.source_revision < source.revision:
+            older[(source.id, plan.source_revision)] = slug
+    if older:
+        pairs = (and_(Revision.variant_id == v, Revision.number == n) for v, n in older)
+        query = select(Revision).where(or_(*pairs))
+        for revision in session.scalars(query):
+            texts[older[(revision.variant_id, revision.number)]] = {f: getattr(revision, f) for f in FIELDS}
+    return texts
+
+
+def _check_source(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, sources: dict, articles: dict,
+                  report: ImportReport) -> None:
+    if key.article not in sources:
+        current = articles[key.article][1][plan.source_language]
+        report.add(Kind.CONFLICT, unit.where,
+                   N_("the source “{source}” changed since the export (it is now at revision {current}); "
+                      "not applied: export again"),
+                   source=key.source_language, current=current.revision)
+        plan.blocked = True
+    elif sources[key.article][key.field] != unit.source:
+        report.add(Kind.ERROR, unit.where, N_("the source text in the file is not the text of revision {revision} "
+                                              "of the variant “{source}”"),
+                   source=key.source_language, revision=key.source_revision)
+
+
+def _complete(plans: dict[str, ArticlePlan], sources: dict, report: ImportReport) -> list[ArticlePlan]:
+    ready = []
+    for slug, plan in plans.items():
+        if plan.blocked:
+            continue
+        wanted = {f for f, text in sources[slug].items() if text.strip()}
+        missing = sorted(wanted - plan.done)
+        where = (N_("article {article}"), {"article": slug})
+        if not plan.done:
+            report.add(Kind.SKIPPED, where, N_("not translated"))
+        elif missing:
+            report.add(Kind.SKIPPED, where, N_("incomplete, so not applied; not translated: {fields}"),
+                       fields=", ".join(missing))
+        else:
+            ready.append(plan)
+    return ready
+
+
+def apply(session: Session, principal: Principal, language: str, plans: list[ArticlePlan], report: ImportReport,
+          *, at: datetime | None = None) -> None:
+    """Write every planned variant as a new "in review" revision. Call only when ``report.ok``."""
+    assert report.ok, "an import with errors must not write anything"
+    at = at or utcnow()
+    slugs = [plan.slug for plan in plans]
+    articles = {a.slug: a for a in session.scalars(select(Article).where(Article.slug.in_(slugs)))}
+    for plan in plans:
+        article = articles[plan.slug]
+        current = session.scalar(select(Variant.revision).where(Variant.article_id == article.id,
+                                                                Variant.language == language).with_for_update())
+        text = VariantText(**{f: plan.texts.get(f, "") for f in FIELDS})
+        saved = save_variant(session, article, language, text, status=Status.IN_REVIEW, by=principal.username,
+                             translated_from=plan.source_language, source_revision=plan.source_revision,
+                             expected_revision=current or 0, comment=f"imported from a {report.format} file", at=at)
+        audit.record(session, principal.username, "variant.import", article=plan.slug, language=language,
+                     from_revision=current or 0, to_revision=saved.revision, detail=report.format, at=at)
+        report.add(Kind.APPLIED, (N_("article {article}"), {"article": plan.slug}),
+                   N_("now revision {revision}, in review"), revision=saved.revision)
+    report.written = bool(plans)

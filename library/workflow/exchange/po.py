@@ -1,0 +1,87 @@
+"""PO files for CAT tools (polib): one entry per article field, msgctxt ``slug|field|lang@revision``.
+
+Extracted comments (``#.``, the comments addressed to translators) carry the article's URL and why
+it is in the queue; ``#:`` names the article and field; an outdated translation comes pre-filled,
+flagged ``fuzzy``, with the old source as ``#| msgid`` so the CAT tool shows what changed. Reading
+checks the syntax line by line first, because polib silently accepts some broken lines (a missing
+closing quote) and the import must name them instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import polib
+
+from library import __version__
+from library.workflow.exchange.units import ExportUnit, ReadFile, ReadUnit
+from library.workflow.messages import N_
+
+MEDIA_TYPE = "text/x-gettext-translation"
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}$")
+_CONTINUATION = re.compile(rf"^{_STRING}$")
+
+
+def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -> bytes:
+    po = polib.POFile(wrapwidth=78)
+    po.header = f"Translations into {language} exported from the library for a CAT tool."
+    po.metadata = {
+        "Project-Id-Version": f"library {__version__}",
+        "POT-Creation-Date": exported_at.strftime("%Y-%m-%d %H:%M+0000"),
+        "PO-Revision-Date": exported_at.strftime("%Y-%m-%d %H:%M+0000"),
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"library {__version__}",
+    }
+    for unit in units:
+        prefilled = bool(unit.target)
+        previous = unit.previous_source if prefilled and unit.previous_source not in (None, unit.source) else None
+        po.append(polib.POEntry(
+            msgctxt=str(unit.key), msgid=unit.source, msgstr=unit.target,
+            comment=f"{unit.url}\n{unit.reason}; asked for by readers {unit.demand} time(s)",
+            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
+            flags=["fuzzy"] if prefilled else [],
+            previous_msgid=previous,
+        ))
+    return str(po).encode("utf-8") + b"\n"
+
+
+def _syntax_problems(text: str) -> list[tuple[str, str, dict[str, object]]]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not (_KEYWORD_LINE.match(stripped) or _CONTINUATION.match(stripped)):
+            problems.append(((N_("line {line}"), {"line": number}), N_("not a valid PO line: {text}"),
+                             {"text": stripped[:80]}))
+    return problems
+
+
+def read_po(data: bytes) -> ReadFile:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = (N_("byte {offset}"), {"offset": error.start})
+        return ReadFile(None, [], [(where, N_("the file is not UTF-8 text"), {})])
+    problems = _syntax_problems(text)
+    if problems:
+        return ReadFile(None, [], problems)
+    try:
+        po = polib.pofile(text)
+    except (OSError, ValueError) as error:
+        return ReadFile(None, [], [((N_("the file"), {}), N_("not a PO file: {reason}"), {"reason": str(error)})])
+    units = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        where = ((N_("line {line}, unit {unit}"), {"line": entry.linenum, "unit": entry.msgctxt}) if entry.msgctxt
+                 else (N_("line {line}"), {"line": entry.linenum}))
+        problem = (N_("plural entries cannot carry article text"), {}) if entry.msgid_plural else None
+        units.append(ReadUnit(where=where, raw_key=entry.msgctxt, source=entry.msgid, target=entry.msgstr,
+                              done=bool(entry.msgstr) and "fuzzy" not in entry.flags, problem=problem))
+    return ReadFile(po.metadata.get("Language", "").strip() or None, units, [])
