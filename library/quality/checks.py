@@ -79,6 +79,7 @@ class TermEntry:
     key: str
     forms: Mapping[str, str]
     forbidden: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass(frozen=True)

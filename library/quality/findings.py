@@ -74,6 +74,12 @@ def overrides(session: Session, variant: Variant) -> list[QualityOverride]:
                                 .order_by(QualityOverride.revision)))
 
 
+def override_for(session: Session, variant: Variant, revision: int) -> QualityOverride | None:
+    """The override that let ``revision`` of ``variant`` be published despite errors, if one did."""
+    return session.scalar(select(QualityOverride).where(QualityOverride.variant_id == variant.id,
+                                                        QualityOverride.revision == revision))
+
+
 def as_plain(finding: Finding) -> dict[str, object]:
     """A finding as JSON values: code, severity, message (English) and facts."""
     return {"code": finding.code, "severity": finding.severity, "message": finding.message,

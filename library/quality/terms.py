@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 from sqlmodel import Session
 
 from library.quality import extract, matching
@@ -188,19 +188,24 @@ def import_terms(session: Session, terms: Sequence[TermData], *, languages: Sequ
     return ImportResult(created, updated, unchanged, deleted)
 
 
-def term_entries(session: Session) -> list[TermEntry]:
-    """The term base as the content checks read it."""
-    rows = session.execute(select(Term.key, Term.forms, Term.forbidden).order_by(Term.key))
-    return [TermEntry(key, dict(forms), {lang: tuple(values) for lang, values in forbidden.items()})
-            for key, forms, forbidden in rows]
+def term_entries(session: Session, *, notes: bool = False) -> list[TermEntry]:
+    """The term base as the content checks read it (with each term's note, for translators' notes)."""
+    columns = (Term.key, Term.forms, Term.forbidden, Term.note if notes else literal(""))
+    return [TermEntry(key, dict(forms), {lang: tuple(values) for lang, values in forbidden.items()}, note)
+            for key, forms, forbidden, note in session.execute(select(*columns).order_by(Term.key))]
 
 
 def term_notes(session: Session, source_text: str, source_lang: str, target_lang: str) -> list[str]:
     """Translator notes for the terms ``source_text`` uses: the form to write in ``target_lang``,
     the forms not to write, and the term's note. For PO/XLIFF exports (one note per term)."""
+    return notes_for(term_entries(session, notes=True), source_text, source_lang, target_lang)
+
+
+def notes_for(entries: Sequence[TermEntry], source_text: str, source_lang: str, target_lang: str) -> list[str]:
+    """`term_notes` over terms already loaded (an export loads the term base once for all its units)."""
     tokens = matching.tokens(extract.plain(source_text))
     notes = []
-    for term in list_terms(session):
+    for term in entries:
         source_form, target_form = term.forms.get(source_lang), term.forms.get(target_lang)
         if not (source_form and target_form) or matching.find_form(tokens, source_form, source_lang) is None:
             continue

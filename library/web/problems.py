@@ -58,8 +58,7 @@ class Problem(msgspec.Struct):
 #: Documented error responses of every API route (OpenAPI), so clients know errors are problem details.
 PROBLEM_RESPONSES = {
     status: ResponseSpec(data_container=Problem, description=description, media_type=PROBLEM_JSON)
-    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"),
-                                (409, "Conflict with the current state (problem details)"))
+    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"))
 }
 
 

@@ -6,8 +6,8 @@ from sqlmodel import SQLModel
 import library.content.models  # noqa: F401  (registers the tables on the metadata)
 import library.demand.models  # noqa: F401
 import library.newsletter.models  # noqa: F401
-import library.workflow.models  # noqa: F401
 import library.quality.models  # noqa: F401
+import library.workflow.models  # noqa: F401
 
 config = context.config
 engine = config.attributes.get("engine")

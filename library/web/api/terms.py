@@ -1,8 +1,8 @@
-"""The term base over HTTP: read by anyone, written with POST, PUT and DELETE.
+"""The term base over HTTP: read by anyone, written (POST, PUT, DELETE) by editors and admins.
 
-Handlers parse and shape; `library.quality.terms` checks and stores. Writes are meant for editors:
-the main branch has no accounts yet, so `writer` names nobody and lets every write through; when the
-workflow's bearer-token principal lands, `writer` is where the editor role is required (issue 9).
+Handlers parse and shape; `library.quality.terms` checks and stores. Writes need a bearer token
+(401 without one) of an editor or admin (403 otherwise), like the workflow's routes; the role is
+checked here because the quality domain sits below the workflow and does not know accounts.
 """
 
 from __future__ import annotations
@@ -12,13 +12,18 @@ from datetime import datetime
 import msgspec
 from litestar import Response, Router, delete, get, post, put
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from library.quality import terms as service
 from library.quality.models import Term
 from library.storage import session_scope
-from library.web.problems import PROBLEM_RESPONSES
+from library.web.auth import PRINCIPAL, Staff
+from library.web.problems import PROBLEM_RESPONSES, problem_responses
+from library.workflow.accounts import Principal, require_role
+from library.workflow.models import Role
+
+#: Write routes: the signed-in account is required, and their errors include 401, 403 and 409.
+WRITE = {"sync_to_thread": True, "dependencies": PRINCIPAL, "responses": problem_responses(401, 403, 409)}
 
 
 class TermOut(msgspec.Struct):
@@ -48,12 +53,10 @@ def _out(term: Term) -> TermOut:
                    term.updated_by, term.updated_at)
 
 
-Writer = NamedDependency[str | None]
-
-
-def writer() -> str | None:
-    """Who is writing. No accounts exist yet on this branch: nobody, and every write is allowed."""
-    return None
+def _editor(principal: Principal) -> str:
+    """The username of an editor or admin; anyone else gets a 403."""
+    require_role(principal, Role.EDITOR)
+    return principal.username
 
 
 @get("/", summary="The term base, by key", sync_to_thread=True, responses=PROBLEM_RESPONSES)
@@ -68,25 +71,27 @@ def get_term(state: State, key: FromPath[str]) -> TermOut:
         return _out(service.get_term(session, key))
 
 
-@post("/", summary="Add a term", sync_to_thread=True, responses=PROBLEM_RESPONSES)
-def create_term(state: State, data: JSONBody[TermIn], by: Writer) -> Response[TermOut]:
+@post("/", summary="Add a term (editors)", **WRITE)
+def create_term(state: State, data: JSONBody[TermIn], principal: Staff) -> Response[TermOut]:
+    by = _editor(principal)
     with session_scope(state.engine) as session:
         term = _out(service.create_term(session, data.data(), languages=state.settings.languages, by=by))
     return Response(term, status_code=201, headers={"Location": f"/api/v1/terms/{term.key}"})
 
 
-@put("/{key:str}", summary="Replace a term (its key may change)", sync_to_thread=True,
-     responses=PROBLEM_RESPONSES)
-def update_term(state: State, key: FromPath[str], data: JSONBody[TermIn], by: Writer) -> TermOut:
+@put("/{key:str}", summary="Replace a term, whose key may change (editors)", **WRITE)
+def update_term(state: State, key: FromPath[str], data: JSONBody[TermIn], principal: Staff) -> TermOut:
+    by = _editor(principal)
     with session_scope(state.engine) as session:
         return _out(service.update_term(session, key, data.data(), languages=state.settings.languages, by=by))
 
 
-@delete("/{key:str}", summary="Remove a term", sync_to_thread=True, responses=PROBLEM_RESPONSES)
-def delete_term(state: State, key: FromPath[str], by: Writer) -> None:
+@delete("/{key:str}", summary="Remove a term (editors)", **WRITE)
+def delete_term(state: State, key: FromPath[str], principal: Staff) -> None:
+    _editor(principal)
     with session_scope(state.engine) as session:
         service.delete_term(session, key)
 
 
 router = Router(path="/terms", route_handlers=[list_terms, get_term, create_term, update_term, delete_term],
-                tags=["terms"], dependencies={"by": Provide(writer, sync_to_thread=False)})
+                tags=["terms"])
