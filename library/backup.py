@@ -22,7 +22,7 @@ import msgspec
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
+from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant, coverage_state
 from library.content.text import sanitise_html
 from library.errors import Conflict, Invalid
 from library.workflow.models import AuditEntry, RefusedEdit
@@ -316,10 +316,12 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, ArticleLink, [
         {"article_id": article_ids[a.slug], "target_id": article_ids[t], "position": i}
         for a in parsed.articles.values() for i, t in enumerate(a.see_also)])
-    article_sections = dict(session.execute(select(Article.id, Article.section_id)).all())
     _insert(session, Variant, [
         _plain(r, drop) | {"article_id": article_ids[r.article], "language": r.language,
-                           "section_id": article_sections[article_ids[r.article]]}
+                           "section_id": section_ids[parsed.articles[r.article].section],
+                           "source_words": parsed.articles[r.article].source_words,
+                           "coverage_state": coverage_state(r.status, r.published_revision, r.outdated),
+                           "behind": _behind(parsed, r)}
         for r in parsed.variants.values()])
     variant_ids = {(a, lang): vid for vid, a, lang in session.execute(
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}
@@ -328,6 +330,14 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, RefusedEdit, [
         _plain(r, drop) | {"variant_id": variant_ids[(r.article, r.language)]} for r in parsed.refused.values()])
     _insert(session, AuditEntry, [_plain(r, {"kind"}) for r in parsed.audit.values()])
+
+
+def _behind(parsed: ParsedLibrary, record: VariantRecord) -> int:
+    """How far an outdated translation trails its source (at least 1 when the file says outdated)."""
+    if not record.outdated:
+        return 0
+    source = parsed.variants.get((record.article, record.translated_from or ""))
+    return max((source.major_revision if source else 0) - (record.source_revision or 0), 1)
 
 
 def _plain(record: msgspec.Struct, drop: set[str]) -> dict[str, Any]:

@@ -145,3 +145,13 @@ def client(settings: Settings):
 
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def _no_coverage_tracking_between_tests() -> Iterator[None]:
+    """`create_app` and the CLI switch on coverage history recording for the whole process; switch it
+    off after each test so no test depends on which ran before it."""
+    yield
+    from library.coverage.history import stop_tracking
+
+    stop_tracking()

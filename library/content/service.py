@@ -2,7 +2,9 @@
 
 Every save of a variant goes through `save_variant`, which appends a `Revision`, keeps the
 published pointer, and maintains the outdated relation: a non-minor save of a text marks every
-variant translated from an older revision of it as outdated.
+variant translated from an older revision of it as outdated. It also keeps each variant's copy of
+the source word count (what coverage weighs by) equal to the article's, and notes the changed section
+so coverage history can record a snapshot at commit (`library.content.changes`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from library.content import hooks
+from library.content.changes import note_changed
 from library.content.errors import (
     ArticleNotFound,
     DuplicateSlug,
@@ -85,6 +88,7 @@ def create_article(
     )
     session.add(article)
     session.flush()
+    note_changed(session, article.section_id)
     return article
 
 
@@ -173,14 +177,16 @@ def save_variant(
         if expected_revision not in (None, 0):
             raise StaleRevision(article.slug, language, expected_revision, 0)
         variant = Variant(article_id=article.id, section_id=article.section_id, language=language,
-                          revision=0, major_revision=0, created_at=at, title=text.title)
+                          revision=0, major_revision=0, created_at=at, title=text.title,
+                          source_words=article.source_words)
         session.add(variant)
     elif expected_revision is not None and expected_revision != variant.revision:
         raise StaleRevision(article.slug, language, expected_revision, variant.revision)
     _apply(variant, text, status, by, at, minor, translated_from, source_revision)
     if not is_source:
         source_major = _source_major(session, article, translated_from) or 0
-        variant.outdated = (source_revision or 0) < source_major
+        variant.behind = max(source_major - (source_revision or 0), 0)
+        variant.outdated = variant.behind > 0
     revision = Revision(variant_id=_flushed_id(session, variant), number=variant.revision, title=text.title,
                         summary=text.summary, body=text.body, status=status, minor=minor,
                         translated_from=translated_from, source_revision=source_revision,
@@ -194,10 +200,25 @@ def save_variant(
     if not minor:
         _mark_translations_outdated(session, article, language, variant.major_revision)
     if is_source:
-        article.source_words = variant.words
-        session.add(article)
+        _set_source_words(session, article, variant.words)
+    note_changed(session, article.section_id)
     hooks.run(session, hooks.SavedVariant(article, variant, revision, by, publish_override))
     return variant
+
+
+def _set_source_words(session: Session, article: Article, words: int) -> None:
+    """Copy the source's word count onto the article and every variant of it.
+
+    Coverage sums ``Variant.source_words`` from its covering index instead of joining 1M variants
+    to their articles (issue 8), so the copies must follow every save of the source.
+    """
+    article.source_words = words
+    session.add(article)
+    session.execute(
+        update(Variant)
+        .where(Variant.article_id == article.id, Variant.source_words != words)
+        .values(source_words=words)
+    )
 
 
 def _apply(variant: Variant, text: VariantText, status: Status, by: str | None, at: datetime,
@@ -228,7 +249,9 @@ def _mark_translations_outdated(session: Session, article: Article, language: st
             Variant.translated_from == language,
             Variant.source_revision < major,
         )
-        .values(outdated=True)
+        # coverage_state carries the outdated flag as its lowest bit (see Variant; CHECKs hold both).
+        .values(outdated=True, behind=major - Variant.source_revision,
+                coverage_state=case((Variant.outdated, Variant.coverage_state), else_=Variant.coverage_state + 1))
     )
 
 

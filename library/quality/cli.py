@@ -13,27 +13,23 @@ from pathlib import Path
 import click
 
 from library.errors import Invalid, LibraryError
-from library.settings import Settings, load_settings
+from library.settings import Settings
 
 EXIT_FINDINGS = 1
 FORMATS = ("csv", "tbx")
 
 
 def _settings(ctx: click.Context) -> Settings:
-    ctx.ensure_object(dict)
-    if "settings" not in ctx.obj:
-        ctx.obj["settings"] = load_settings()
-    return ctx.obj["settings"]
+    from library.cli import _settings as settings
+
+    return settings(ctx)
 
 
 def _engine(ctx: click.Context):
-    from library.storage import create_engine_for
-    from library.storage.migrate import ensure_schema
+    """The library command's engine (schema checked, content changes tracked), as every command uses."""
+    from library.cli import _engine as engine
 
-    settings = _settings(ctx)
-    engine = create_engine_for(settings.database_url)
-    ensure_schema(engine, settings)
-    return engine
+    return engine(ctx)
 
 
 def _file_format(path: Path | None, given: str | None) -> str:

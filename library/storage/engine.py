@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_MMAP_BYTES = 1 << 30
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -27,6 +28,9 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Read through a memory map instead of a read() per page: whole-index scans and many index
+    # probes (coverage over 1M variants, issue 8) are about twice as fast. Address space only.
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

@@ -16,11 +16,12 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from library import __version__
 from library.catalogs.runtime import Catalogs
+from library.coverage.history import track_changes
 from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
-from library.web.api import accounts, catalogs, health, terms, workflow
+from library.web.api import accounts, catalogs, coverage, health, terms, workflow
 from library.web.problems import EXCEPTION_HANDLERS
 
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     ensure_schema(engine, settings)
     registry = LanguageRegistry.from_settings(settings)
     interface = Catalogs(registry, settings.locales_dir)
+    track_changes(settings.languages)  # content saved through the app records coverage history
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -40,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine.dispose()
 
     api = Router(path="/api/v1", route_handlers=[health.health, catalogs.catalog, accounts.router(),
-                                                 workflow.router(), terms.router])
+                                                 workflow.router(), coverage.router(), terms.router])
     return Litestar(
         route_handlers=[api],
         state=State({"settings": settings, "engine": engine, "languages": registry, "catalogs": interface}),

@@ -1,0 +1,286 @@
+"""Benchmark: one full coverage computation (whole matrix, word-weighted) over 1,000,000 variants.
+
+Builds a library of about 416,000 articles in 12 sections with realistic gaps (every article has its
+source; Russian translations are nearly complete, Kazakh ones mostly there, English ones patchy;
+drafts, texts in review, outdated translations, reader demand) by bulk loading -- SQLite
+``executemany`` in one transaction with journalling off, PostgreSQL ``COPY`` -- with the secondary
+indexes dropped during the load and rebuilt after it, then times `compute_coverage` through the
+library's own engine and session. Revisions are not generated: coverage never reads them.
+
+Usage:
+    .venv/bin/python scripts/bench_coverage.py                    # both engines, 1,000,000 variants
+    .venv/bin/python scripts/bench_coverage.py --engines sqlite --variants 100000
+PostgreSQL: a throw-away database on LIBRARY_TEST_POSTGRES_URL's server (default
+postgresql://postgres@127.0.0.1:5432/test), dropped at the end unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from library.content.models import coverage_state
+from library.coverage.history import record_snapshots
+from library.coverage.report import coverage_report
+from library.coverage.service import compute_coverage
+from library.settings import normalise_database_url
+from library.storage import create_engine_for, session_scope, upgrade
+
+LANGUAGES = ("en", "ru", "kk")
+SOURCE_SHARE = {"ru": 0.70, "kk": 0.20, "en": 0.10}
+"""Which language articles are written in."""
+PRESENCE = {"ru": 0.95, "kk": 0.80, "en": 0.55}
+"""Chance that an article not written in the language has a variant in it."""
+SECTIONS = 12
+DEMAND_ROWS = 40_000
+ADMIN_URL = os.environ.get("LIBRARY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+ARTICLE_COLUMNS = ("id", "slug", "section_id", "published_at", "source_language", "views", "source_words",
+                   "tags", "created_at")
+VARIANT_COLUMNS = ("id", "article_id", "section_id", "language", "title", "summary", "body", "status",
+                   "revision", "major_revision", "published_revision", "translated_from", "source_revision",
+                   "outdated", "words", "source_words", "coverage_state", "behind", "updated_by", "updated_at",
+                   "created_at")
+DEMAND_COLUMNS = ("article_id", "language", "count", "first_seen", "last_seen")
+BODIES = [f"<p>{' '.join(f'word{i * 7 + j}' for j in range(30))}</p>" for i in range(50)]
+
+
+def _translation(rng: random.Random, source_major: int) -> tuple[str, int, int | None, int, bool]:
+    """(status, revision, published_revision, source_revision, outdated) of one translation."""
+    roll = rng.random()
+    outdated = source_major > 1 and rng.random() < 0.12
+    source_revision = rng.randint(1, source_major - 1) if outdated else source_major
+    if roll < 0.74:
+        return "published", 1 + rng.randint(0, 2), None, source_revision, outdated
+    if roll < 0.78:  # published, with a newer working copy being edited or reviewed
+        return rng.choice(("draft", "in_review")), 3, 2, source_revision, outdated
+    if roll < 0.85:
+        return "in_review", 2, None, source_revision, outdated
+    return "draft", 1, None, source_revision, outdated
+
+
+def generate(variants: int, seed: int = 8) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """Sections, articles, variants (exactly ``variants`` rows) and demand rows."""
+    rng = random.Random(seed)
+    start = datetime(2019, 1, 1)
+    sections = [(i, f"section-{i}", i, f'{{"en": "Section {i}", "ru": "Раздел {i}", "kk": "Бөлім {i}"}}')
+                for i in range(1, SECTIONS + 1)]
+    articles, rows, missing = [], [], []
+    article_id = 0
+    while len(rows) < variants:
+        article_id += 1
+        source = rng.choices(list(SOURCE_SHARE), weights=list(SOURCE_SHARE.values()))[0]
+        section = rng.randint(1, SECTIONS) if rng.random() < 0.7 else rng.randint(1, 3)  # a few big sections
+        words, major = rng.randint(150, 2500), rng.choice((1, 1, 2, 3, 4))
+        at = start + timedelta(minutes=article_id * 11)
+        articles.append((article_id, f"article-{article_id}", section, at, source, 0, words, "[]", at))
+        status = "published" if rng.random() < 0.97 else "draft"
+        published = major if status == "published" else None
+        rows.append((len(rows) + 1, article_id, section, source, f"Article {article_id}", "", BODIES[article_id % 50],
+                     status, major, major, published, None, None, False, words, words,
+                     coverage_state(status, published, False), 0, "editor", at, at))
+        for language in LANGUAGES:
+            if language == source or len(rows) >= variants:
+                continue
+            if rng.random() >= PRESENCE[language]:
+                missing.append((article_id, language))
+                continue
+            state, revision, published, source_revision, outdated = _translation(rng, major)
+            if state == "published":
+                published = revision
+            rows.append((len(rows) + 1, article_id, section, language, f"Article {article_id} ({language})", "",
+                         BODIES[(article_id + 1) % 50], state, revision, revision, published, source, source_revision,
+                         outdated, words, words, coverage_state(state, published, outdated), major - source_revision,
+                         "translator", at, at))
+    now = datetime(2025, 6, 1)
+    wanted = rng.sample(missing, min(DEMAND_ROWS, len(missing)))
+    demand = [(a, lang, int(rng.paretovariate(1.2)), now, now) for a, lang in wanted]
+    return sections, articles, rows, demand
+
+
+def _batches(rows: list[tuple], size: int = 50_000) -> Iterator[list[tuple]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def load_sqlite(path: Path, data) -> None:
+    sections, articles, variants, demand = data
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-400000;"
+                             "PRAGMA temp_store=MEMORY;")
+    indexes = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('article', 'variant', 'demand')").fetchall()
+    connection.execute("BEGIN")
+    for name, _ in indexes:
+        connection.execute(f"DROP INDEX {name}")
+    connection.executemany("INSERT INTO section (id, slug, position, names) VALUES (?, ?, ?, ?)", sections)
+    for table, columns, rows in (("article", ARTICLE_COLUMNS, articles), ("variant", VARIANT_COLUMNS, variants),
+                                 ("demand", DEMAND_COLUMNS, demand)):
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        for batch in _batches([tuple(_sqlite_value(v) for v in row) for row in rows]):
+            connection.executemany(sql, batch)
+    for _, sql in indexes:
+        connection.execute(sql)
+    connection.execute("COMMIT")
+    connection.execute("ANALYZE")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.close()
+
+
+def _sqlite_value(value):
+    return value.isoformat(sep=" ") if isinstance(value, datetime) else value
+
+
+def load_postgres(url: str, data) -> None:
+    import psycopg
+
+    sections, articles, variants, demand = data
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('article', 'variant', 'demand') "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        for table, columns, rows in (("section", ("id", "slug", "position", "names"), sections),
+                                     ("article", ARTICLE_COLUMNS, articles), ("variant", VARIANT_COLUMNS, variants),
+                                     ("demand", DEMAND_COLUMNS, demand)):
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        for _, sql in indexes:
+            cursor.execute(sql)
+        for table in ("section", "article", "variant"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def _timed(work, repeat: int) -> tuple[float, float, float]:
+    """(first, best, median) wall times in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return times[0], min(times), statistics.median(times)
+
+
+def measure(url: str, repeat: int) -> None:
+    engine = create_engine_for(url)
+
+    def matrix(demand: bool = False):
+        with session_scope(engine, write=False) as session:
+            return compute_coverage(session, LANGUAGES, demand=demand)
+
+    def dashboard():
+        with session_scope(engine, write=False) as session:
+            return coverage_report(session, LANGUAGES, limit=20)
+
+    def snapshot_at_commit():
+        # What a commit touching one section adds: its snapshot in every language (rolled back here).
+        with engine.connect() as connection, Session(bind=connection) as session:
+            record_snapshots(session, LANGUAGES, [1])
+            session.rollback()
+
+    try:
+        total = matrix(demand=True).total
+        print(f"  library: {total.articles // len(LANGUAGES):,} articles, "
+              f"{total.published + total.in_review + total.draft:,} variants, "
+              f"{total.words // len(LANGUAGES):,} source words, {total.demand:,} requests for missing translations")
+        for label, work, runs in (
+            ("coverage matrix, whole, word-weighted (4 queries)", matrix, repeat),
+            ("  the same with reader demand per cell (5 queries)", lambda: matrix(demand=True), max(3, repeat // 2)),
+            ("dashboard report (+ history, top requested, outdated)", dashboard, 3),
+            ("snapshot of one section at commit", snapshot_at_commit, 3),
+        ):
+            first, best, median = _timed(work, runs)
+            print(f"  {label}: first {first:.0f} ms, best {best:.0f} ms, median {median:.0f} ms ({runs} runs)")
+    finally:
+        engine.dispose()
+
+
+def _plan(url: str) -> None:
+    engine = create_engine_for(url)
+    query = ("SELECT language, section_id, coverage_state, count(*), sum(source_words) "
+             "FROM variant GROUP BY language, section_id, coverage_state")
+    prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    with engine.connect() as connection:
+        plan = [str(row[-1]) for row in connection.execute(text(prefix + query))]
+    engine.dispose()
+    print("  plan of the variant GROUP BY: " + " | ".join(line.strip() for line in plan[:4]))
+
+
+def bench(kind: str, data, repeat: int, keep: bool) -> None:
+    print(f"{kind}:")
+    if kind == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="bench-coverage-"))
+        url = f"sqlite:///{folder / 'library.db'}"
+    else:
+        name = f"bench_coverage_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(normalise_database_url(ADMIN_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(normalise_database_url(ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
+    try:
+        engine = create_engine_for(url)
+        upgrade(engine)
+        engine.dispose()
+        started = time.perf_counter()
+        load_sqlite(Path(make_url(url).database), data) if kind == "sqlite" else load_postgres(url, data)
+        print(f"  bulk load with index rebuild and ANALYZE: {time.perf_counter() - started:.1f} s")
+        _plan(url)
+        measure(url, repeat)
+    finally:
+        if keep:
+            print(f"  kept: {url}")
+        elif kind == "sqlite":
+            for path in folder.iterdir():
+                path.unlink()
+            folder.rmdir()
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--variants", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=10, help="timed runs of the matrix per engine")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and print their URLs")
+    parser.add_argument("--database", metavar="URL", help="time a library kept earlier (--keep) instead of building")
+    args = parser.parse_args()
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
+    if args.database:
+        url = normalise_database_url(args.database)
+        print(f"{make_url(url).get_backend_name()} (kept library):")
+        _plan(url)
+        measure(url, args.repeat)
+        return
+    started = time.perf_counter()
+    data = generate(args.variants)
+    print(f"generated {len(data[1]):,} articles, {len(data[2]):,} variants, {len(data[3]):,} demand rows "
+          f"in {time.perf_counter() - started:.1f} s")
+    for kind in (k.strip() for k in args.engines.split(",") if k.strip()):
+        bench(kind, data, args.repeat, args.keep)
+
+
+if __name__ == "__main__":
+    main()
