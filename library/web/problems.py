@@ -28,6 +28,7 @@ from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, Lib
 from library.languages.registry import UnsupportedLanguage
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
+from library.quality.errors import QualityBlocked
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
 from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
@@ -43,6 +44,7 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
     UnsupportedLanguage: (400, "unsupported-language"),
+    QualityBlocked: (409, "quality-blocked"),
     NotFound: (404, "not-found"),
     Invalid: (400, "invalid-input"),
     Conflict: (409, "conflict"),
