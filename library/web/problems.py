@@ -26,9 +26,9 @@ from library.catalogs.runtime import Translator
 from library.content.errors import SectionNotFound, StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
 from library.languages.registry import UnsupportedLanguage
+from library.quality.errors import QualityBlocked
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
-from library.quality.errors import QualityBlocked
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
 from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
