@@ -7,7 +7,7 @@ with fallback, drafts never served) and counts reads through the same buffered c
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
@@ -172,7 +172,7 @@ def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], mo
 
 @post("/{lang:str}/newsletter", include_in_schema=False, sync_to_thread=True)
 def newsletter(request: Request, lang: FromPath[str],
-               data: dict[str, str] = Body(media_type=RequestEncodingType.URL_ENCODED)) -> Response:
+               data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
     """Subscribe; the same address twice is one subscription. Works without JavaScript."""
     language = _language(request, lang)
     state = request.app.state
