@@ -123,7 +123,8 @@ def demo(ctx: click.Context, replace: bool, if_empty: bool) -> None:
             click.echo("the library already has content; demo not loaded")
             return
         counts = load_demo(session, replace=replace)
-    click.echo(f"demo library loaded: {counts['articles']} articles in {counts['sections']} sections")
+    click.echo(f"demo library loaded: {counts['articles']} articles in {counts['sections']} sections, "
+               f"{counts['terms']} terms")
 
 
 @main.command()
@@ -270,10 +271,13 @@ def _attach_domain_groups() -> None:
     # Imported last: the domain command groups use this module's settings and engine helpers.
     from library.catalogs.cli import catalogs
     from library.cli_workflow import exchange, users
+    from library.quality.cli import check, terms
 
     main.add_command(catalogs)
     main.add_command(users)
     main.add_command(exchange)
+    main.add_command(terms)
+    main.add_command(check)
 
 
 _attach_domain_groups()

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import library.demand.models  # noqa: F401  (every table is emptied between tests)
+import library.quality  # noqa: F401  (its tables are emptied too; the content checks run on every save)
 import library.workflow.models  # noqa: F401
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for, session_scope, upgrade

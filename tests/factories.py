@@ -13,6 +13,11 @@ from library.content.service import VariantText
 
 _numbers = count(1)
 
+#: A default body and title word in each language: every save is checked for its language (library.quality).
+BODIES = {"ru": "<p>Текст статьи о целях развития.</p>", "kk": "<p>Даму мақсаттары туралы мақаланың мәтіні.</p>",
+          "en": "<p>The text of an article about the development goals.</p>"}
+TITLES = {"ru": "Статья", "kk": "Мақала", "en": "Article"}
+
 
 def make_section(session: Session, slug: str | None = None, **names: str) -> Section:
     slug = slug or f"section-{next(_numbers)}"
@@ -21,7 +26,7 @@ def make_section(session: Session, slug: str | None = None, **names: str) -> Sec
 
 def make_article(session: Session, *, slug: str | None = None, section: Section | None = None,
                  source_language: str = "ru", published_at: datetime | None = None,
-                 title: str | None = None, body: str = "<p>Текст статьи о целях развития.</p>",
+                 title: str | None = None, body: str | None = None,
                  status: Status = Status.PUBLISHED) -> Article:
     """An article with its source variant saved once (revision 1)."""
     slug = slug or f"article-{next(_numbers)}"
@@ -29,8 +34,9 @@ def make_article(session: Session, *, slug: str | None = None, section: Section 
         session, slug=slug, section=section or make_section(session),
         published_at=published_at or datetime(2024, 5, 9, 9, tzinfo=UTC), source_language=source_language,
     )
-    service.save_variant(session, article, source_language, VariantText(title or f"Статья {slug}", "", body),
-                         status=status, by="editor")
+    text = VariantText(title or f"{TITLES.get(source_language, 'Article')} {slug}", "",
+                       BODIES.get(source_language, BODIES["en"]) if body is None else body)
+    service.save_variant(session, article, source_language, text, status=status, by="editor")
     return article
 
 

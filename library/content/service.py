@@ -19,6 +19,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from library.content import hooks
 from library.content.changes import note_changed
 from library.content.errors import (
     ArticleNotFound,
@@ -153,6 +154,7 @@ def save_variant(
     expected_revision: int | None = None,
     comment: str | None = None,
     at: datetime | None = None,
+    publish_override: str | None = None,
 ) -> Variant:
     """Save a new revision of ``article`` in ``language`` (creating the variant on first save).
 
@@ -160,6 +162,10 @@ def save_variant(
     raises `StaleRevision`, so a second writer never silently overwrites the first. A translation
     records the source language and revision it was made from (default: the source's current
     major revision); ``minor`` saves of a source leave its translations current.
+
+    The callbacks registered in `library.content.hooks` run last (the content checks of
+    ``library.quality``): one may refuse to publish a revision, unless ``publish_override`` gives
+    the writer's reason to publish it anyway.
     """
     text.validate()
     text = VariantText(text.title.strip(), text.summary.strip(), sanitise_html(text.body))
@@ -187,10 +193,11 @@ def save_variant(
         source_major = _source_major(session, article, translated_from) or 0
         variant.behind = max(source_major - (source_revision or 0), 0)
         variant.outdated = variant.behind > 0
-    session.add(Revision(variant_id=_flushed_id(session, variant), number=variant.revision, title=text.title,
-                         summary=text.summary, body=text.body, status=status, minor=minor,
-                         translated_from=translated_from, source_revision=source_revision,
-                         comment=comment, changed_by=by, changed_at=at))
+    revision = Revision(variant_id=_flushed_id(session, variant), number=variant.revision, title=text.title,
+                        summary=text.summary, body=text.body, status=status, minor=minor,
+                        translated_from=translated_from, source_revision=source_revision,
+                        comment=comment, changed_by=by, changed_at=at)
+    session.add(revision)
     try:
         session.flush()
     except IntegrityError:
@@ -201,6 +208,7 @@ def save_variant(
     if is_source:
         _set_source_words(session, article, variant.words)
     note_changed(session, article.section_id)
+    hooks.run(session, hooks.SavedVariant(article, variant, revision, by, publish_override))
     return variant
 
 

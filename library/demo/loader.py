@@ -1,6 +1,7 @@
 """Load the demo library from the JSON files beside this module.
 
-The data has every article in Russian, most in Kazakh, fewer in English, some drafts, and some
+The data has a small term base (``terms.csv``, loaded first so that every text is checked against
+it), every article in Russian, most in Kazakh, fewer in English, some drafts, and some
 translations made from an earlier source text (``previous_source``): those are saved against the
 earlier revision and then the source is revised, so they come out outdated exactly as they would
 in real use. Every write goes through the content service, like any other edit.
@@ -20,8 +21,10 @@ from library.content import service
 from library.content.models import Status
 from library.content.service import VariantText
 from library.errors import Conflict
+from library.quality import termfiles, terms
 
 DATA = Path(__file__).resolve().parent / "data"
+LANGUAGES = ("en", "ru", "kk")
 EDITOR = "demo-editor"
 TRANSLATOR = "demo-translator"
 
@@ -43,6 +46,8 @@ def load_demo(session: Session, *, replace: bool = False) -> dict[str, int]:
             raise Conflict("The library already has content; use --replace to load the demo over it.")
         clear_library(session)
     sections, articles = read_demo()
+    term_base = termfiles.read_csv((DATA / "terms.csv").read_text(encoding="utf-8"))
+    terms.import_terms(session, term_base, languages=LANGUAGES, by=EDITOR)
     by_slug = {}
     for position, section in enumerate(sections):
         by_slug[section["slug"]] = service.create_section(session, section["slug"], section["names"], position)
@@ -52,7 +57,7 @@ def load_demo(session: Session, *, replace: bool = False) -> dict[str, int]:
     for data in articles:
         if data.get("see_also"):
             service.set_see_also(session, created[data["slug"]], data["see_also"])
-    return {"sections": len(sections), "articles": len(articles)}
+    return {"sections": len(sections), "articles": len(articles), "terms": len(term_base)}
 
 
 def _text(fields: dict[str, str]) -> VariantText:

@@ -40,6 +40,7 @@ from library.web.api import (
     health,
     languages,
     sections,
+    terms,
     untranslated,
     workflow,
 )
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
-                                                                coverage.router()])],
+                                                                coverage.router(), terms.router])],
         state=state,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

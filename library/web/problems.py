@@ -26,6 +26,7 @@ from library.catalogs.runtime import Translator
 from library.content.errors import SectionNotFound, StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
 from library.languages.registry import UnsupportedLanguage
+from library.quality.errors import QualityBlocked
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
 from library.web.i18n import request_translator
@@ -43,6 +44,7 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
     UnsupportedLanguage: (400, "unsupported-language"),
+    QualityBlocked: (409, "quality-blocked"),
     NotFound: (404, "not-found"),
     Invalid: (400, "invalid-input"),
     Conflict: (409, "conflict"),

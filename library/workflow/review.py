@@ -20,6 +20,7 @@ from sqlmodel import Session
 from library.content.errors import StaleRevision, VariantNotFound
 from library.content.models import Article, Revision, Status, Variant
 from library.content.service import VariantText, get_article, save_variant
+from library.quality.findings import override_for
 from library.storage.types import utcnow
 from library.workflow import audit
 from library.workflow.accounts import Principal, require_language, require_role
@@ -129,10 +130,11 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
               precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
               translated_from: str | None = None, source_revision: int | None = None,
               comment: str | None = None, action: str = "variant.save", keep_refused: bool = True,
-              at: datetime | None = None) -> SaveResult:
+              override: str | None = None, at: datetime | None = None) -> SaveResult:
     """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on.
 
     ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
+    ``override`` is an editor's reason to publish a text with error findings (see `_audit_override`).
     """
     require_language(principal, language)
     if minor and not principal.is_editor:
@@ -155,7 +157,7 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
         with session.begin_nested():
             saved = save_variant(session, article, language, text, status=status, by=principal.username,
                                  minor=minor, translated_from=translated_from, source_revision=source_revision,
-                                 expected_revision=expected, comment=comment, at=at)
+                                 expected_revision=expected, comment=comment, at=at, publish_override=override)
     except (StaleRevision, IntegrityError):
         # Another writer created or saved the variant between our lock and our insert
         # (two creations of a new variant race on its unique key on PostgreSQL).
@@ -164,7 +166,20 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
                        translated_from, source_revision, keep=keep_refused)
     audit.record(session, principal.username, action, article=slug, language=language, from_revision=before,
                  to_revision=saved.revision, detail=_detail(status, minor, comment), at=at)
+    _audit_override(session, principal, slug, saved, at)
     return SaveResult(article, saved)
+
+
+def _audit_override(session: Session, principal: Principal, slug: str, saved: Variant, at: datetime | None) -> None:
+    """Log an override the content checks accepted: which errors were published, and why.
+
+    The content checks (``library.quality``) refuse to publish a revision with error findings unless
+    the save gives a reason, and keep the reason with the revision; the audit log says it too.
+    """
+    kept = override_for(session, saved, saved.revision)
+    if kept is not None:
+        audit.record(session, principal.username, "variant.override", article=slug, language=saved.language,
+                     to_revision=saved.revision, detail=f"{', '.join(kept.codes)}: {kept.reason}", at=at)
 
 
 def _detail(status: Status, minor: bool, comment: str | None) -> str:
@@ -200,8 +215,12 @@ TRANSITIONS = {
 
 
 def transition(session: Session, principal: Principal, slug: str, language: str, action: str,
-               precondition: Precondition, *, comment: str | None = None, at: datetime | None = None) -> Variant:
-    """Move a variant to its next state; the text is unchanged, so the new revision is minor."""
+               precondition: Precondition, *, comment: str | None = None, override: str | None = None,
+               at: datetime | None = None) -> Variant:
+    """Move a variant to its next state; the text is unchanged, so the new revision is minor.
+
+    Publishing a text with error findings needs ``override``, the editor's reason (`_audit_override`).
+    """
     allowed_from, target, minimum = TRANSITIONS[action]
     require_role(principal, minimum)
     precondition.require()
@@ -217,9 +236,10 @@ def transition(session: Session, principal: Principal, slug: str, language: str,
     text = VariantText(variant.title, variant.summary, variant.body)
     saved = save_variant(session, article, language, text, status=target, by=principal.username, minor=True,
                          translated_from=variant.translated_from, source_revision=variant.source_revision,
-                         expected_revision=before, comment=comment, at=at)
+                         expected_revision=before, comment=comment, at=at, publish_override=override)
     audit.record(session, principal.username, f"variant.{action}", article=slug, language=language,
                  from_revision=before, to_revision=saved.revision, detail=comment or "", at=at)
+    _audit_override(session, principal, slug, saved, at)
     return saved
 
 

@@ -56,8 +56,13 @@ def plan_library(articles: int, seed: int = 1, sections: tuple[str, ...] = ("alp
     return plans
 
 
-def _text(words: int, title: str = "Title") -> VariantText:
-    return VariantText(title, "", "<p>" + " ".join(["word"] * (words - 1)) + "</p>")
+#: A one-word title and a filler word per language: every save is checked for its language (library.quality).
+TITLES = {"en": "Title", "ru": "Заголовок", "kk": "Тақырып"}
+FILLER = {"en": "word", "ru": "слово", "kk": "сөз"}
+
+
+def _text(words: int, language: str) -> VariantText:
+    return VariantText(TITLES[language], "", "<p>" + " ".join([FILLER[language]] * (words - 1)) + "</p>")
 
 
 def build_library(session: Session, plans: list[PlannedArticle], sections: tuple[str, ...] = ("alpha", "beta",
@@ -77,21 +82,22 @@ def build_library(session: Session, plans: list[PlannedArticle], sections: tuple
 
 
 def _write_variants(session: Session, article, plan: PlannedArticle) -> None:
-    service.save_variant(session, article, plan.source, _text(plan.words), status=Status.PUBLISHED, at=AT)
+    source_text = _text(plan.words, plan.source)
+    service.save_variant(session, article, plan.source, source_text, status=Status.PUBLISHED, at=AT)
     outdated_first = {lang: s for lang, s in plan.states.items() if s and s.endswith("_outdated")}
     for language, state in outdated_first.items():
         status = Status.PUBLISHED if state.startswith("published") else Status.DRAFT
-        service.save_variant(session, article, language, _text(3, "Перевод"), status=status, at=AT)
+        service.save_variant(session, article, language, _text(3, language), status=status, at=AT)
     if outdated_first:  # a non-minor save of the source makes the translations above outdated
-        service.save_variant(session, article, plan.source, _text(plan.words), status=Status.PUBLISHED, at=AT)
+        service.save_variant(session, article, plan.source, source_text, status=Status.PUBLISHED, at=AT)
     for language, state in plan.states.items():
         if state is None or language in outdated_first:
             continue
         status = {"published": Status.PUBLISHED, "published_new_draft": Status.PUBLISHED,
                   "in_review": Status.IN_REVIEW, "draft": Status.DRAFT}[state]
-        service.save_variant(session, article, language, _text(4, "Аударма"), status=status, at=AT)
+        service.save_variant(session, article, language, _text(4, language), status=status, at=AT)
         if state == "published_new_draft":
-            service.save_variant(session, article, language, _text(5, "Жаңа"), status=Status.DRAFT, at=AT)
+            service.save_variant(session, article, language, _text(5, language), status=Status.DRAFT, at=AT)
 
 
 def expected_cells(plans: list[PlannedArticle], sections=("alpha", "beta", "gamma", "empty")) -> dict:

@@ -7,6 +7,7 @@ import library.content.models  # noqa: F401  (registers the tables on the metada
 import library.coverage.models  # noqa: F401
 import library.demand.models  # noqa: F401
 import library.newsletter.models  # noqa: F401
+import library.quality.models  # noqa: F401
 import library.workflow.models  # noqa: F401
 
 config = context.config

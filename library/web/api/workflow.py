@@ -62,10 +62,19 @@ class VariantWrite(msgspec.Struct, forbid_unknown_fields=True):
     source_revision: int | None = None
     """The source revision translated (the queue item's source.revision); default: the current one."""
     comment: str | None = None
+    override: str | None = None
+    """Editors publishing a text whose content checks found errors: the reason to publish it anyway
+    (kept with the revision and in the audit log). Without it such a text is refused with 409."""
 
 
 class Comment(msgspec.Struct, forbid_unknown_fields=True):
     comment: str | None = None
+
+
+class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
+    comment: str | None = None
+    override: str | None = None
+    """The reason to publish a text whose content checks found errors (409 without it)."""
 
 
 class RestoreRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -151,7 +160,8 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
     with session_scope(state.engine) as session:
         result = review.save_text(session, principal, slug, language, text, condition, status=data.status,
                                   minor=data.minor, translated_from=data.translated_from,
-                                  source_revision=data.source_revision, comment=data.comment)
+                                  source_revision=data.source_revision, comment=data.comment,
+                                  override=data.override)
         existed = result.refused is None and result.variant.revision > 1
     if result.refused is not None:
         raise result.refused  # after the commit: the refused edit is kept
@@ -159,10 +169,11 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
 
 
 def _transition(request: Request, state: State, principal: Principal, slug: str, language: str, action: str,
-                comment: str | None = None) -> Response[VariantOut]:
+                comment: str | None = None, override: str | None = None) -> Response[VariantOut]:
     condition = precondition(request)
     with session_scope(state.engine) as session:
-        variant = review.transition(session, principal, slug, language, action, condition, comment=comment)
+        variant = review.transition(session, principal, slug, language, action, condition, comment=comment,
+                                    override=override)
     return _answer(slug, variant)
 
 
@@ -173,8 +184,10 @@ def submit(request: Request, state: State, principal: Staff, slug: Slug, languag
 
 @post("/variants/{slug:str}/{language:str}/publish", summary="In review -> published (editors)",
       **ROUTE)
-def publish(request: Request, state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
-    return _transition(request, state, principal, slug, language, "publish")
+def publish(request: Request, state: State, principal: Staff, slug: Slug, language: Lang,
+            data: JSONBody[PublishRequest | None] = None) -> Response[VariantOut]:
+    data = data or PublishRequest()
+    return _transition(request, state, principal, slug, language, "publish", data.comment, data.override)
 
 
 @post("/variants/{slug:str}/{language:str}/reject", summary="In review -> draft, with a comment (editors)",

@@ -1,10 +1,11 @@
 """PO files for CAT tools (polib): one entry per article field, msgctxt ``slug|field|lang@revision``.
 
-Extracted comments (``#.``, the comments addressed to translators) carry the article's URL and why
-it is in the queue; ``#:`` names the article and field; an outdated translation comes pre-filled,
-flagged ``fuzzy``, with the old source as ``#| msgid`` so the CAT tool shows what changed. Reading
-checks the syntax line by line first, because polib silently accepts some broken lines (a missing
-closing quote) and the import must name them instead.
+Extracted comments (``#.``, the comments addressed to translators) carry the article's URL, why it
+is in the queue and the term base's forms for the terms its source uses; ``#:`` names the article
+and field; an outdated translation comes pre-filled, flagged ``fuzzy``, with the old source as
+``#| msgid`` so the CAT tool shows what changed. Reading checks the syntax line by line first,
+because polib silently accepts some broken lines (a missing closing quote) and the import must name
+them instead.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -
         previous = unit.previous_source if prefilled and unit.previous_source not in (None, unit.source) else None
         po.append(polib.POEntry(
             msgctxt=str(unit.key), msgid=unit.source, msgstr=unit.target,
-            comment=f"{unit.url}\n{unit.reason}; asked for by readers {unit.demand} time(s)",
+            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)", *unit.terms)),
             occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
             flags=["fuzzy"] if prefilled else [],
             previous_msgid=previous,

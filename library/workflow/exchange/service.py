@@ -6,12 +6,13 @@ permission checks, validation and report apply wherever a file comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
 
 from library.languages.registry import LanguageRegistry
+from library.quality.terms import notes_for, term_entries
 from library.storage.types import utcnow
 from library.workflow.accounts import Principal, require_language
 from library.workflow.errors import UnknownFormat
@@ -51,10 +52,13 @@ def guess_format(filename: str | None, data: bytes) -> str:
 
 def export_file(session: Session, registry: LanguageRegistry, principal: Principal, language: str, fmt: str, *,
                 base_url: str, section: str | None = None, at: datetime | None = None) -> ExportFile:
-    """The whole queue of ``language`` (or of one section) as a file for a CAT tool."""
+    """The whole queue of ``language`` (or of one section) as a file for a CAT tool, with a note on
+    each term of the term base a unit's source uses."""
     write, _, media_type, extension = _format(fmt)
     page = queue(session, registry, principal, language, section=section, limit=None)
-    units = units_of(page, base_url)
+    terms = term_entries(session, notes=True)
+    units = [replace(unit, terms=tuple(notes_for(terms, unit.source, unit.key.source_language, language)))
+             for unit in units_of(page, base_url)]
     data = write(units, language, exported_at=at or utcnow())
     name = f"library-{language}{'-' + section if section else ''}.{extension}"
     return ExportFile(name, media_type, data, len(units))

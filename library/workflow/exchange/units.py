@@ -47,6 +47,8 @@ class ExportUnit:
     url: str
     reason: str
     demand: int
+    terms: tuple[str, ...] = ()
+    """Notes for the translator on the term base's terms this source uses (`library.quality.terms`)."""
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,8 @@ def _unit(group: etree._Element, unit: ExportUnit, source_language: str, languag
         target = etree.SubElement(element, _q("target"), {f"{{{XML_NS}}}lang": language,
                                                           "state": "needs-review-translation"})
         _fill(target, unit.target, _source_codes(unit.source))
+    for term in unit.terms:
+        etree.SubElement(element, _q("note"), {"from": "terms", "annotates": "source"}).text = term
     if unit.target and unit.previous_source not in (None, unit.source):
         note = etree.SubElement(element, _q("note"), {"from": "library"})
         note.text = f"The source changed since this translation was made. It was: {unit.previous_source}"

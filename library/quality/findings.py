@@ -1,0 +1,134 @@
+"""Content checks applied to stored variants: findings kept per revision, and publishing gated on them.
+
+`on_save` is the callback `save_variant` runs (registered in `library.quality`): it checks the saved
+revision against the source revision it was translated from (not the source's newest text: an
+outdated translation is judged against what its translator saw) and the term base, stores the
+findings, and refuses to publish a revision with error findings unless the save carries an override
+reason, which is kept in `QualityOverride`. `check_library` checks current texts afresh for reports
+(the CLI), without storing anything, so a report reflects today's term base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from library.content.hooks import SavedVariant
+from library.content.models import Article, Revision, Section, Status, Variant
+from library.quality.checks import Finding, TermEntry, Text, check_text
+from library.quality.errors import QualityBlocked
+from library.quality.models import QualityFinding, QualityOverride
+from library.quality.terms import term_entries
+from library.storage.types import utcnow
+
+
+def source_text(session: Session, variant: Variant) -> Text | None:
+    """The text ``variant`` was translated from: its source's revision ``source_revision`` (the
+    source's current text when that revision is unknown). None for a source variant."""
+    if not variant.translated_from:
+        return None
+    source = session.scalar(select(Variant).where(Variant.article_id == variant.article_id,
+                                                  Variant.language == variant.translated_from))
+    if source is None:
+        return None
+    revision = None
+    if variant.source_revision is not None:
+        revision = session.scalar(select(Revision).where(Revision.variant_id == source.id,
+                                                         Revision.number == variant.source_revision))
+    text = revision or source
+    return Text(source.language, text.title, text.summary, text.body)
+
+
+def check_variant(session: Session, variant: Variant, terms: Sequence[TermEntry] | None = None) -> list[Finding]:
+    """Findings for the variant's current text (its working copy)."""
+    target = Text(variant.language, variant.title, variant.summary, variant.body)
+    return check_text(target, source_text(session, variant), term_entries(session) if terms is None else terms)
+
+
+def store_findings(session: Session, variant_id: int, revision: int, findings: Sequence[Finding]) -> None:
+    """Keep ``findings`` as those of revision ``revision``, a revision just saved (revisions are
+    never saved twice, so nothing is stored for it yet)."""
+    if not findings:
+        return
+    now = utcnow()
+    session.add_all(QualityFinding(variant_id=variant_id, revision=revision, code=f.code, severity=f.severity,
+                                   message=f.message, details=dict(f.facts), created_at=now) for f in findings)
+    session.flush()
+
+
+def stored_findings(session: Session, variant: Variant, revision: int | None = None) -> list[QualityFinding]:
+    """The findings stored for ``revision`` of ``variant`` (default: its current revision), errors first."""
+    number = variant.revision if revision is None else revision
+    rows = session.scalars(select(QualityFinding).where(QualityFinding.variant_id == variant.id,
+                                                        QualityFinding.revision == number)
+                           .order_by(QualityFinding.id))
+    return sorted(rows, key=lambda row: row.severity != "error")
+
+
+def overrides(session: Session, variant: Variant) -> list[QualityOverride]:
+    """Every override given to publish ``variant`` despite errors, oldest first."""
+    return list(session.scalars(select(QualityOverride).where(QualityOverride.variant_id == variant.id)
+                                .order_by(QualityOverride.revision)))
+
+
+def override_for(session: Session, variant: Variant, revision: int) -> QualityOverride | None:
+    """The override that let ``revision`` of ``variant`` be published despite errors, if one did."""
+    return session.scalar(select(QualityOverride).where(QualityOverride.variant_id == variant.id,
+                                                        QualityOverride.revision == revision))
+
+
+def as_plain(finding: Finding) -> dict[str, object]:
+    """A finding as JSON values: code, severity, message (English) and facts."""
+    return {"code": finding.code, "severity": finding.severity, "message": finding.message,
+            "facts": dict(finding.facts)}
+
+
+def on_save(session: Session, saved: SavedVariant) -> None:
+    """Check and record the saved revision; refuse to publish it with errors and no override."""
+    variant, revision = saved.variant, saved.revision
+    findings = check_variant(session, variant)
+    store_findings(session, variant.id, revision.number, findings)
+    errors = [finding for finding in findings if finding.is_error]
+    if revision.status != Status.PUBLISHED or not errors:
+        return
+    reason = (saved.publish_override or "").strip()
+    if not reason:
+        raise QualityBlocked(saved.article.slug, variant.language, revision.number, [as_plain(e) for e in errors])
+    session.add(QualityOverride(variant_id=variant.id, revision=revision.number, reason=reason,
+                                codes=sorted({error.code for error in errors}), by=saved.by, at=revision.changed_at))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class VariantReport:
+    """The findings of one variant's current text, for `library check content`."""
+
+    article: str
+    section: str
+    language: str
+    revision: int
+    status: str
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(finding.is_error for finding in self.findings)
+
+
+def check_library(session: Session, *, language: str | None = None, section: str | None = None) -> list[VariantReport]:
+    """Every variant (of ``language``, in ``section``) checked afresh against today's term base."""
+    query = (select(Variant, Article.slug, Section.slug)
+             .join(Article, Article.id == Variant.article_id)
+             .join(Section, Section.id == Variant.section_id)
+             .order_by(Section.position, Article.published_at, Article.slug, Variant.language))
+    if language:
+        query = query.where(Variant.language == language)
+    if section:
+        query = query.where(Section.slug == section)
+    terms = term_entries(session)
+    return [VariantReport(article, section_slug, variant.language, variant.revision, variant.status,
+                          check_variant(session, variant, terms))
+            for variant, article, section_slug in session.execute(query).all()]
