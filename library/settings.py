@@ -45,6 +45,10 @@ class Settings:
     translators_url: str | None = None
     """Where readers are sent to help translate; shown next to a fallback notice (LIBRARY_TRANSLATORS_URL)."""
 
+    secret_key: str | None = None
+    """Key protecting forms against cross-site requests (LIBRARY_SECRET_KEY); when unset, a random
+    key is generated once and kept in the database so that every worker shares it."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -109,6 +113,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["cache_mb"] = _parse_float("LIBRARY_CACHE_MB", raw, unit="megabytes", zero=True)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):
         kwargs["translators_url"] = raw.strip()
+    if raw := env.get("LIBRARY_SECRET_KEY"):
+        if len(raw) < 32:
+            raise ConfigurationError("LIBRARY_SECRET_KEY must be at least 32 characters long")
+        kwargs["secret_key"] = raw
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     _validate(settings)
     return settings

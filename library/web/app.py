@@ -45,6 +45,7 @@ from library.web.api import (
     workflow,
 )
 from library.web.cache import CHECK_INTERVAL, ResponseCache
+from library.web.pages import install as install_pages
 from library.web.problems import EXCEPTION_HANDLERS
 
 log = logging.getLogger("library.web")
@@ -68,9 +69,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     flusher = Flusher(engine)
     flusher.register("article reads", reads.drain, add_reads)
     flusher.register("interface misses", interface.misses.drain, add_interface_misses)
+    pages = install_pages(settings, engine)
     state = State({
         "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
-        "cache": cache, "reads": reads, "flusher": flusher, "language_lists": {},
+        "cache": cache, "reads": reads, "flusher": flusher, "language_lists": {}, **pages.state,
     })
 
     @asynccontextmanager
@@ -94,9 +96,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
-                                                                coverage.router(), terms.router])],
+                                                                coverage.router(), terms.router]),
+                        *pages.route_handlers],
         state=state,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),
+        csrf_config=pages.csrf,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="library",

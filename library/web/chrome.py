@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from babel.numbers import format_decimal
+
 from library.catalogs.lazy import N_
 
 
 class _Plurals(Protocol):
+    language: str
+
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
 
@@ -86,7 +90,8 @@ FALLBACK_NOTICES: dict[tuple[str, str], str] = {
 def view_count(translator: _Plurals, count: int) -> str:
     """The view count as a phrase ("1 view", "5 views") in the translator's language."""
     # Translators: the number of times an article was read.
-    return translator.ngettext("{count} view", "{count} views", count).format(count=count)
+    text = translator.ngettext("{count} view", "{count} views", count)
+    return text.format(count=format_decimal(count, locale=translator.language))
 
 
 #: Problem ``title`` per problem type slug (see `library.web.problems`).
@@ -114,3 +119,6 @@ PROBLEM_DETAILS: dict[str, str] = {
     "nothing-served": N_("Nothing is served at {path}."),
     "internal": N_("The server could not complete the request. The error has been logged."),
 }
+
+# Translators: shown under the newsletter form when the address cannot be used.
+INVALID_EMAIL = N_("Please enter a valid e-mail address.")

@@ -214,3 +214,12 @@ EXCEPTION_HANDLERS = {
     Exception: internal_error_handler,
 }
 
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status an error is answered with, wherever it is rendered (problem or page)."""
+    if isinstance(error, LibraryError):
+        return _lookup(error)[0]
+    if isinstance(error, HTTPException):
+        return error.status_code
+    return HTTP_500_INTERNAL_SERVER_ERROR

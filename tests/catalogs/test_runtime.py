@@ -213,3 +213,9 @@ def test_lazy_strings_follow_the_current_translator(shipped: Catalogs) -> None:
 def test_translator_is_one_per_language(shipped: Catalogs) -> None:
     assert shipped.translator("kk") is shipped.translator("kk")
     assert isinstance(shipped.translator("kk"), Translator) and shipped.translator("kk").language == "kk"
+
+
+@pytest.mark.parametrize(("language", "expected"),
+                         [("en", "2,490 views"), ("ru", "2\u00a0490 просмотров"), ("kk", "2\u00a0490 қаралым")])
+def test_view_counts_are_grouped_the_way_each_language_writes_numbers(shipped: Catalogs, language, expected):
+    assert view_count(shipped.translator(language), 2490) == expected

@@ -8,6 +8,7 @@ import library.coverage.models  # noqa: F401
 import library.demand.models  # noqa: F401
 import library.newsletter.models  # noqa: F401
 import library.quality.models  # noqa: F401
+import library.storage.secrets  # noqa: F401
 import library.workflow.models  # noqa: F401
 
 config = context.config

@@ -1,0 +1,61 @@
+"""Error pages in the reader's language, for every path outside the JSON API.
+
+The API answers errors with problem details (`library.web.problems`); a reader following a bad
+link gets a page in their language with the site's menu, never JSON and never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request, Response
+
+from library.languages.registry import UnsupportedLanguage
+from library.web import chrome
+from library.web.negotiation import request_language
+from library.web.problems import status_of
+
+log = logging.getLogger("library.web")
+
+
+def _error_language(request: Request) -> str:
+    registry = request.app.state.languages
+    first = request.url.path.strip("/").split("/", 1)[0]
+    if first in registry:
+        return first
+    try:
+        return request_language(request).language
+    except UnsupportedLanguage:
+        return registry.default
+
+
+def error_page(request: Request, error: Exception) -> Response[str]:
+    from library.web.pages import routes
+
+    status = status_of(error)
+    if status >= 500:
+        log.exception("error on %s %s", request.method, request.url.path, exc_info=error)
+    language = _error_language(request)
+    heading = chrome.PAGE_NOT_FOUND if status == 404 else chrome.SOMETHING_WENT_WRONG
+    try:
+        page = routes._page(request, language, "/")
+    except Exception:  # the database itself may be what failed: show the page without its calendar
+        page = routes.bare_page(request, language)
+    page.canonical = None
+    page.alternates = []
+    return routes.html(request, page, "error.html", status=status, heading=heading)
+
+
+def for_pages_or_api(api_handler: Callable[[Request, Any], Response]) -> Callable[[Request, Any], Response]:
+    """Errors under /api stay problem details; everywhere else they become pages."""
+
+    def handler(request: Request, error: Any) -> Response:
+        if request.url.path.startswith("/api") or request.url.path.startswith("/static"):
+            return api_handler(request, error)
+        return error_page(request, error)
+
+    return handler
+
+

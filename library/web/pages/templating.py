@@ -1,0 +1,85 @@
+"""The Jinja2 environment of the reader pages: gettext from the catalogs, dates and numbers from Babel.
+
+Templates call ``_()``, ``ngettext()`` and ``{% trans %}`` like any Babel-extracted template; the
+callables read the request's `Translator` from the ContextVar that `render` sets, so one
+environment serves every language and a missing string falls back per string along the chain.
+Dates and numbers are formatted with Babel's CLDR data of the interface language, never by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date, get_month_names
+from babel.numbers import format_decimal
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from library.catalogs.lazy import current_translator, use_translator
+from library.catalogs.runtime import Translator
+
+
+def _translator() -> Translator:
+    translator = current_translator()
+    if translator is None:  # a template rendered outside `render`: a programming error
+        raise RuntimeError("templates must be rendered through library.web.pages.templating.render")
+    return translator
+
+
+def _gettext(message: str) -> str:
+    return _translator().gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _translator().ngettext(singular, plural, n)
+
+
+def _pgettext(context: str, message: str) -> str:
+    return _translator().pgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _translator().npgettext(context, singular, plural, n)
+
+
+def _locale() -> str:
+    return _translator().language
+
+
+def long_date(value: date | datetime) -> str:
+    """"9 May 2024", "9 мая 2024 г.", "2024 ж. 9 мамыр": CLDR's long date of the interface language."""
+    return format_date(value, "long", locale=_locale())
+
+
+def short_date(value: date | datetime) -> str:
+    return format_date(value, "short", locale=_locale())
+
+
+def number(value: int | float) -> str:
+    """Grouped per CLDR: "2,490", "2\u00a0490"."""
+    return format_decimal(value, locale=_locale())
+
+
+def month_name(month: int) -> str:
+    """The stand-alone month name ("Мамыр", "май", "May"), for calendars and headings."""
+    return get_month_names("wide", context="stand-alone", locale=_locale())[month]
+
+
+def create_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("library.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+    env.filters.update(long_date=long_date, short_date=short_date, number=number, month_name=month_name)
+    return env
+
+
+def render(env: Environment, translator: Translator, template: str, context: dict[str, Any]) -> str:
+    """Render ``template`` with ``translator`` as the interface language."""
+    with use_translator(translator):
+        return env.get_template(template).render(context)
