@@ -155,3 +155,14 @@ def test_no_latin_words_in_the_interface_of_russian_and_kazakh_pages(live_server
         page.goto(live_server.url + path)
         leaks = [text for text in page.evaluate(OWN_TEXT_JS, [language, True]) if latin_word.search(text)]
         assert leaks == [], (path, leaks)
+
+
+def test_the_button_says_wait_please_while_the_form_is_sent(live_server, page):
+    page.goto(live_server.url + "/ru/")
+    # Hold the submission in the page (the server is not what is under test here).
+    page.evaluate("document.querySelector('.newsletter').addEventListener('submit', e => e.preventDefault())")
+    page.fill("#newsletter-email", "patient@example.kz")
+    page.click(".newsletter button[type=submit]")
+    button = page.locator(".newsletter button[type=submit]")
+    assert button.inner_text() == "Подождите, пожалуйста..." and button.is_disabled()
+    assert page.locator(".newsletter").get_attribute("aria-busy") == "true"
