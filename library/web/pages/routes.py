@@ -193,3 +193,7 @@ def newsletter(request: Request, lang: FromPath[str],
 
 
 ROUTES = [root, negotiated_page, choose_language, home, article, section, archive_month, newsletter]
+
+#: For the other page modules (sign-in, editors' pages): the same language check and page chrome.
+check_language = _language
+page_for = _page
