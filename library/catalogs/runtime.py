@@ -287,5 +287,9 @@ class Catalogs:
                 plural_forms[_frontend_key(key)] = header
         own = {_frontend_key(key) for key in (*chain[0].messages, *chain[0].plurals)}
         filled = sorted(key for key in messages if key not in own)
+        transform = self.registry.get(language).transform  # kk-Latn: the Kazakh texts, transliterated
+        for key in own:
+            text = messages[key]
+            messages[key] = transform(text) if isinstance(text, str) else [transform(form) for form in text]
         payload = {"language": language, "messages": messages, "plural_forms": plural_forms}
         return FrontendCatalog(language, messages, filled, plural_forms, _etag(payload))
