@@ -157,6 +157,17 @@ def test_no_latin_words_in_the_interface_of_russian_and_kazakh_pages(live_server
         assert leaks == [], (path, leaks)
 
 
+def test_the_button_says_wait_please_while_the_form_is_sent(live_server, page):
+    page.goto(live_server.url + "/ru/")
+    # Hold the submission in the page (the server is not what is under test here).
+    page.evaluate("document.querySelector('.newsletter').addEventListener('submit', e => e.preventDefault())")
+    page.fill("#newsletter-email", "patient@example.kz")
+    page.click(".newsletter button[type=submit]")
+    button = page.locator(".newsletter button[type=submit]")
+    assert button.inner_text() == "Подождите, пожалуйста..." and button.is_disabled()
+    assert page.locator(".newsletter").get_attribute("aria-busy") == "true"
+
+
 @pytest.mark.parametrize("path", ["/kk-latn/articles/what-are-the-sdgs", "/kk-latn/"])
 def test_a_kk_latn_page_has_no_cyrillic_of_its_own(live_server, page, path):
     """Everything not marked with another lang (switcher names, fallback content) is in Latin."""

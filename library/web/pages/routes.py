@@ -81,7 +81,7 @@ def html(request: Request, page: ctx.Page, template: str, status: int = 200,
     state = request.app.state
     translator = state.catalogs.translator(page.language)
     body = render(state.pages, translator, template, ctx.as_context(page, **content))
-    response = Response(body, status_code=status, media_type="text/html; charset=utf-8",
+    response = Response(body, status_code=status, media_type="text/html",
                         headers={"Content-Language": content_language or page.language, "Vary": "Cookie",
                                  "Cache-Control": "private, no-cache"})
     if page.flash:
