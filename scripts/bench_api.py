@@ -35,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from library.content.models import Article, ArticleLink, Revision, Section, Variant
+from library.content.models import Article, ArticleLink, Revision, Section, Variant, coverage_state
 from library.content.text import count_words
 from library.content.version import mark_changed
 from library.demo.loader import read_demo
@@ -113,13 +113,16 @@ def _variant_rows(rows, rng, pool, article_id, lang, status, source, corrected, 
     saves = 2 if is_source and corrected else 1
     translated = None if is_source else (source, 1)  # outdated when the source was corrected (revision 2)
     words = count_words(fields["title"], fields.get("summary", ""), fields.get("body", ""))
+    outdated = bool(translated and corrected)
+    published = saves if status == "published" else None
     text_fields = {"title": fields["title"], "summary": fields.get("summary", ""), "body": fields.get("body", "")}
     rows["variant"].append({
         "id": variant_id, "article_id": article_id, "section_id": 1 + i % sections, "language": lang,
         **text_fields, "status": status, "revision": saves, "major_revision": saves,
-        "published_revision": saves if status == "published" else None,
+        "published_revision": published, "coverage_state": coverage_state(status, published, outdated),
+        "behind": 1 if outdated else 0,
         "translated_from": translated and translated[0], "source_revision": translated and translated[1],
-        "outdated": bool(translated and corrected), "words": words, "updated_by": "bench",
+        "outdated": outdated, "words": words, "updated_by": "bench",
         "updated_at": at, "created_at": at,
     })
     for number in range(1, saves + 1):

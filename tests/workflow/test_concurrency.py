@@ -6,7 +6,6 @@ refused edit in the variant's history, so both texts can be found there.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,26 +20,17 @@ from library.web.app import create_app
 from library.workflow import review
 from library.workflow.review import Precondition
 from tests.factories import make_article, translate
+from tests.servers import free_port
 
-PORTS = range(8150, 8200)
 KK = "/api/v1/workflow/variants/water/kk"
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 8150-8199")
 
 
 @pytest.fixture
 def server(settings):
     """The app served by uvicorn in a thread: requests really run in parallel worker threads."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
