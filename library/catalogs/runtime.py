@@ -128,8 +128,11 @@ class Translator:
 
     def __init__(self, language: str, chain: tuple[LanguageCatalog, ...], misses: MissCounter) -> None:
         self.language = language
+        self.locale = language
+        """The Babel locale for this language's dates and numbers (the base's, for a derived language)."""
         self._chain = chain
         self._misses = misses
+        self._miss_language = language
 
     def __repr__(self) -> str:
         return f"Translator({self.language!r})"
@@ -146,30 +149,67 @@ class Translator:
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self._plural(context, singular, plural, n)
 
+    def script(self, text: str) -> str:
+        """Text formatted in the base language (a Babel date) made this language's: identity here."""
+        return text
+
     def _text(self, context: str | None, msgid: str) -> str:
-        if not msgid:
-            return ""
+        return self._lookup(context, msgid)[0] if msgid else ""
+
+    def _lookup(self, context: str | None, msgid: str) -> tuple[str, int]:
+        """The text and the position in the chain of the catalog that had it (len(chain) for the msgid)."""
         key = (context, msgid)
         for position, catalog in enumerate(self._chain):
             text = catalog.messages.get(key)
             if text is not None:
                 if position:
-                    self._misses.record(self.language, msgid, context)
-                return text
-        self._misses.record(self.language, msgid, context)
-        return msgid
+                    self._misses.record(self._miss_language, msgid, context)
+                return text, position
+        self._misses.record(self._miss_language, msgid, context)
+        return msgid, len(self._chain)
 
     def _plural(self, context: str | None, singular: str, plural: str, n: int) -> str:
+        return self._plural_lookup(context, singular, plural, n)[0]
+
+    def _plural_lookup(self, context: str | None, singular: str, plural: str, n: int) -> tuple[str, int]:
         key = (context, singular)
         for position, catalog in enumerate(self._chain):
             # Each catalog picks the form with its own rule: Russian text needs Russian forms.
             text = catalog.plural_text(key, n)
             if text is not None:
                 if position:
-                    self._misses.record(self.language, singular, context)
-                return text
-        self._misses.record(self.language, singular, context)
-        return singular if n == 1 else plural
+                    self._misses.record(self._miss_language, singular, context)
+                return text, position
+        self._misses.record(self._miss_language, singular, context)
+        return (singular if n == 1 else plural), len(self._chain)
+
+
+class DerivedTranslator(Translator):
+    """A derived reader language's strings (kk-Latn): its base's chain, and only what the base's own
+    catalog supplies transformed; a Russian or English fallback stays as it is. Misses count for the
+    base, the catalog a translator would fill."""
+
+    def __init__(self, language: str, base: Translator, transform: Callable[[str], str]) -> None:
+        super().__init__(language, base._chain, base._misses)
+        self._miss_language = base.language
+        self.locale = base.locale
+        self._transform = transform
+
+    def __repr__(self) -> str:
+        return f"DerivedTranslator({self.language!r})"
+
+    def script(self, text: str) -> str:
+        return self._transform(text)
+
+    def _text(self, context: str | None, msgid: str) -> str:
+        if not msgid:
+            return ""
+        text, position = self._lookup(context, msgid)
+        return self._transform(text) if position == 0 else text
+
+    def _plural(self, context: str | None, singular: str, plural: str, n: int) -> str:
+        text, position = self._plural_lookup(context, singular, plural, n)
+        return self._transform(text) if position == 0 else text
 
 
 @dataclass(frozen=True)
@@ -220,8 +260,11 @@ class Catalogs:
         return Translator(code, chain, self.misses)
 
     def translator(self, language: str) -> Translator:
-        """The translator for a supported language; another code raises `UnsupportedLanguage`."""
-        self.registry.get(language)
+        """The translator for a supported language, derived ones (kk-Latn) included; another code
+        raises `UnsupportedLanguage`."""
+        found = self.registry.get(language)
+        if found.base is not None:
+            return DerivedTranslator(found.code, self._translators[found.base], found.transform)
         return self._translators[language]
 
     def catalog_for_frontend(self, language: str) -> FrontendCatalog:
@@ -244,5 +287,9 @@ class Catalogs:
                 plural_forms[_frontend_key(key)] = header
         own = {_frontend_key(key) for key in (*chain[0].messages, *chain[0].plurals)}
         filled = sorted(key for key in messages if key not in own)
+        transform = self.registry.get(language).transform  # kk-Latn: the Kazakh texts, transliterated
+        for key in own:
+            text = messages[key]
+            messages[key] = transform(text) if isinstance(text, str) else [transform(form) for form in text]
         payload = {"language": language, "messages": messages, "plural_forms": plural_forms}
         return FrontendCatalog(language, messages, filled, plural_forms, _etag(payload))

@@ -72,7 +72,7 @@ def negotiate(
     if explicit:
         code = _supported(registry, explicit)
         if code is None:
-            raise UnsupportedLanguage(explicit, tuple(registry.codes))
+            raise UnsupportedLanguage(explicit, tuple(_codes(registry)))
         return Negotiated(code, "explicit")
     if cookie and (code := _supported(registry, cookie)):
         return Negotiated(code, "cookie")
@@ -116,8 +116,13 @@ def _supported(registry: SupportedLanguages, value: str) -> str | None:
     """The registry code equal to ``value`` ignoring ASCII case, else None."""
     if not value.isascii():
         return None
-    by_lower = {code.lower(): code for code in registry.codes}
+    by_lower = {code.lower(): code for code in _codes(registry)}
     return by_lower.get(value.lower())
+
+
+def _codes(registry: SupportedLanguages) -> tuple[str, ...]:
+    """What a reader may ask for: a `LanguageRegistry`'s derived languages (kk-Latn) included."""
+    return getattr(registry, "reader_codes", registry.codes)
 
 
 def _from_header(registry: SupportedLanguages, header: str | None) -> str | None:
@@ -130,7 +135,7 @@ def _from_header(registry: SupportedLanguages, header: str | None) -> str | None
     """
     ranges = _weighted_ranges(header)
     refused = [tag for tag, q in ranges if q == 0]
-    acceptable = [code for code in registry.codes if not _matches_any(refused, code)]
+    acceptable = [code for code in _codes(registry) if not _matches_any(refused, code)]
     if not acceptable:
         return None
     for tag, _q in _by_preference(ranges):

@@ -7,14 +7,15 @@ text is missing in the one a reader asked for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
 from library.errors import ConfigurationError, Invalid
+from library.languages.kk_latin import to_latin
 
 if TYPE_CHECKING:
     from library.settings import Settings
@@ -42,24 +43,39 @@ class Language:
     fallbacks: tuple[str, ...]
     """Languages tried after this one, in order, when a text is missing."""
 
+    base: str | None = None
+    """For a derived reader language (kk-Latn): the stored language its texts are made from."""
+
+    transform: Callable[[str], str] = field(default=str, compare=False, repr=False)
+    """For a derived reader language: base-language text -> this language's text (identity otherwise)."""
+
+    @property
+    def stored(self) -> str:
+        """The language texts are stored and catalogued in: the base of a derived language, else itself."""
+        return self.base or self.code
+
     @property
     def locale(self) -> Locale:
-        """The Babel locale for dates, numbers and plural rules."""
-        return _locale(self.code)
+        """The Babel locale for dates, numbers and plural rules (the base's for a derived language)."""
+        return _locale(self.stored)
 
     @property
     def native_name(self) -> str:
-        """The language's name in itself, capitalised for menus ("Қазақ тілі", "Русский", "English")."""
-        return _capitalised(language_name(self.code, self.code))
+        """The language's name in itself, capitalised for menus ("Қазақ тілі", "Русский", "English",
+        and "Qazaq tılı" for kk-Latn: the base's name, transformed)."""
+        return self.transform(_capitalised(language_name(self.stored, self.stored)))
 
     def name_in(self, other: str) -> str:
         """The language's name written in ``other``, as CLDR spells it (lower case in ru and kk)."""
-        return language_name(self.code, other)
+        return language_name(self.stored, other)
 
     @property
     def chain(self) -> tuple[str, ...]:
-        """This language followed by its fallbacks: the order in which texts are looked for."""
-        return (self.code, *self.fallbacks)
+        """This language followed by its fallbacks: the order in which texts are looked for.
+
+        For a derived language the chain starts with its base: that is where its texts are stored.
+        """
+        return (self.stored, *self.fallbacks)
 
 
 class LanguageRegistry:
@@ -99,6 +115,11 @@ class LanguageRegistry:
             languages[code] = Language(code=code, fallbacks=chain)
         self._languages = languages
         self.default = default
+        self._derived = {
+            code: Language(code=code, fallbacks=languages[base].fallbacks, base=base, transform=transform)
+            for code, (base, transform) in DERIVED.items() if base in languages
+        }
+        self._by_lower = {code.lower(): code for code in self.reader_codes}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LanguageRegistry:
@@ -108,21 +129,58 @@ class LanguageRegistry:
     def codes(self) -> tuple[str, ...]:
         return tuple(self._languages)
 
+    @property
+    def reader_codes(self) -> tuple[str, ...]:
+        """The stored languages and, after its base, each derived reader language (en, ru, kk, kk-Latn):
+        what a reader may ask for."""
+        return tuple(code for base in self._languages
+                     for code in (base, *(c for c, d in self._derived.items() if d.base == base)))
+
+    @property
+    def readers(self) -> list[Language]:
+        """Every language a reader may choose, in `reader_codes` order (for switchers)."""
+        return [self.get(code) for code in self.reader_codes]
+
     def __iter__(self):
         return iter(self._languages.values())
 
     def __contains__(self, code: object) -> bool:
-        return code in self._languages
+        """Whether ``code`` is a language a reader may ask for (a stored or a derived one)."""
+        return code in self._languages or code in self._derived
+
+    def canonical(self, code: str) -> str | None:
+        """The registry's spelling of ``code`` matched ignoring ASCII case ("kk-latn" -> "kk-Latn")."""
+        return self._by_lower.get(code.lower()) if code.isascii() else None
 
     def get(self, code: str) -> Language:
-        """The language for ``code``; an unsupported code raises `UnsupportedLanguage`."""
-        try:
-            return self._languages[code]
-        except KeyError:
-            raise UnsupportedLanguage(code, self.codes) from None
+        """The language for ``code`` (stored or derived); an unsupported code raises `UnsupportedLanguage`."""
+        language = self._languages.get(code) or self._derived.get(code)
+        if language is None:
+            raise UnsupportedLanguage(code, self.reader_codes)
+        return language
+
+    def readable(self, available: list[str] | tuple[str, ...]) -> list[str]:
+        """``available`` stored languages with each derived one right after its base (for hreflang):
+        ["ru", "kk"] -> ["ru", "kk", "kk-Latn"]."""
+        return [code for base in available for code in (base, *(c for c, d in self._derived.items()
+                                                                if d.base == base))]
+
+    def derived(self, code: str) -> Language | None:
+        """The derived reader language ``code``, or None when ``code`` is a stored language."""
+        return self._derived.get(code)
 
     def chain(self, code: str) -> tuple[str, ...]:
         return self.get(code).chain
+
+
+DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {"kk-Latn": ("kk", to_latin)}
+"""Reader languages made on the fly from a stored one, never stored: code -> (base, transform).
+
+Design: the registry's `codes` stay the real languages (stored variants, catalogs, coverage, chains of
+other languages); a derived language is only something a reader can ask for. Its chain is its base's,
+and only text that comes from the base is transformed: a Russian fallback shown to a kk-Latn reader
+stays Russian and is marked ``lang="ru"``.
+"""
 
 
 class UnsupportedLanguage(Invalid):

@@ -4,6 +4,7 @@ first published revision, listings and the archive in a constant number of queri
 Readers only ever get published revisions' text (``Variant.published_revision``), never a working copy.
 """
 
+from library.reading.derived import derive_archive, derive_article, derive_listing
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.reading.listing import ListingQuery, archive, list_articles, list_sections
 from library.reading.resolve import ResolvedArticle, read_article
@@ -14,6 +15,9 @@ __all__ = [
     "ListingQuery",
     "ResolvedArticle",
     "archive",
+    "derive_archive",
+    "derive_article",
+    "derive_listing",
     "list_articles",
     "list_sections",
     "read_article",

@@ -85,13 +85,15 @@ FALLBACK_NOTICES: dict[tuple[str, str], str] = {
     ("en", "kk"): N_("This article is not yet available in English. You are reading the Kazakh version."),
     ("en", "ru"): N_("This article is not yet available in English. You are reading the Russian version."),
 }
+# A kk-Latn reader gets the Kazakh notice, transliterated by the kk-Latn translator.
+FALLBACK_NOTICES.update({("kk-Latn", served): FALLBACK_NOTICES[("kk", served)] for served in ("ru", "en")})
 
 
 def view_count(translator: _Plurals, count: int) -> str:
     """The view count as a phrase ("1 view", "5 views") in the translator's language."""
     # Translators: the number of times an article was read.
     text = translator.ngettext("{count} view", "{count} views", count)
-    return text.format(count=format_decimal(count, locale=translator.language))
+    return text.format(count=format_decimal(count, locale=translator.locale))
 
 
 #: Problem ``title`` per problem type slug (see `library.web.problems`).

@@ -166,3 +166,28 @@ def test_the_button_says_wait_please_while_the_form_is_sent(live_server, page):
     button = page.locator(".newsletter button[type=submit]")
     assert button.inner_text() == "Подождите, пожалуйста..." and button.is_disabled()
     assert page.locator(".newsletter").get_attribute("aria-busy") == "true"
+
+
+@pytest.mark.parametrize("path", ["/kk-latn/articles/what-are-the-sdgs", "/kk-latn/"])
+def test_a_kk_latn_page_has_no_cyrillic_of_its_own(live_server, page, path):
+    """Everything not marked with another lang (switcher names, fallback content) is in Latin."""
+    page.goto(live_server.url + path)
+    assert page.locator("html").get_attribute("lang") == "kk-Latn"
+    own = page.evaluate(OWN_TEXT_JS, ["kk-Latn", False])
+    assert own and [text for text in own if CYRILLIC.search(text)] == []
+    assert page.locator(".switcher [lang=kk-Latn]").first.inner_text() == "Qazaq tılı"
+
+
+def test_kk_latn_article_is_announced_with_hreflang(live_server, page):
+    page.goto(live_server.url + "/kk/articles/what-are-the-sdgs")
+    assert page.locator('link[rel=alternate][hreflang="kk-Latn"]').get_attribute("href") == (
+        "/kk-latn/articles/what-are-the-sdgs")
+
+
+def test_a_russian_fallback_in_kk_latn_is_marked_russian(live_server, page, live_engine):
+    slug = _slugs_where(live_engine, lambda langs: "kk" not in langs and "ru" in langs)[0]
+    page.goto(f"{live_server.url}/kk-latn/articles/{slug}")
+    assert page.locator("article").first.get_attribute("lang") == "ru"
+    own = page.evaluate(OWN_TEXT_JS, ["kk-Latn", False])
+    assert [text for text in own if CYRILLIC.search(text)] == []
+    assert not CYRILLIC.search(page.locator(".notice.fallback").inner_text())

@@ -25,11 +25,27 @@ PARAGRAPH_LATIN = (
     "Tsvetaevanyŋ kıtaptary İaltadağy mūrajaida saqtauly."
 )
 
+# The 1902 text in modern orthography shown with the January 2021 alphabet in Wikipedia's "Kazakh
+# alphabets" article (retrieved 2026); that page writes ң as ñ, the 2021 table as ŋ, used here.
+SAMPLE_1902 = (
+    "Бұрыңғы өткен заманда, бір данышпан кісі, Бағдат шаһарының бір үлкен қазысының үйіне келіп қоныпты. "
+    "Қазыменен сөйлесіп, қазыны сөзге жеңе беріпті. Сонда қазы қорқып, — „Бұл маған келген бала — менің "
+    "қазылығымды тартып алса керек! Не де болса, бұған жалынып, сый беріп, орнымда қалайын!“ — деп, "
+    "қатынына ақылдасыпты."
+)
+SAMPLE_1902_LATIN = (
+    "Būryŋğy ötken zamanda, bır danyşpan kısı, Bağdat şaharynyŋ bır ülken qazysynyŋ üiıne kelıp qonypty. "
+    "Qazymenen söilesıp, qazyny sözge jeŋe berıptı. Sonda qazy qorqyp, — „Būl mağan kelgen bala — menıŋ "
+    "qazylyğymdy tartyp alsa kerek! Ne de bolsa, būğan jalynyp, syi berıp, ornymda qalaiyn!“ — dep, "
+    "qatynyna aqyldasypty."
+)
+
 
 @pytest.mark.parametrize(
     ("cyrillic", "latin"),
     [
         ("ИІН", "İIN"),
+        (SAMPLE_1902, SAMPLE_1902_LATIN),
         ("Қазақстан Республикасы", "Qazaqstan Respublikasy"),
         (PARAGRAPH, PARAGRAPH_LATIN),
         # и/й -> i, і -> ı, ы -> y, у -> u, ұ -> ū, ү -> ü

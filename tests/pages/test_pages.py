@@ -50,7 +50,7 @@ def test_article_page_links_every_published_language(pages):
     response = pages.get("/en/articles/iwg-planet-meeting-2023-09")
     assert response.status_code == 200
     links = dict(HREFLANG.findall(response.text))
-    assert set(links) == {"en", "ru", "kk", "x-default"}
+    assert set(links) == {"en", "ru", "kk", "kk-Latn", "x-default"}
     assert '<link rel="canonical" href="/en/articles/iwg-planet-meeting-2023-09">' in response.text
     assert response.headers["content-language"] == "en"
     assert "Cookie" in response.headers["vary"]
@@ -131,3 +131,18 @@ def test_a_subscription_redirects_with_a_flash_message(pages):
 def test_static_assets_are_cached(pages):
     response = pages.get("/static/site.css")
     assert response.status_code == 200 and "max-age" in response.headers["cache-control"]
+
+
+def test_kk_latn_pages_are_served_at_kk_latn(pages):
+    response = pages.get("/kk-latn/articles/what-are-the-sdgs")
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "kk-Latn"
+    assert '<html lang="kk-Latn">' in response.text and '<article lang="kk-Latn">' in response.text
+    links = dict(HREFLANG.findall(response.text))
+    assert links["kk-Latn"] == "/kk-latn/articles/what-are-the-sdgs"
+    assert links["kk"] == "/kk/articles/what-are-the-sdgs"
+    assert "Qazaq tılı" in response.text
+    assert pages.get("/kk/articles/what-are-the-sdgs").text.count('hreflang="kk-Latn"') >= 1
+    assert pages.get("/kk-latn/").status_code == 200
+    assert pages.get("/kk-latn/sections/news").status_code in (200, 404)
+    assert pages.get("/ru-latn/").status_code == 404

@@ -34,7 +34,19 @@ def test_unsupported_language_is_a_400_problem(client):
     response = client.get("/api/v1/catalogs/de")
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["supported"] == ["en", "ru", "kk"]
+    assert response.json()["supported"] == ["en", "ru", "kk", "kk-Latn"]
+
+
+def test_the_kk_latn_catalog_is_the_kazakh_one_transliterated(client):
+    from library.languages import to_latin
+
+    kk = client.get("/api/v1/catalogs/kk").json()
+    latn = client.get("/api/v1/catalogs/kk-Latn")
+    assert latn.status_code == 200 and latn.headers["content-language"] == "kk-Latn"
+    body = latn.json()
+    assert body["filled_by_fallback"] == kk["filled_by_fallback"]
+    own = [key for key, text in kk["messages"].items() if isinstance(text, str) and key not in kk["filled_by_fallback"]]
+    assert own and all(body["messages"][key] == to_latin(kk["messages"][key]) for key in own)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def articles(engine):
         ("/api/v1/articles/nope", "ru", "Не найдено", "Статья с идентификатором nope не найдена."),
         ("/api/v1/articles/nope", "en", "Not found", "No article has the slug nope."),
         ("/api/v1/articles/nope?lang=de", "ru", "Неподдерживаемый язык",
-         "Язык de не поддерживается; используйте один из следующих: en, ru, kk."),
+         "Язык de не поддерживается; используйте один из следующих: en, ru, kk, kk-Latn."),
         ("/api/v1/articles?page=abc", "ru", None, "Значение page должно быть целым числом от 1 до 100000."),
         ("/api/v1/articles?per_page=500", "kk", None, "per_page мәні 1–100 аралығындағы бүтін сан болуы керек."),
         ("/api/v1/articles?month=5", "kk", None, "month параметрін тек year параметрімен бірге беруге болады."),
@@ -48,7 +48,7 @@ def test_problem_titles_and_details_are_in_the_negotiated_language(client, url, 
 
 def test_unsupported_language_title_in_russian(client):
     problem = client.get("/api/v1/sections?lang=xx", headers={"Cookie": "library_lang=ru"}).json()
-    assert problem["supported"] == ["en", "ru", "kk"] and problem["detail"].startswith("Язык xx")
+    assert problem["supported"] == ["en", "ru", "kk", "kk-Latn"] and problem["detail"].startswith("Язык xx")
 
 
 def test_a_fallback_carries_a_notice_in_the_reader_language(articles, client):

@@ -17,7 +17,15 @@ from litestar.params import FromPath, QueryParameter
 
 from library import reading
 from library.catalogs.runtime import Translator
-from library.reading import ArticleUnavailable, ListingQuery, list_articles, read_article
+from library.reading import (
+    ArticleUnavailable,
+    ListingQuery,
+    derive_archive,
+    derive_article,
+    derive_listing,
+    list_articles,
+    read_article,
+)
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
 from library.storage import read_only
@@ -68,10 +76,11 @@ async def article(
 def _article(state: State, slug: str, language: str) -> CachedResponse:
     registry = state.languages
     resolved = read_only(state.engine, read_article, slug, registry.chain(language), registry.codes)
-    view = resolved.view
+    hreflangs = registry.readable(resolved.view.available_languages)
+    view = derive_article(resolved.view, registry.get(language))
     _explain(view, state.catalogs.translator(language), state.settings.translators_url)
     path = f"{API_PREFIX}/articles/{slug}"
-    links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in view.available_languages]
+    links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in hreflangs]
     links.append(f'<{path}>; rel="alternate"; hreflang="x-default"')
     headers = {"Content-Language": view.language, "Vary": VARY, "Link": ", ".join(links)}
     return encode(view, headers, article_id=resolved.article_id, served=view.language)
@@ -116,7 +125,8 @@ def _explain(view: ArticleView, translator: Translator, translators_url: str | N
 
 
 def _articles(state: State, language: str, query: ListingQuery) -> CachedResponse:
-    page = read_only(state.engine, list_articles, state.languages.chain(language), query)
+    page = derive_listing(read_only(state.engine, list_articles, state.languages.chain(language), query),
+                          state.languages.get(language))
     shown_elsewhere = state.catalogs.translator(language).gettext(SHOWN_IN_ANOTHER_LANGUAGE)
     for item in page.items:
         if item.fallback:
@@ -124,7 +134,7 @@ def _articles(state: State, language: str, query: ListingQuery) -> CachedRespons
     headers = {"Vary": VARY, "Link": _page_links(language, query, page.pages)}
     if page.items:
         served = {item.language for item in page.items}
-        headers["Content-Language"] = ", ".join(code for code in state.languages.codes if code in served)
+        headers["Content-Language"] = ", ".join(code for code in state.languages.reader_codes if code in served)
     return encode(page, headers)
 
 
@@ -164,5 +174,6 @@ async def archive(
 
 
 def _archive(state: State, language: str, section: str | None) -> CachedResponse:
-    calendar = read_only(state.engine, reading.archive, language, section)
+    found = state.languages.get(language)
+    calendar = derive_archive(read_only(state.engine, reading.archive, found.stored, section), found)
     return encode(calendar, {"Vary": VARY, "Content-Language": language})

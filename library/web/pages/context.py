@@ -65,7 +65,7 @@ class Page:
 
 def switch_href(code: str, path: str) -> str:
     """The switcher link: remembers the choice in a cookie, then opens the same page in ``code``."""
-    return f"/language/{code}?next={quote('/' + code + path, safe='/')}"
+    return f"/language/{code}?next={quote('/' + code.lower() + path, safe='/')}"
 
 
 def language_choices(registry: LanguageRegistry, current: str, path: str,
@@ -73,11 +73,11 @@ def language_choices(registry: LanguageRegistry, current: str, path: str,
     return [LanguageChoice(code=lang.code, native_name=lang.native_name, href=switch_href(lang.code, path),
                            current=lang.code == current,
                            available=available is None or lang.code in available)
-            for lang in registry]
+            for lang in registry.readers]
 
 
 def menu(language: str, current_section: str | None) -> list[MenuItem]:
-    return [MenuItem(f"/{language}/sections/{slug}", label, slug == current_section)
+    return [MenuItem(f"/{language.lower()}/sections/{slug}", label, slug == current_section)
             for slug, label in chrome.NAVIGATION]
 
 

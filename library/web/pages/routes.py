@@ -35,25 +35,32 @@ HOME_ITEMS = 3
 
 
 def _language(request: Request, lang: str) -> str:
-    if lang not in request.app.state.languages:
+    """The registry's code for the ``/{lang}/`` prefix, matched ignoring case ("/kk-latn/" -> "kk-Latn")."""
+    code = request.app.state.languages.canonical(lang)
+    if code is None:
         raise NotFound(f"No pages in {lang!r}.", path=request.url.path)
-    return lang
+    return code
+
+
+def prefix(language: str) -> str:
+    """A language's URL prefix: its code in lower case ("/kk-latn/"), as URLs are usually written."""
+    return f"/{language.lower()}"
 
 
 def _page(request: Request, language: str, path: str, *, available: list[str] | None = None,
           section: str | None = None, viewing: tuple[int, int] | None = None) -> ctx.Page:
     state = request.app.state
-    archive = read_only(state.engine, reading.archive, language, None)
+    archive = read_only(state.engine, reading.archive, state.languages.get(language).stored, None)
     flash = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
+    readable = state.languages.readable(available or state.languages.codes)
     return ctx.Page(
         language=language, path=path,
-        switcher=ctx.language_choices(state.languages, language, path, available),
+        switcher=ctx.language_choices(state.languages, language, path, readable),
         navigation=ctx.menu(language, section),
         calendar=ctx.calendar(archive, datetime.now(UTC).date(), viewing),
         csrf_input=_csrf_input(request), flash=flash,
-        canonical=f"/{language}{path}",
-        alternates=ctx.alternates({code: f"/{code}{path}" for code in (available or state.languages.codes)},
-                                  state.languages.default),
+        canonical=f"{prefix(language)}{path}",
+        alternates=ctx.alternates({code: f"{prefix(code)}{path}" for code in readable}, state.languages.default),
     )
 
 
@@ -99,8 +106,7 @@ def negotiated_page(request: Request, slug: FromPath[str]) -> Redirect:
 @get("/language/{code:str}", include_in_schema=False, sync_to_thread=False)
 def choose_language(request: Request, code: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
     """The switcher: remember the reader's choice for a year, then show the page in that language."""
-    if code not in request.app.state.languages:
-        raise NotFound(f"No pages in {code!r}.", path=request.url.path)
+    code = _language(request, code)
     target = next if next.startswith("/") and not next.startswith("//") else f"/{code}/"
     response = Redirect(target, status_code=303)
     response.set_cookie(COOKIE_NAME, code, max_age=COOKIE_MAX_AGE, path="/", samesite="lax", httponly=False)
@@ -114,8 +120,9 @@ def home(request: Request, lang: FromPath[str]) -> Response[str]:
     chain = state.languages.chain(language)
     sections = []
     for slug, label in chrome.NAVIGATION:
-        listing = read_only(state.engine, reading.list_articles, chain,
-                            ListingQuery(section=slug, per_page=HOME_ITEMS))
+        listing = reading.derive_listing(read_only(state.engine, reading.list_articles, chain,
+                                                   ListingQuery(section=slug, per_page=HOME_ITEMS)),
+                                         state.languages.get(language))
         if listing.items:
             sections.append({"slug": slug, "label": label, "listing": listing})
     return html(request, _page(request, language, "/"), "home.html", sections=sections)
@@ -127,10 +134,11 @@ def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Respo
     state = request.app.state
     resolved = read_only(state.engine, reading.read_article, slug, state.languages.chain(language),
                          state.languages.codes)
-    view = resolved.view
+    available = resolved.view.available_languages
+    view = reading.derive_article(resolved.view, state.languages.get(language))
     state.reads.read(resolved.article_id, language, view.language)
-    page = _page(request, language, f"/articles/{slug}", available=view.available_languages, section=view.section)
-    page.canonical = f"/{view.language}/articles/{slug}"
+    page = _page(request, language, f"/articles/{slug}", available=available, section=view.section)
+    page.canonical = f"{prefix(view.language)}/articles/{slug}"
     translator = state.catalogs.translator(language)
     return html(request, page, "article.html",
                 content_language=", ".join(dict.fromkeys([language, view.language])),
@@ -150,7 +158,8 @@ def section(request: Request, lang: FromPath[str], slug: FromPath[str], page: Fr
     state = request.app.state
     query = ListingQuery(section=slug, page=page, per_page=PER_PAGE)
     query.check()
-    listing = read_only(state.engine, reading.list_articles, state.languages.chain(language), query)
+    listing = reading.derive_listing(read_only(state.engine, reading.list_articles,
+                                               state.languages.chain(language), query), state.languages.get(language))
     translator = state.catalogs.translator(language)
     return html(request, _page(request, language, f"/sections/{slug}", section=slug), "listing.html",
                 listing=listing, heading=translator.gettext(_section_label(slug)))
@@ -163,7 +172,8 @@ def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], mo
     state = request.app.state
     query = ListingQuery(year=year, month=month, page=page, per_page=PER_PAGE)
     query.check()
-    listing = read_only(state.engine, reading.list_articles, state.languages.chain(language), query)
+    listing = reading.derive_listing(read_only(state.engine, reading.list_articles,
+                                               state.languages.chain(language), query), state.languages.get(language))
     with use_translator(state.catalogs.translator(language)):
         heading = f"{month_name(month)} {year}"
     return html(request, _page(request, language, f"/archive/{year}/{month}", viewing=(year, month)),
@@ -176,7 +186,9 @@ def newsletter(request: Request, lang: FromPath[str],
     """Subscribe; the same address twice is one subscription. Works without JavaScript."""
     language = _language(request, lang)
     state = request.app.state
-    wanted = data.get("language") if data.get("language") in state.languages else language
+    chosen = data.get("language", "")
+    # Newsletters are written in stored languages: a kk-Latn reader subscribes to the Kazakh one.
+    wanted = state.languages.get(chosen if chosen in state.languages else language).stored
     next_path = data.get("next", "/")
     next_path = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
     try:
@@ -187,7 +199,7 @@ def newsletter(request: Request, lang: FromPath[str],
         page.newsletter_email = data.get("email", "")
         page.newsletter_error = chrome.INVALID_EMAIL
         return html(request, page, "error.html", status=400, heading=chrome.SUBSCRIBE_TO_NEWSLETTER)
-    response = Redirect(f"/{language}{next_path}", status_code=303)
+    response = Redirect(f"{prefix(language)}{next_path}", status_code=303)
     response.set_cookie(FLASH_COOKIE, "subscribed", max_age=60, path="/", samesite="lax", httponly=True)
     return response
 

@@ -43,16 +43,21 @@ def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
 
 
 def _locale() -> str:
-    return _translator().language
+    """The Babel locale: Babel has no kk_Latn, so kk-Latn formats with kk and `_script` transliterates."""
+    return _translator().locale
+
+
+def _script(text: str) -> str:
+    return _translator().script(text)
 
 
 def long_date(value: date | datetime) -> str:
     """"9 May 2024", "9 мая 2024 г.", "2024 ж. 9 мамыр": CLDR's long date of the interface language."""
-    return format_date(value, "long", locale=_locale())
+    return _script(format_date(value, "long", locale=_locale()))
 
 
 def short_date(value: date | datetime) -> str:
-    return format_date(value, "short", locale=_locale())
+    return _script(format_date(value, "short", locale=_locale()))
 
 
 def number(value: int | float) -> str:
@@ -61,8 +66,8 @@ def number(value: int | float) -> str:
 
 
 def month_name(month: int) -> str:
-    """The stand-alone month name ("Мамыр", "май", "May"), for calendars and headings."""
-    return get_month_names("wide", context="stand-alone", locale=_locale())[month]
+    """The stand-alone month name ("Мамыр", "май", "May", "Mamyr"), for calendars and headings."""
+    return _script(get_month_names("wide", context="stand-alone", locale=_locale())[month])
 
 
 def create_environment() -> Environment:
