@@ -2,7 +2,8 @@
 
 Builds a library of about 416,000 articles in 12 sections with realistic gaps (every article has its
 source; Russian translations are nearly complete, Kazakh ones mostly there, English ones patchy;
-drafts, texts in review, outdated translations, reader demand) by bulk loading -- SQLite
+drafts, texts in review, outdated translations, reader demand, content-check findings on some
+translations' current and earlier revisions) by bulk loading -- SQLite
 ``executemany`` in one transaction with journalling off, PostgreSQL ``COPY`` -- with the secondary
 indexes dropped during the load and rebuilt after it, then times `compute_coverage` through the
 library's own engine and session. Revisions are not generated: coverage never reads them.
@@ -55,6 +56,9 @@ VARIANT_COLUMNS = ("id", "article_id", "section_id", "language", "title", "summa
                    "outdated", "words", "source_words", "coverage_state", "behind", "updated_by", "updated_at",
                    "created_at")
 DEMAND_COLUMNS = ("article_id", "language", "count", "first_seen", "last_seen")
+FINDING_COLUMNS = ("id", "variant_id", "revision", "code", "severity", "message", "details", "created_at")
+FLAGGED = {"warning": 0.06, "error": 0.015}
+"""Share of translations whose current revision the content checks flagged, per severity."""
 BODIES = [f"<p>{' '.join(f'word{i * 7 + j}' for j in range(30))}</p>" for i in range(50)]
 
 
@@ -72,8 +76,8 @@ def _translation(rng: random.Random, source_major: int) -> tuple[str, int, int |
     return "draft", 1, None, source_revision, outdated
 
 
-def generate(variants: int, seed: int = 8) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
-    """Sections, articles, variants (exactly ``variants`` rows) and demand rows."""
+def generate(variants: int, seed: int = 8) -> tuple[list[tuple], ...]:
+    """Sections, articles, variants (exactly ``variants`` rows), demand rows and findings."""
     rng = random.Random(seed)
     start = datetime(2019, 1, 1)
     sections = [(i, f"section-{i}", i, f'{{"en": "Section {i}", "ru": "Раздел {i}", "kk": "Бөлім {i}"}}')
@@ -108,7 +112,25 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], list[tuple], li
     now = datetime(2025, 6, 1)
     wanted = rng.sample(missing, min(DEMAND_ROWS, len(missing)))
     demand = [(a, lang, int(rng.paretovariate(1.2)), now, now) for a, lang in wanted]
-    return sections, articles, rows, demand
+    return sections, articles, rows, demand, _findings(rng, rows, now)
+
+
+def _findings(rng: random.Random, variants: list[tuple], at: datetime) -> list[tuple]:
+    """Findings on some translations' current revision and, for as many, on an earlier one (which
+    coverage must not count)."""
+    found = []
+    for row in variants:
+        if row[11] is None:  # translated_from: sources are not checked against anything
+            continue
+        variant_id, revision = row[0], row[8]
+        for severity, share in FLAGGED.items():
+            if rng.random() < share:
+                found.append((variant_id, revision, severity))
+                if revision > 1:
+                    found.append((variant_id, revision - 1, severity))
+    return [(n, variant_id, revision, "length-ratio", severity, "The translation is 2.00 times as long as its source.",
+             '{"ratio": 2.0, "low": 0.6, "high": 1.6}', at)
+            for n, (variant_id, revision, severity) in enumerate(found, start=1)]
 
 
 def _batches(rows: list[tuple], size: int = 50_000) -> Iterator[list[tuple]]:
@@ -117,19 +139,19 @@ def _batches(rows: list[tuple], size: int = 50_000) -> Iterator[list[tuple]]:
 
 
 def load_sqlite(path: Path, data) -> None:
-    sections, articles, variants, demand = data
+    sections, articles, variants, demand, findings = data
     connection = sqlite3.connect(path, isolation_level=None)
     connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-400000;"
                              "PRAGMA temp_store=MEMORY;")
     indexes = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('article', 'variant', 'demand')").fetchall()
+        "AND tbl_name IN ('article', 'variant', 'demand', 'quality_finding')").fetchall()
     connection.execute("BEGIN")
     for name, _ in indexes:
         connection.execute(f"DROP INDEX {name}")
     connection.executemany("INSERT INTO section (id, slug, position, names) VALUES (?, ?, ?, ?)", sections)
     for table, columns, rows in (("article", ARTICLE_COLUMNS, articles), ("variant", VARIANT_COLUMNS, variants),
-                                 ("demand", DEMAND_COLUMNS, demand)):
+                                 ("demand", DEMAND_COLUMNS, demand), ("quality_finding", FINDING_COLUMNS, findings)):
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         for batch in _batches([tuple(_sqlite_value(v) for v in row) for row in rows]):
             connection.executemany(sql, batch)
@@ -148,24 +170,26 @@ def _sqlite_value(value):
 def load_postgres(url: str, data) -> None:
     import psycopg
 
-    sections, articles, variants, demand = data
+    sections, articles, variants, demand, findings = data
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo) as connection, connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('article', 'variant', 'demand') "
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('article', 'variant', 'demand', "
+            "'quality_finding') "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint)")
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
         for table, columns, rows in (("section", ("id", "slug", "position", "names"), sections),
                                      ("article", ARTICLE_COLUMNS, articles), ("variant", VARIANT_COLUMNS, variants),
-                                     ("demand", DEMAND_COLUMNS, demand)):
+                                     ("demand", DEMAND_COLUMNS, demand),
+                                     ("quality_finding", FINDING_COLUMNS, findings)):
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         for _, sql in indexes:
             cursor.execute(sql)
-        for table in ("section", "article", "variant"):
+        for table in ("section", "article", "variant", "quality_finding"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     with psycopg.connect(conninfo, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
@@ -184,9 +208,9 @@ def _timed(work, repeat: int) -> tuple[float, float, float]:
 def measure(url: str, repeat: int) -> None:
     engine = create_engine_for(url)
 
-    def matrix(demand: bool = False):
+    def matrix(demand: bool = False, quality: bool = False):
         with session_scope(engine, write=False) as session:
-            return compute_coverage(session, LANGUAGES, demand=demand)
+            return compute_coverage(session, LANGUAGES, demand=demand, quality=quality)
 
     def dashboard():
         with session_scope(engine, write=False) as session:
@@ -199,13 +223,16 @@ def measure(url: str, repeat: int) -> None:
             session.rollback()
 
     try:
-        total = matrix(demand=True).total
+        total = matrix(demand=True, quality=True).total
         print(f"  library: {total.articles // len(LANGUAGES):,} articles, "
               f"{total.published + total.in_review + total.draft:,} variants, "
-              f"{total.words // len(LANGUAGES):,} source words, {total.demand:,} requests for missing translations")
+              f"{total.words // len(LANGUAGES):,} source words, {total.demand:,} requests for missing translations, "
+              f"{total.with_errors:,} translations with errors and {total.with_warnings:,} with warnings")
         for label, work, runs in (
             ("coverage matrix, whole, word-weighted (4 queries)", matrix, repeat),
-            ("  the same with reader demand per cell (5 queries)", lambda: matrix(demand=True), max(3, repeat // 2)),
+            ("  + content-check counts per cell (5 queries)", lambda: matrix(quality=True), max(3, repeat // 2)),
+            ("  + reader demand per cell as well (6 queries)", lambda: matrix(demand=True, quality=True),
+             max(3, repeat // 2)),
             ("dashboard report (+ history, top requested, outdated)", dashboard, 3),
             ("snapshot of one section at commit", snapshot_at_commit, 3),
         ):
@@ -276,7 +303,8 @@ def main() -> None:
         return
     started = time.perf_counter()
     data = generate(args.variants)
-    print(f"generated {len(data[1]):,} articles, {len(data[2]):,} variants, {len(data[3]):,} demand rows "
+    print(f"generated {len(data[1]):,} articles, {len(data[2]):,} variants, {len(data[3]):,} demand rows, "
+          f"{len(data[4]):,} findings "
           f"in {time.perf_counter() - started:.1f} s")
     for kind in (k.strip() for k in args.engines.split(",") if k.strip()):
         bench(kind, data, args.repeat, args.keep)

@@ -53,8 +53,15 @@ def _mapping(mapping_file: Path) -> tuple[list, dict]:
 
 
 def _render(catalog: Catalog) -> bytes:
+    """The catalog as PO text. Locations name the file without its line ("#: library/web/chrome.py"):
+    a translator still finds the string, and an edit above it no longer rewrites every catalog
+    (which made every branch merge conflict on them).
+
+    No ``#|`` previous msgids: Babel 2.18 wraps them as comment text, splitting the quoted string
+    across lines, so a fuzzy entry whose old msgid is long makes a file polib and msgfmt reject
+    (a test updates a catalog after such a change). Fuzzy entries keep their flag and old msgstr."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, include_previous=True)
+    write_po(buffer, catalog, width=WIDTH, include_previous=False, include_lineno=False)
     return buffer.getvalue()
 
 
@@ -113,7 +120,7 @@ def update(locales_dir: Path, languages: tuple[str, ...]) -> list[Written]:
     """Merge ``messages.pot`` into each language's catalog (created when missing).
 
     Translations and translator comments are kept; new messages arrive untranslated, changed ones
-    fuzzy with their previous msgid; removed ones become obsolete (``#~``).
+    fuzzy (with the translation of the nearest old msgid); removed ones become obsolete (``#~``).
     """
     locales_dir = require_locales_dir(locales_dir)
     template_path = pot_path(locales_dir)

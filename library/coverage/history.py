@@ -26,8 +26,10 @@ from library.coverage.service import Cell, combine, load_sections, matrix_cells
 from library.storage.types import utcnow
 
 _KEY = ("language", "section_id", "day")
-_FIGURES = tuple(f.name for f in fields(Cell) if f.name not in ("language", "section", "demand"))
-"""The cell figures a snapshot keeps (reader demand is not history)."""
+_FIGURES = tuple(f.name for f in fields(Cell)
+                 if f.name not in ("language", "section", "demand", "with_errors", "with_warnings"))
+"""The cell figures a snapshot keeps (reader demand and the content checks' counts are today's
+figures, not history)."""
 
 
 def record_snapshots(

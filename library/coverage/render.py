@@ -22,6 +22,8 @@ def cell_dict(cell: Cell) -> dict[str, Any]:
         "articles": cell.articles,
         **{m: cell.count(m) for m in MEASURES},
         "demand": cell.demand,
+        "with_errors": cell.with_errors,
+        "with_warnings": cell.with_warnings,
         "percent": {m: cell.percent(m) for m in MEASURES},
         "words": {"total": cell.words, **{m: cell.count(m, words=True) for m in MEASURES}},
         "words_percent": {m: cell.percent(m, words=True) for m in MEASURES},
@@ -42,6 +44,7 @@ def coverage_dict(coverage: Coverage) -> dict[str, Any]:
     return {
         "generated_at": coverage.generated_at.isoformat(),
         "demand_counted": coverage.demand_counted,
+        "quality_counted": coverage.quality_counted,
         "languages": list(coverage.languages),
         "sections": [{"slug": s.slug, "position": s.position, "names": s.names} for s in coverage.sections],
         "cells": [cell_dict(c) for c in coverage.cells],
@@ -54,11 +57,15 @@ def coverage_dict(coverage: Coverage) -> dict[str, Any]:
     }
 
 
+#: Cell keys not in a snapshot (see `library.coverage.history`).
+HISTORY_LEFT_OUT = ("language", "section", "demand", "with_errors", "with_warnings")
+
+
 def history_dict(series: tuple[Series, ...]) -> dict[str, Any]:
     return {"series": [
         {"language": s.language,
          "points": [{"day": p.day.isoformat(), **{k: v for k, v in cell_dict(p.cell).items()
-                                                  if k not in ("language", "section", "demand")}}
+                                                  if k not in HISTORY_LEFT_OUT}}
                     for p in s.points]}
         for s in series]}
 
@@ -67,13 +74,15 @@ CSV_COLUMNS = (
     "scope", "language", "section", "articles", *MEASURES, "demand",
     *(f"{m}_percent" for m in MEASURES),
     "words", *(f"{m}_words" for m in MEASURES), *(f"{m}_words_percent" for m in MEASURES),
+    "with_errors", "with_warnings",
 )
 
 
 def _csv_row(scope: str, cell: Cell) -> list[object]:
     return [scope, cell.language or "", cell.section or "", cell.articles, *(cell.count(m) for m in MEASURES),
             cell.demand, *(cell.percent(m) for m in MEASURES), cell.words,
-            *(cell.count(m, words=True) for m in MEASURES), *(cell.percent(m, words=True) for m in MEASURES)]
+            *(cell.count(m, words=True) for m in MEASURES), *(cell.percent(m, words=True) for m in MEASURES),
+            cell.with_errors, cell.with_warnings]
 
 
 def coverage_csv(coverage: Coverage) -> str:
@@ -89,7 +98,7 @@ def coverage_csv(coverage: Coverage) -> str:
 
 
 TABLE_HEADER = ("section", "lang", "articles", "published", "in review", "draft", "missing", "outdated",
-                "demand", "words published")
+                "demand", "words published", "checks")
 
 
 def _pct(cell: Cell, measure: str) -> str:
@@ -99,7 +108,14 @@ def _pct(cell: Cell, measure: str) -> str:
 def _table_row(cell: Cell) -> tuple[str, ...]:
     return (cell.section or "total", cell.language or "all", str(cell.articles),
             *(_pct(cell, m) for m in MEASURES), str(cell.demand),
-            f"{cell.published_words}/{cell.words} ({cell.percent('published', words=True):.1f}%)")
+            f"{cell.published_words}/{cell.words} ({cell.percent('published', words=True):.1f}%)",
+            _checks(cell))
+
+
+def _checks(cell: Cell) -> str:
+    """Variants whose current text the content checks flagged: "2 err, 5 warn", or "-" for none."""
+    flagged = [f"{n} {label}" for n, label in ((cell.with_errors, "err"), (cell.with_warnings, "warn")) if n]
+    return ", ".join(flagged) or "-"
 
 
 def coverage_table(coverage: Coverage) -> str:

@@ -25,6 +25,10 @@ published + in review + draft + missing = articles: the four states partition th
     older major revision of its source than the source's current one (the variant's ``outdated``
     flag, kept by `library.content.service.save_variant`). Overlaps the partition; a source
     variant is never outdated.
+``with_errors`` / ``with_warnings``
+    Variants of the cell whose current revision (the text translators work on) has error / warning
+    findings of the content checks (`library.quality`); a variant with both counts in each. Like
+    demand, they follow the findings table, not the library; ``quality=False`` leaves them out.
 ``demand``
     Reader requests (from the ``demand`` table) for the missing articles of the cell: readers asked
     for them in L and got a fallback. Its query probes one index entry per demand row, so its cost
@@ -56,6 +60,7 @@ from library.content.models import Article, Section, Variant
 from library.coverage.interface import InterfaceCoverage, interface_coverage
 from library.demand.models import Demand
 from library.errors import Invalid
+from library.quality.findings import flagged_counts
 from library.storage.types import utcnow
 
 STATES = ("published", "in_review", "draft", "missing")
@@ -75,6 +80,8 @@ class Cell:
     draft: int = 0
     outdated: int = 0
     demand: int = 0
+    with_errors: int = 0
+    with_warnings: int = 0
     words: int = 0
     published_words: int = 0
     in_review_words: int = 0
@@ -132,6 +139,8 @@ class Coverage:
     generated_at: datetime
     demand_counted: bool = True
     """False when the caller skipped reader demand (every cell's ``demand`` is then 0)."""
+    quality_counted: bool = True
+    """False when the caller skipped the content-check counts (``with_errors``/``with_warnings`` are 0)."""
 
     def cell(self, language: str, section: str) -> Cell:
         for cell in self.cells:
@@ -190,36 +199,44 @@ def compute_coverage(
     *,
     locales_dir: Path | None = None,
     demand: bool = True,
+    quality: bool = True,
 ) -> Coverage:
-    """The coverage matrix of ``languages`` x ``sections`` (every section when None) in five queries.
+    """The coverage matrix of ``languages`` x ``sections`` (every section when None) in six queries.
 
     ``locales_dir`` is where the interface catalogs are read from (None: interface counts from the
     runtime misses only). ``demand=False`` leaves reader demand at 0 and saves its query, the one
-    whose cost grows with the demand table (an index probe per demanded article and language).
+    whose cost grows with the demand table (an index probe per demanded article and language);
+    ``quality=False`` likewise for the content-check counts.
     """
     chosen = load_sections(session, sections)
-    cells = matrix_cells(session, tuple(languages), chosen, restricted=bool(sections), demand=demand)
+    cells = matrix_cells(session, tuple(languages), chosen, restricted=bool(sections), demand=demand,
+                         quality=quality)
     return Coverage(tuple(languages), chosen, cells, interface_coverage(session, tuple(languages), locales_dir),
-                    utcnow(), demand_counted=demand)
+                    utcnow(), demand_counted=demand, quality_counted=quality)
 
 
 def matrix_cells(
     session: Session, languages: tuple[str, ...], chosen: tuple[SectionInfo, ...], *, restricted: bool = True,
-    demand: bool = True,
+    demand: bool = True, quality: bool = False,
 ) -> tuple[Cell, ...]:
-    """The cells of ``languages`` x ``chosen`` sections (two queries, three with ``demand``);
-    ``restricted=False`` when ``chosen`` is every section, which spares the engines an IN list."""
+    """The cells of ``languages`` x ``chosen`` sections (two queries, one more each for ``demand`` and
+    ``quality``); ``restricted=False`` when ``chosen`` is every section, which spares the engines an
+    IN list."""
     ids = [s.id for s in chosen] if restricted else None
     totals = _article_totals(session, ids)
     variants = _variant_counts(session, languages, ids)
     demand = _missing_demand(session, languages, ids) if demand else {}
+    flagged = flagged_counts(session, languages, ids) if quality else {}
     cells = []
     for section in chosen:
         articles, words = totals.get(section.id, (0, 0))
         for language in languages:
             counts = variants.get((language, section.id), {})
+            checks = flagged.get((language, section.id), {})
             cells.append(Cell(language, section.slug, articles=articles, words=words,
-                              demand=demand.get((language, section.id), 0), **counts))
+                              demand=demand.get((language, section.id), 0),
+                              with_errors=checks.get("errors", 0), with_warnings=checks.get("warnings", 0),
+                              **counts))
     return tuple(cells)
 
 

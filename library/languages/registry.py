@@ -49,6 +49,9 @@ class Language:
     transform: Callable[[str], str] = field(default=str, compare=False, repr=False)
     """For a derived reader language: base-language text -> this language's text (identity otherwise)."""
 
+    script: str | None = None
+    """For a derived reader language: the ISO 15924 script that tells it from its base ("Latn")."""
+
     @property
     def stored(self) -> str:
         """The language texts are stored and catalogued in: the base of a derived language, else itself."""
@@ -66,8 +69,13 @@ class Language:
         return self.transform(_capitalised(language_name(self.stored, self.stored)))
 
     def name_in(self, other: str) -> str:
-        """The language's name written in ``other``, as CLDR spells it (lower case in ru and kk)."""
-        return language_name(self.stored, other)
+        """The language's name written in the stored language ``other``, as CLDR spells it (lower case
+        in ru and kk); a derived language adds its script as CLDR names it: "Kazakh (Latin)",
+        "казахский (латиница)". For a derived ``other`` use `LanguageRegistry.name_of`."""
+        name = language_name(self.stored, other)
+        if self.script is None:
+            return name
+        return f"{name} ({_locale(other).scripts.get(self.script, self.script)})"
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -116,8 +124,9 @@ class LanguageRegistry:
         self._languages = languages
         self.default = default
         self._derived = {
-            code: Language(code=code, fallbacks=languages[base].fallbacks, base=base, transform=transform)
-            for code, (base, transform) in DERIVED.items() if base in languages
+            code: Language(code=code, fallbacks=languages[base].fallbacks, base=base, transform=transform,
+                           script=script)
+            for code, (base, script, transform) in DERIVED.items() if base in languages
         }
         self._by_lower = {code.lower(): code for code in self.reader_codes}
 
@@ -165,6 +174,17 @@ class LanguageRegistry:
         return [code for base in available for code in (base, *(c for c, d in self._derived.items()
                                                                 if d.base == base))]
 
+    def name_of(self, code: str, in_language: str) -> str:
+        """The name of reader language ``code`` written in reader language ``in_language``, derived
+        ones included: ``name_of("kk-Latn", "en") == "Kazakh (Latin)"``, and for a kk-Latn reader
+        the Kazakh name transliterated (``name_of("ru", "kk-Latn") == "orys tılı"``)."""
+        reader = self.get(in_language)
+        return reader.transform(self.get(code).name_in(reader.stored))
+
+    def names_in(self, in_language: str) -> dict[str, str]:
+        """Every reader language's name in ``in_language``, in `reader_codes` order."""
+        return {code: self.name_of(code, in_language) for code in self.reader_codes}
+
     def derived(self, code: str) -> Language | None:
         """The derived reader language ``code``, or None when ``code`` is a stored language."""
         return self._derived.get(code)
@@ -173,8 +193,8 @@ class LanguageRegistry:
         return self.get(code).chain
 
 
-DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {"kk-Latn": ("kk", to_latin)}
-"""Reader languages made on the fly from a stored one, never stored: code -> (base, transform).
+DERIVED: dict[str, tuple[str, str, Callable[[str], str]]] = {"kk-Latn": ("kk", "Latn", to_latin)}
+"""Reader languages made on the fly from a stored one, never stored: code -> (base, script, transform).
 
 Design: the registry's `codes` stay the real languages (stored variants, catalogs, coverage, chains of
 other languages); a derived language is only something a reader can ask for. Its chain is its base's,

@@ -4,29 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from library.errors import Conflict, Invalid, NotFound
+from library.catalogs.lazy import N_
+from library.errors import Conflict, Invalid, Localized, NotFound, Translate, render
+from library.quality import messages
 
 
-class QualityBlocked(Conflict):
+class QualityBlocked(Localized, Conflict):
     """A revision with error findings was to be published without an override reason.
 
-    ``findings`` are the errors as plain values (code, message, facts), so an API client or the CLI
-    can show each one; the detail names them in English.
+    ``findings`` are the errors as plain values (code, severity, message, facts), so an API client or
+    the CLI can show each one; the detail lists their messages, in the reader's language on the web.
     """
 
     title = "Blocked by content checks"
+    template = N_("The variant “{language}” of the article {slug} cannot be published: the content checks "
+                  "found errors in revision {revision}: {errors} Correct the text, or, as an editor, give "
+                  "a reason to publish it all the same.")
 
     def __init__(self, slug: str, language: str, revision: int, errors: Sequence[dict[str, object]]) -> None:
-        listed = " ".join(f"({number}) {error['message']}" for number, error in enumerate(errors, start=1))
-        super().__init__(
-            f"The {language} variant of {slug!r} cannot be published: revision {revision} has "
-            f"{len(errors)} error(s): {listed} Correct the text, or give an override reason.",
-            slug=slug,
-            language=language,
-            revision=revision,
-            findings=list(errors),
-        )
         self.errors = list(errors)
+        facts = {"slug": slug, "language": language, "revision": revision}
+        super().__init__(render(self.template, {**facts, "errors": self._listed()}), **facts,
+                         findings=self.errors)
+
+    def _listed(self, translate: Translate | None = None, language: str = "en") -> str:
+        """Each error's message, numbered: "(1) Paragraph 2 is in Russian, not in Kazakh: ..."."""
+        return " ".join(
+            f"({number}) {messages.render(str(e['code']), e.get('facts') or {}, translate or str, language)}"
+            for number, e in enumerate(self.errors, start=1))
+
+    def localized(self, translate: Translate, language: str = "en") -> tuple[str, dict[str, object]]:
+        listed = self._listed(translate, language)
+        translated = [{**e, "message": messages.render(str(e["code"]), e.get("facts") or {}, translate, language)}
+                      for e in self.errors]
+        return (render(self.template, {**self.facts, "errors": listed}, translate),
+                {**self.facts, "findings": translated})
 
 
 class TermNotFound(NotFound):

@@ -10,14 +10,15 @@ reason, which is kept in `QualityOverride`. `check_library` checks current texts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from library.content.hooks import SavedVariant
 from library.content.models import Article, Revision, Section, Status, Variant
+from library.quality import messages
 from library.quality.checks import Finding, TermEntry, Text, check_text
 from library.quality.errors import QualityBlocked
 from library.quality.models import QualityFinding, QualityOverride
@@ -66,6 +67,66 @@ def stored_findings(session: Session, variant: Variant, revision: int | None = N
                                                         QualityFinding.revision == number)
                            .order_by(QualityFinding.id))
     return sorted(rows, key=lambda row: row.severity != "error")
+
+
+@dataclass(frozen=True)
+class Note:
+    """A stored finding as the translator queue, the workbench and the API show it."""
+
+    code: str
+    severity: str
+    message: str
+    """In English as stored; `localized` renders it in another language."""
+    facts: Mapping[str, object]
+
+    def localized(self, translate: Callable[[str], str], language: str) -> Note:
+        return replace(self, message=messages.render(self.code, self.facts, translate, language))
+
+
+def _note(row: QualityFinding) -> Note:
+    return Note(row.code, row.severity, row.message, dict(row.details))
+
+
+#: A finding of a variant's current revision: the text translators and editors have in front of them.
+_CURRENT = and_(Variant.id == QualityFinding.variant_id, Variant.revision == QualityFinding.revision)
+
+
+def current_notes(session: Session, variant_ids: Iterable[int]) -> dict[int, list[Note]]:
+    """The findings of each variant's current revision, errors first, in one query (variants without
+    findings are left out)."""
+    ids = list(set(variant_ids))
+    found: dict[int, list[Note]] = {}
+    if not ids:
+        return found
+    query = (select(QualityFinding).join(Variant, _CURRENT).where(QualityFinding.variant_id.in_(ids))
+             .order_by(QualityFinding.variant_id, QualityFinding.id))
+    for row in session.scalars(query):
+        found.setdefault(row.variant_id, []).append(_note(row))
+    for notes in found.values():
+        notes.sort(key=lambda note: note.severity != "error")
+    return found
+
+
+def flagged_counts(
+    session: Session, languages: Sequence[str], section_ids: Sequence[int] | None = None
+) -> dict[tuple[str, int], dict[str, int]]:
+    """Per (language, section): how many variants have error findings, and how many have warnings,
+    in their current revision (``{"errors": 2, "warnings": 5}``; a variant with both counts in each).
+
+    One GROUP BY over the findings, each joined to its variant by primary key: its cost follows the
+    findings of current revisions, not the size of the library.
+    """
+    query = (select(Variant.language, Variant.section_id, QualityFinding.severity,
+                    func.count(func.distinct(QualityFinding.variant_id)))
+             .select_from(QualityFinding).join(Variant, _CURRENT)
+             .where(Variant.language.in_(list(languages)))
+             .group_by(Variant.language, Variant.section_id, QualityFinding.severity))
+    if section_ids is not None:
+        query = query.where(Variant.section_id.in_(list(section_ids)))
+    counts: dict[tuple[str, int], dict[str, int]] = {}
+    for language, section_id, severity, variants in session.execute(query):
+        counts.setdefault((language, section_id), {"errors": 0, "warnings": 0})[f"{severity}s"] = variants
+    return counts
 
 
 def overrides(session: Session, variant: Variant) -> list[QualityOverride]:

@@ -9,7 +9,7 @@ response, per revision and keyed by the requested language, so kk-Latn gets its 
 from __future__ import annotations
 
 from library.languages.registry import Language
-from library.reading.types import Archive, ArticlePage, ArticleView
+from library.reading.types import Archive, ArticlePage, ArticleView, SectionList
 
 
 def derive_article(view: ArticleView, language: Language) -> ArticleView:
@@ -52,3 +52,14 @@ def derive_archive(archive: Archive, language: Language) -> Archive:
             month.name = language.transform(month.name)
     return archive
 
+
+
+def derive_sections(listed: SectionList, language: Language) -> SectionList:
+    """Sections named along ``language``'s chain, with the names that came from the base transformed."""
+    if language.base is None:
+        return listed
+    listed.language = language.code
+    for section in listed.sections:
+        if section.name_language == language.base:
+            section.name, section.name_language = language.transform(section.name), language.code
+    return listed

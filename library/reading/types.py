@@ -130,6 +130,9 @@ class LanguageView(msgspec.Struct, kw_only=True):
     fallbacks: list[str]
     """Languages tried, in order, when a text is missing in this one."""
     default: bool
+    derived_from: str | None = None
+    """For a language made on the fly and never stored (kk-Latn): the stored language it is made
+    from, whose texts (and fallbacks) it shows transformed; null for a stored language."""
 
 
 class LanguageList(msgspec.Struct, kw_only=True):

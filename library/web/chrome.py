@@ -107,6 +107,14 @@ PROBLEM_TITLES: dict[str, str] = {
     "precondition-failed": N_("Precondition failed"),
     "precondition-required": N_("Precondition required"),
     "internal": N_("Internal server error"),
+    "not-authenticated": N_("Not authenticated"),
+    # Translators: a write was sent without saying which revision it was based on (If-Match).
+    "revision-required": N_("Revision required"),
+    "import-rejected": N_("Import rejected"),
+    # Translators: a write was based on a revision that is no longer the current one.
+    "stale-revision": N_("Stale revision"),
+    "quality-blocked": N_("Blocked by content checks"),
+    "configuration": N_("Configuration error"),
 }
 
 #: Problem ``detail`` templates; fill with the error's facts: ``gettext(text).format(**facts)``.

@@ -5,7 +5,7 @@ reveals no internals. A test pins the shape: ``type``, ``title``, ``status``, ``
 error's facts (``language``, ``supported``, ``line``...).
 
 ``title`` and ``detail`` are in the request's message language (`library.web.i18n`): titles per problem
-type from `library.web.chrome`; details from the error's own template (workflow errors) or from a
+type from `library.web.chrome`; details from the error's own template (`Localized` errors) or from a
 template per kind of error (`DETAIL_TABLE`), filled with its facts. Anything else stays English.
 """
 
@@ -24,14 +24,14 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.catalogs.runtime import Translator
 from library.content.errors import SectionNotFound, StaleRevision
-from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound
 from library.languages.registry import UnsupportedLanguage
 from library.quality.errors import QualityBlocked
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
-from library.workflow.errors import ImportRejected, Localized, NotAuthenticated, RevisionRequired
+from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -164,12 +164,22 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
 
 
 def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any]]:
-    """The detail and facts of an error that translates itself (workflow errors), else its English ones."""
+    """The detail and facts of an error that translates itself (`Localized`), else its English ones."""
     translator = _translator(request) if isinstance(error, Localized) else None
     if translator is None:
         return error.detail, dict(error.facts)
-    detail, facts = error.localized(translator.gettext)
+    detail, facts = error.localized(translator.gettext, translator.locale)
     return detail, dict(facts)
+
+
+def translated_detail(error: Exception, translator: Translator) -> str | None:
+    """The detail of ``error`` in the translator's language, or None when it has no translation (an
+    English detail must not reach a page in another language; the page then shows only its heading)."""
+    if isinstance(error, Localized):
+        return error.localized(translator.gettext, translator.locale)[0]
+    if isinstance(error, LibraryError) and (template := _template(error)) is not None:
+        return _gettext(translator, PROBLEM_DETAILS.get(template[0]), template[1])
+    return None
 
 
 def _template(error: LibraryError) -> tuple[str, dict[str, object]] | None:

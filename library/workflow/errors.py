@@ -8,19 +8,8 @@ are codes and names (``{language}`` is ``kk``), never words that Russian or Kaza
 from __future__ import annotations
 
 from library.content.errors import StaleRevision
-from library.errors import Conflict, Forbidden, Invalid, LibraryError, NotFound
-from library.workflow.messages import N_, Translate, render
-
-
-class Localized:
-    """Mixin: ``detail`` is ``template`` filled with the facts, in English or through ``translate``."""
-
-    template = ""
-    facts: dict[str, object]
-
-    def localized(self, translate: Translate) -> tuple[str, dict[str, object]]:
-        """(detail, facts) in the language of ``translate``."""
-        return render(self.template, self.facts, translate), self.facts
+from library.errors import Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound, Translate
+from library.workflow.messages import N_, render
 
 
 class WorkflowError(Localized, LibraryError):
@@ -171,6 +160,6 @@ class ImportRejected(WorkflowError, Invalid):
         super().__init__(count=len(report.errors), problems=report.messages(errors_only=True))
         self.report = report
 
-    def localized(self, translate: Translate) -> tuple[str, dict[str, object]]:
-        detail, facts = super().localized(translate)
+    def localized(self, translate: Translate, language: str = "en") -> tuple[str, dict[str, object]]:
+        detail, facts = super().localized(translate, language)
         return detail, {**facts, "problems": self.report.messages(errors_only=True, translate=translate)}

@@ -8,26 +8,15 @@ which ``library catalogs check`` verifies in every translation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from library.catalogs.lazy import N_
+from library.errors import Translate, render
 
 __all__ = ["N_", "Place", "Translate", "render", "render_place"]
 
-Translate = Callable[[str], str]
-
 Place = tuple[str, Mapping[str, object]]
 """Where something is, as a template and its facts: (N_("line {line}"), {"line": 12})."""
-
-
-def render(template: str, facts: Mapping[str, object], translate: Translate | None = None) -> str:
-    """``template`` (translated first when ``translate`` is given) with ``{name}`` fields filled from ``facts``."""
-    text = translate(template) if translate else template
-    try:
-        return text.format(**facts)
-    except (KeyError, IndexError, ValueError):
-        # A catalog entry with a broken placeholder must not turn an error message into a 500.
-        return template.format(**facts)
 
 
 def render_place(place: Place, translate: Translate | None = None) -> str:

@@ -3,12 +3,15 @@
 Ranked by reader demand (how often readers asked for the article in that language and got a
 fallback), then views, then recency. Each item carries the best source text along the language's
 fallback chain and, for an outdated variant, its current text and a diff of the source since it
-was translated. A page costs the same four queries whatever its size (no query per item).
+was translated, and what the content checks found in the target's current text (so a translator sees
+the warnings of the text in hand). A page costs the same five queries whatever its size (no query
+per item).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
@@ -18,6 +21,7 @@ from sqlmodel import Session
 from library.content.models import Article, Revision, Section, Status, Variant
 from library.demand.models import Demand
 from library.languages.registry import LanguageRegistry
+from library.quality.findings import Note, current_notes
 from library.workflow.accounts import Principal, require_language
 from library.workflow.diff import FIELDS, FieldDiff, field_diffs
 from library.workflow.review import version_tag
@@ -81,6 +85,9 @@ class QueueItem:
     records as ``source_revision``."""
     target: Target | None
     diff: SourceDiff | None
+    findings: list[Note] = field(default_factory=list)
+    """What the content checks found in the target's current revision, errors first (none for a
+    missing variant)."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,17 @@ def queue(session: Session, registry: LanguageRegistry, principal: Principal, la
     rows = session.execute(query).all()
     variants = _variants_of(session, [row.id for row in rows])
     old_sources = _old_source_revisions(session, rows, variants)
+    notes = current_notes(session, [row.target.id for row in rows if row.target is not None])
     chain = registry.chain(language)[1:]
-    items = [_item(row, language, chain, variants.get(row.id, {}), old_sources) for row in rows]
+    items = [_item(row, language, chain, variants.get(row.id, {}), old_sources, notes) for row in rows]
     return QueuePage(language, total or 0, items)
+
+
+def localized_queue(page: QueuePage, translate: Callable[[str], str], language: str) -> QueuePage:
+    """``page`` with its findings' messages in the language of ``translate`` (``language``: its locale)."""
+    items = [replace(item, findings=[note.localized(translate, language) for note in item.findings])
+             if item.findings else item for item in page.items]
+    return replace(page, items=items)
 
 
 #: Built once: the same alias objects let SQLAlchemy reuse its compiled statement between calls.
@@ -176,7 +191,7 @@ def best_source(article_source: str, chain: tuple[str, ...], variants: dict[str,
 
 
 def _item(row, language: str, chain: tuple[str, ...], variants: dict[str, Variant],
-          old_sources: dict[tuple, Revision]) -> QueueItem:
+          old_sources: dict[tuple, Revision], notes: dict[int, list[Note]]) -> QueueItem:
     source = best_source(row.source_language, chain, variants)
     target: Variant | None = row.target
     diff = None
@@ -191,6 +206,7 @@ def _item(row, language: str, chain: tuple[str, ...], variants: dict[str, Varian
             _text(target), target.status, target.published_revision, target.translated_from,
             target.source_revision, version_tag(target)),
         diff=diff,
+        findings=notes.get(target.id, []) if target is not None else [],
     )
 
 

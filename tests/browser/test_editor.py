@@ -42,7 +42,8 @@ def test_a_reader_is_sent_to_the_login_page(page, accounts):
 def test_an_editor_sees_the_matrix_and_the_chart(page, accounts):
     sign_in(page, accounts, "chief", "/en/editor/coverage")
     matrix = page.locator("#coverage-matrix")
-    assert matrix.locator("thead th").count() == 4  # section + three languages
+    # Section, three languages, and under each language its published share and its checks.
+    assert matrix.locator("thead th").count() == 1 + 3 + 3 * 2
     assert matrix.locator("tbody tr").count() >= 1
     assert "%" in matrix.locator("tbody td").first.inner_text()
     chart = page.locator("svg.chart")

@@ -51,7 +51,8 @@ def test_extract_finds_every_keyword_with_comments_and_flags(project: Path) -> N
     assert "python-brace-format" in pot[(None, "{count} view")].flags
     assert pot[(None, "Hello")].comment == "Translators: a greeting."
     assert pot[(None, "SDG")].comment == "library: allow-identical"
-    assert pot[(None, "Hello")].occurrences == [("library/page.py", "9")]
+    # The file, not the line: an edit above a string must not rewrite the catalogs.
+    assert pot[(None, "Hello")].occurrences == [("library/page.py", "")]
 
 
 def test_extract_leaves_the_pot_alone_when_only_the_date_would_change(project: Path) -> None:
@@ -90,6 +91,33 @@ def test_update_keeps_translations_and_adds_new_messages_untranslated(project: P
     assert merged[(None, "Brand new")].msgstr == "" and not merged[(None, "Brand new")].fuzzy
     (again,) = update(locales, ("ru",))
     assert not again.changed
+
+
+LONG = ("The variant {language} of the article {slug} cannot be published: the content checks found errors "
+        "in revision {revision}: {errors}")
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+def test_a_long_message_changed_in_the_sources_leaves_a_catalog_msgfmt_and_polib_read(project: Path) -> None:
+    """Babel 2.18 writes the ``#|`` previous msgid of a fuzzy entry wrapped as comment text, which
+    breaks the file once that msgid is long; the catalogs are written without it."""
+    import subprocess
+
+    locales = project / "locales"
+    source = project / "library" / "page.py"
+    source.write_text(source.read_text(encoding="utf-8") + f'\nLONG = N_("{LONG}")\n', encoding="utf-8")
+    extract(project, locales)
+    (ru,) = update(locales, ("ru",))
+    po = polib.pofile(str(ru.path))
+    po.find(LONG).msgstr = "Вариант {language} статьи {slug} нельзя опубликовать: {errors} ({revision})"
+    po.save()
+    source.write_text(source.read_text(encoding="utf-8").replace(LONG, LONG + " Correct the text."), encoding="utf-8")
+    extract(project, locales)
+    update(locales, ("ru",))
+    changed = entries(ru.path)[(None, LONG + " Correct the text.")]
+    assert changed.fuzzy and changed.msgstr.startswith("Вариант")
+    checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(ru.path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_update_without_a_template_says_to_extract(tmp_path: Path) -> None:

@@ -122,3 +122,71 @@ def test_an_editor_publishes_or_sends_back(staff):
                                                   "_csrf_token": CSRF.search(page).group(1)})
     assert response.status_code == 303, response.text.split("<main")[1][:700]
     assert "Published" in staff.get(path).text
+
+
+def _paste_russian_into_kazakh(demo) -> str:
+    """Save the demo's Kazakh "what-are-the-sdgs" for review with a Russian paragraph in it; its editor path."""
+    from library.content.models import Status
+    from library.storage import session_scope
+    from tests.quality.helpers import paste_russian_paragraph, resave
+
+    with session_scope(demo) as session:
+        resave(session, "what-are-the-sdgs", "kk", paste_russian_paragraph(session), status=Status.IN_REVIEW)
+    return "/en/translate/what-are-the-sdgs/kk"
+
+
+def test_the_editor_lists_the_findings_and_a_blocked_publication_says_why(staff, demo):
+    path = _paste_russian_into_kazakh(demo)
+    _login(staff, "editor")
+    page = staff.get(path).text
+    findings = page.split('id="findings"')[1].split("</section>")[0]
+    assert 'class="finding finding-error" data-code="wrong-language"' in findings
+    assert "Paragraph 2 is in Russian, not in Kazakh" in findings
+    version = VERSION.findall(page)[-1]
+    blocked = staff.post(path + "/review", data={"action": "publish", "version": version,
+                                                 "_csrf_token": CSRF.search(page).group(1)})
+    assert blocked.status_code == 409
+    assert 'role="alert"' in blocked.text and "Not published: the content checks found errors" in blocked.text
+    assert "Paragraph 2 is in Russian" in blocked.text and 'id="r-override"' in blocked.text
+    assert "In review" in staff.get(path).text  # nothing was published
+    russian = staff.get(path.replace("/en/", "/ru/")).text
+    assert "Абзац 2: язык текста — русский, а не казахский" in russian.split('id="findings"')[1]
+
+
+def test_the_dashboard_has_a_quality_column_per_language_and_section(staff, demo):
+    _paste_russian_into_kazakh(demo)
+    _login(staff, "editor")
+    page = staff.get("/en/editor/coverage").text
+    matrix = page.split('id="coverage-matrix"')[1].split("</table>")[0]
+    assert matrix.count('<th scope="col" class="sub">Checks</th>') == 3
+    assert "1 with errors" in matrix
+    russian = staff.get("/ru/editor/coverage").text
+    assert "1 с ошибками" in russian.split('id="coverage-matrix"')[1]
+
+
+def test_the_workbench_queue_shows_each_items_checks(staff, demo):
+    _login(staff, "translator")
+    item = _queue_item(staff)
+    form = staff.get(item).text
+    fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
+    # The Russian source pasted untranslated: the checks find Russian paragraphs, and the queue says so.
+    source = re.search(r'<section class="source".*?<pre>(.*?)</pre>', form, re.S).group(1)
+    title = re.search(r'<section class="source".*?<p class="title">(.*?)</p>', form, re.S).group(1)
+    import html
+
+    staff.post(item + "/save", data={**fields, "title": html.unescape(title), "body": html.unescape(source),
+                                     "version": "", "_csrf_token": CSRF.search(form).group(1)})
+    queue = staff.get("/en/translate").text
+    row = next(r for r in queue.split("<tr>") if item in r)
+    errors = re.search(r'<span class="finding-error">(\d+) errors?</span>', row)
+    assert errors and int(errors.group(1)) == row.count("is in Russian, not in Kazakh") >= 2, row
+
+
+@pytest.mark.parametrize("path", ["/kk-latn/editor/coverage", "/kk-latn/translate"])
+def test_the_staff_pages_work_for_a_kazakh_latin_reader(staff, path):
+    _login(staff, "editor")
+    page = staff.get(path)
+    assert page.status_code == 200
+    assert "qazaq tılı" in page.text.lower()
+    if "coverage" in path:  # sections named from the Kazakh names, transliterated
+        assert '<th scope="row">Is-şaralar</th>' in page.text

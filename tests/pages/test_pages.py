@@ -76,16 +76,21 @@ def test_a_fallback_page_is_honest_and_canonical_to_the_served_language(pages, d
     assert "hreflang=\"en\"" not in response.text
 
 
-@pytest.mark.parametrize(("path", "text"), [
-    ("/kk/articles/no-such-article", "Бет табылмады"),
-    ("/ru/articles/no-such-article", "Страница не найдена"),
-    ("/en/no/such/page/at/all", "Page not found"),
+@pytest.mark.parametrize(("path", "text", "detail"), [
+    ("/kk/articles/no-such-article", "Бет табылмады", "no-such-article идентификаторы бар мақала табылмады."),
+    ("/ru/articles/no-such-article", "Страница не найдена", "Статья с идентификатором no-such-article не найдена."),
+    ("/en/no/such/page/at/all", "Page not found", None),
 ])
-def test_not_found_is_a_page_in_the_readers_language(pages, path, text):
+def test_not_found_is_a_page_in_the_readers_language(pages, path, text, detail):
     response = pages.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert text in response.text
+    # What was wrong, in the page's language, where the error can say it in that language.
+    if detail is None:
+        assert 'id="problem-detail"' not in response.text
+    else:
+        assert f'<p class="problem-detail" id="problem-detail">{detail}</p>' in response.text
 
 
 def test_a_bad_page_number_is_an_error_page_not_a_500(pages):

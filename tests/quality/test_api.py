@@ -82,12 +82,14 @@ def test_writes_need_an_editor(client, editor, translator, method, path) -> None
 
 
 def test_a_blocked_publication_is_a_409_problem_with_its_findings() -> None:
+    facts = {"where": "paragraph", "number": 2, "excerpt": "Цели устойчивого развития", "expected": "kk",
+             "found": "ru"}
     error = QualityBlocked("what-are-the-sdgs", "kk", 2, [{"code": "wrong-language", "severity": "error",
-                                                           "message": "Paragraph 2 is in Russian, not in Kazakh",
-                                                           "facts": {"number": 2}}])
+                                                           "message": "(stored English)", "facts": facts}])
     assert _lookup(error) == (409, "quality-blocked")
-    assert error.facts["findings"][0]["facts"] == {"number": 2}
-    assert "(1) Paragraph 2 is in Russian" in error.detail and "override reason" in error.detail
+    assert error.facts["findings"][0]["facts"] == facts
+    assert "revision 2: (1) Paragraph 2 is in Russian, not in Kazakh: “Цели устойчивого развития”" in error.detail
+    assert "give a reason to publish it all the same" in error.detail
 
 
 def test_the_openapi_document_lists_the_term_routes(client) -> None:

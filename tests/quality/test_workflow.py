@@ -60,6 +60,16 @@ def test_publishing_errors_is_a_409_naming_the_paragraph(client, people, in_revi
     assert client.get(KK, headers=people["olga"]).json()["status"] == "in_review"
 
 
+def test_the_blocked_publication_is_explained_in_the_editors_language(client, people, in_review) -> None:
+    refused = client.post(KK + "/publish", headers={**people["olga"], "If-Match": in_review, "Accept-Language": "ru"})
+    problem = refused.json()
+    assert refused.status_code == 409 and refused.headers["content-language"] == "ru"
+    assert problem["title"] == "Публикация остановлена проверками текста"
+    assert "(1) Абзац 2: язык текста — русский, а не казахский: «" in problem["detail"], problem["detail"]
+    assert problem["findings"][0]["message"].startswith("Абзац 2: язык текста — русский, а не казахский")
+    assert "Paragraph" not in problem["detail"] and "the article" not in problem["detail"]
+
+
 def test_an_override_publishes_and_is_in_the_audit_log(client, people, in_review, demo) -> None:
     reason = "Quoted from the Russian decree on purpose."
     published = client.post(KK + "/publish", headers={**people["olga"], "If-Match": in_review},
@@ -97,3 +107,24 @@ def test_xliff_export_carries_term_notes_and_stays_valid(client, people) -> None
     notes = root.findall(".//{urn:oasis:names:tc:xliff:document:1.2}note[@from='terms']")
     assert notes and all(note.get("annotates") == "source" for note in notes)
     assert any(note.text.startswith(IWG_NOTE) for note in notes)
+
+
+def test_the_queue_shows_the_findings_of_each_target_in_the_translators_language(client, people) -> None:
+    queue = "/api/v1/workflow/queue"
+    missing = next(item for item in client.get(queue, params={"lang": "kk", "limit": 200},
+                                               headers=people["aigerim"]).json()["items"]
+                   if item["reason"] == "missing" and item["source"]["language"] == "ru")
+    assert missing["findings"] == []
+    # A "translation" that is the Russian source pasted as it is: saved as a draft, it stays in the queue.
+    source = missing["source"]
+    path = f"/api/v1/workflow/variants/{missing['article']}/kk"
+    saved = client.put(path, headers={**people["aigerim"], "If-None-Match": "*"},
+                       json={"title": source["title"], "summary": source["summary"], "body": source["body"],
+                             "translated_from": "ru", "source_revision": source["revision"]})
+    assert saved.status_code in (200, 201), saved.text
+    items = client.get(queue, params={"lang": "kk", "limit": 200},
+                       headers={**people["aigerim"], "Accept-Language": "ru"}).json()["items"]
+    [item] = [i for i in items if i["article"] == missing["article"]]
+    assert item["findings"] and item["findings"][0]["severity"] == "error"
+    assert item["findings"][0]["code"] == "identical-to-source"
+    assert item["findings"][0]["message"] == "Текст совпадает с исходным (русский): он не переведён."

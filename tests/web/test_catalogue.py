@@ -53,9 +53,33 @@ def test_languages_with_names_fallbacks_and_the_default(client):
     assert (listed["language"], listed["default"]) == ("ru", "kk")
     assert response.headers["content-language"] == "ru" and response.headers["vary"] == "Accept-Language, Cookie"
     by_code = {lang["code"]: lang for lang in listed["languages"]}
-    assert list(by_code) == ["en", "ru", "kk"]
+    assert list(by_code) == ["en", "ru", "kk", "kk-Latn"]
     assert by_code["kk"] == {"code": "kk", "native_name": "Қазақ тілі", "name": "казахский",
-                             "fallbacks": ["ru", "en"], "default": True}
+                             "fallbacks": ["ru", "en"], "default": True, "derived_from": None}
+    assert by_code["kk-Latn"] == {"code": "kk-Latn", "native_name": "Qazaq tılı", "name": "казахский (латиница)",
+                                  "fallbacks": ["ru", "en"], "default": False, "derived_from": "kk"}
     assert by_code["en"]["fallbacks"] == ["ru", "kk"] and by_code["en"]["default"] is False
     etag = response.headers["etag"]
     assert client.get("/api/v1/languages?lang=ru", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_languages_named_for_a_kazakh_latin_reader_are_in_latin_letters(client):
+    listed = client.get("/api/v1/languages", params={"lang": "kk-Latn"}).json()
+    names = {lang["code"]: lang["name"] for lang in listed["languages"]}
+    assert names == {"en": "ağylşyn tılı", "ru": "orys tılı", "kk": "qazaq tılı", "kk-Latn": "qazaq tılı (latyn jazuy)"}
+    english = client.get("/api/v1/languages", params={"lang": "en"}).json()
+    assert [lang["name"] for lang in english["languages"]] == ["English", "Russian", "Kazakh", "Kazakh (Latin)"]
+
+
+def test_sections_for_a_kazakh_latin_reader_are_named_in_latin_letters(demo, client, engine):
+    with session_scope(engine) as session:
+        service.create_section(session, "only-russian", {"ru": "Только по-русски"}, position=99)
+    response = client.get("/api/v1/sections", params={"lang": "kk-Latn"})
+    listed = response.json()
+    assert listed["language"] == "kk-Latn" and response.headers["content-language"] == "kk-Latn"
+    by_slug = {s["slug"]: s for s in listed["sections"]}
+    assert (by_slug["events"]["name"], by_slug["events"]["name_language"]) == ("Is-şaralar", "kk-Latn")
+    # A name that comes from a fallback stays in its own language and says so.
+    assert (by_slug["only-russian"]["name"], by_slug["only-russian"]["name_language"]) == ("Только по-русски", "ru")
+    kazakh = client.get("/api/v1/sections", params={"lang": "kk"}).json()["sections"]
+    assert [s["articles"] for s in kazakh] == [s["articles"] for s in listed["sections"]]

@@ -78,3 +78,11 @@ def test_interface_strings_missing_from_the_catalogs_are_counted_for_translators
     kk = client.get("/api/v1/untranslated?lang=kk").json()["languages"][0]
     missed = {m["msgid"]: m["count"] for m in kk["interface"]}
     assert missed[FALLBACK_NOTICES[("kk", "ru")]] == 1 and missed[SHOWN_IN_ANOTHER_LANGUAGE] == 1
+
+
+def test_every_kind_of_problem_has_a_title_in_the_catalogs() -> None:
+    """A problem type without an entry in PROBLEM_TITLES would reach a Kazakh reader in English."""
+    from library.web.chrome import PROBLEM_TITLES
+    from library.web.problems import STATUS_TABLE
+
+    assert {slug for _, slug in STATUS_TABLE.values()} <= set(PROBLEM_TITLES)

@@ -50,7 +50,8 @@ ROUTE = {"sync_to_thread": True, "responses": problem_responses(401, 403)}
 @get("/coverage", summary="Translation coverage per language and section, with totals", **ROUTE)
 def coverage_json(state: State, principal: Staff, lang: Codes = None, section: Slugs = None) -> dict[str, Any]:
     """Published, in review, draft, missing and outdated articles per cell, by count and by source words,
-    with reader demand for the missing ones, totals per language and section, and interface catalogs."""
+    with reader demand for the missing ones, the variants whose current text the content checks flagged
+    (``with_errors``, ``with_warnings``), totals per language and section, and interface catalogs."""
     return render.coverage_dict(_coverage(state, principal, lang, section))
 
 

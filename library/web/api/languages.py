@@ -18,7 +18,8 @@ from library.web.responses import encode, send
 
 @get(
     "/languages",
-    summary="Supported languages: code, native name, name in the reader's language, fallback chain, default",
+    summary="Languages a reader may ask for (stored ones and those derived from them, such as kk-Latn): "
+            "code, native name, name in the reader's language, fallback chain, default",
     tags=["reading"],
     responses={**problem_responses(400), **NOT_MODIFIED},
     response_headers=NEGOTIATED_HEADERS,
@@ -35,8 +36,8 @@ async def languages(request: Request[Any, Any, State], lang: LangParameter = Non
 
 def _languages(registry: LanguageRegistry, language: str) -> CachedResponse:
     listed = LanguageList(language=language, default=registry.default, languages=[
-        LanguageView(code=lang.code, native_name=lang.native_name, name=lang.name_in(language),
-                     fallbacks=list(lang.fallbacks), default=lang.code == registry.default)
-        for lang in registry
+        LanguageView(code=lang.code, native_name=lang.native_name, name=registry.name_of(lang.code, language),
+                     fallbacks=list(lang.fallbacks), default=lang.code == registry.default, derived_from=lang.base)
+        for lang in registry.readers
     ])
     return encode(listed, {"Vary": VARY, "Content-Language": language})

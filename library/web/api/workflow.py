@@ -19,12 +19,13 @@ from library.content.models import Status, Variant
 from library.content.service import VariantText
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
+from library.web.i18n import request_translator
 from library.web.problems import problem_responses
 from library.workflow import audit, review
 from library.workflow.accounts import Principal, require_role
 from library.workflow.errors import RestoreWhat
 from library.workflow.models import Role
-from library.workflow.queue import QueuePage, queue
+from library.workflow.queue import QueuePage, localized_queue, queue
 from library.workflow.review import version_tag
 
 PROBLEMS = problem_responses(401, 403, 409, 412, 428)
@@ -134,12 +135,15 @@ def _answer(slug: str, variant: Variant, status_code: int = 200) -> Response[Var
 
 
 @get("/queue", summary="Missing and outdated variants of a language, most wanted first", **ROUTE)
-def get_queue(state: State, principal: Staff, lang: FromQuery[str],
+def get_queue(request: Request, state: State, principal: Staff, lang: FromQuery[str],
               section: FromQuery[str | None] = None,
               limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
               offset: Annotated[int, QueryParameter(ge=0)] = 0) -> QueuePage:
+    """Each item's ``findings`` are in the request's interface language (Accept-Language, cookie)."""
     with session_scope(state.engine, write=False) as session:
-        return queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
+        page = queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
+    translator = request_translator(request)
+    return page if translator is None else localized_queue(page, translator.gettext, translator.locale)
 
 
 @get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",

@@ -22,6 +22,8 @@ from library.catalogs.lazy import N_, use_translator
 from library.content.models import Revision, Variant
 from library.content.service import VariantText, get_article
 from library.coverage.report import coverage_report
+from library.quality.errors import QualityBlocked
+from library.quality.findings import Note, current_notes
 from library.storage import session_scope
 from library.web.pages import chart, routes
 from library.web.pages.signin import login_redirect, signed_in
@@ -29,7 +31,7 @@ from library.web.pages.templating import short_date
 from library.workflow.accounts import require_role
 from library.workflow.diff import field_diffs
 from library.workflow.models import Role
-from library.workflow.queue import best_source, queue
+from library.workflow.queue import best_source, localized_queue, queue
 from library.workflow.review import Precondition, save_text, transition, version_tag
 
 COVERAGE = N_("Translation coverage")
@@ -38,8 +40,26 @@ CHART_TITLE = N_("Published share of articles over time, per language")
 CHART_SERIES = N_("{language}: {percent} on {date}")
 
 
-def _percent(value: float, language: str) -> str:
-    return format_percent(value / 100, "#,##0.0%", locale=language)
+def _percent(value: float, locale: str) -> str:
+    """``value`` % in CLDR's format for ``locale`` ("12.5%", "12,5 %"): a stored language's code, since
+    Babel has no kk_Latn (its digits and signs are the same as kk's)."""
+    return format_percent(value / 100, "#,##0.0%", locale=locale)
+
+
+def _section_names(registry, language: str, sections) -> dict[str, tuple[str, str]]:
+    """slug -> (name, the language it is in): the first language of ``language``'s chain that names
+    the section, made this language's when it is the base of a derived one (kk -> kk-Latn)."""
+    reader = registry.get(language)
+    names = {}
+    for section in sections:
+        code = next((c for c in reader.chain if section.names.get(c)), None)
+        if code is None:
+            names[section.slug] = (section.slug, language)
+        elif code == reader.stored:
+            names[section.slug] = (reader.transform(section.names[code]), language)
+        else:
+            names[section.slug] = (section.names[code], code)
+    return names
 
 
 def _history_lines(report, registry, language: str) -> list[chart.Line]:
@@ -49,7 +69,7 @@ def _history_lines(report, registry, language: str) -> list[chart.Line]:
         points = [(p.day, p.cell.percent("published")) for p in series.points]
         if not points or points[-1][0] < today:
             points.append((today, total.percent("published")))
-        lines.append(chart.Line(registry.get(series.language).name_in(language), points))
+        lines.append(chart.Line(registry.name_of(series.language, language), points))
     return lines
 
 
@@ -58,10 +78,10 @@ def _chart(state, report, language: str):
     lines = _history_lines(report, state.languages, language)
     with use_translator(translator):
         desc = "; ".join(translator.gettext(CHART_SERIES).format(
-            language=line.label, percent=_percent(line.points[-1][1], language), date=short_date(line.points[-1][0]))
-            for line in lines)
+            language=line.label, percent=_percent(line.points[-1][1], translator.locale),
+            date=short_date(line.points[-1][0])) for line in lines)
         return chart.line_chart(lines, title=translator.gettext(CHART_TITLE), desc=desc, fmt_date=short_date,
-                                fmt_percent=lambda v: _percent(v, language))
+                                fmt_percent=lambda v: _percent(v, translator.locale))
 
 
 @get("/{lang:str}/editor/coverage", include_in_schema=False, sync_to_thread=True)
@@ -74,10 +94,12 @@ def dashboard(request: Request, lang: FromPath[str]) -> Response:
     state = request.app.state
     with session_scope(state.engine, write=False) as session:
         report = coverage_report(session, state.languages.codes, locales_dir=state.settings.locales_dir)
-    names = {code: state.languages.get(code).name_in(language) for code in state.languages.codes}
+    names = state.languages.names_in(language)
     return routes.html(request, routes.page_for(request, language, "/editor/coverage"), "dashboard.html",
                        heading=COVERAGE, report=report, names=names, principal=principal,
-                       chart=_chart(state, report, language), percent=lambda v: _percent(v, language))
+                       section_names=_section_names(state.languages, language, report.coverage.sections),
+                       chart=_chart(state, report, language),
+                       percent=lambda v: _percent(v, state.languages.get(language).stored))
 
 
 @get("/{lang:str}/translate", include_in_schema=False, sync_to_thread=True)
@@ -88,17 +110,22 @@ def workbench(request: Request, lang: FromPath[str]) -> Response:
         return login_redirect(request, language)
     state = request.app.state
     mine = principal.languages or state.languages.codes
+    translator = state.catalogs.translator(language)
     with session_scope(state.engine, write=False) as session:
-        queues = [queue(session, state.languages, principal, code, limit=25) for code in mine]
+        queues = [localized_queue(queue(session, state.languages, principal, code, limit=25),
+                                  translator.gettext, translator.locale) for code in mine]
     return routes.html(request, routes.page_for(request, language, "/translate"), "workbench.html",
-                       heading=WORKBENCH, queues=queues, names=_names(state, language), principal=principal)
+                       heading=WORKBENCH, queues=queues, names=state.languages.names_in(language), principal=principal)
 
 
-def _names(state, language: str) -> dict[str, str]:
-    return {code: state.languages.get(code).name_in(language) for code in state.languages.codes}
+def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]:
+    translator = request.app.state.catalogs.translator(language)
+    return [note.localized(translator.gettext, translator.locale) for note in notes]
 
 
 def _editor_view(session, registry, slug: str, target: str) -> dict:
+    """What the side-by-side editor shows: the source, the target as it stands, the source's diff
+    since the target was translated, and what the content checks found in the target's current text."""
     article = get_article(session, slug)
     variants = {v.language: v for v in session.scalars(select(Variant).where(Variant.article_id == article.id))}
     current = variants.get(target)
@@ -115,7 +142,7 @@ def _editor_view(session, registry, slug: str, target: str) -> dict:
     return {"slug": slug, "target": target, "source": _text(source), "source_language": source.language,
             "source_revision": source.revision, "current": _text(current) if current else None,
             "status": current.status if current else None, "version": version_tag(current) or "",
-            "diffs": diffs}
+            "diffs": diffs, "findings": current_notes(session, [current.id]).get(current.id, []) if current else []}
 
 
 def _text(variant) -> dict[str, str]:
@@ -123,11 +150,13 @@ def _text(variant) -> dict[str, str]:
 
 
 def _editor(request: Request, language: str, principal, view: dict, *, status: int = 200,
-            mine: dict | None = None, notice: str | None = None) -> Response:
+            mine: dict | None = None, notice: str | None = None, alert: bool = False) -> Response:
     state = request.app.state
     page = routes.page_for(request, language, f"/translate/{view['slug']}/{view['target']}")
+    view = {**view, "findings": _localized(request, language, view["findings"])}
     return routes.html(request, page, "translate.html", status=status, heading=WORKBENCH, view=view,
-                       mine=mine, notice=notice, names=_names(state, language), principal=principal)
+                       mine=mine, notice=notice, alert=alert or mine is not None,
+                       names=state.languages.names_in(language), principal=principal)
 
 
 @get("/{lang:str}/translate/{slug:str}/{target:str}", include_in_schema=False, sync_to_thread=True)
@@ -144,6 +173,8 @@ def translate_form(request: Request, lang: FromPath[str], slug: FromPath[str], t
 
 
 SAVED = N_("Saved.")
+BLOCKED = N_("Not published: the content checks found errors in this text. Correct it, or give a reason "
+             "to publish it all the same.")
 CONFLICT = N_("Someone else saved this translation after you opened it. Both texts are shown below: "
               "merge them into the form and save again.")
 
@@ -182,9 +213,16 @@ def review(request: Request, lang: FromPath[str], slug: FromPath[str], target: F
     if principal is None:
         return login_redirect(request, language)
     action = "publish" if data.get("action") == "publish" else "reject"
-    with session_scope(request.app.state.engine) as session:
-        transition(session, principal, slug, target, action, Precondition(tags=(data.get("version", ""),)),
-                   comment=data.get("comment") or None, override=data.get("override") or None)
+    state = request.app.state
+    try:
+        with session_scope(state.engine) as session:
+            transition(session, principal, slug, target, action, Precondition(tags=(data.get("version", ""),)),
+                       comment=data.get("comment") or None, override=data.get("override") or None)
+    except QualityBlocked:
+        # The findings are on the page again, beside the form that takes the override reason.
+        with session_scope(state.engine, write=False) as session:
+            view = _editor_view(session, state.languages, slug, target)
+        return _editor(request, language, principal, view, status=409, notice=BLOCKED, alert=True)
     return Redirect(f"/{language}/translate/{slug}/{target}", status_code=303)
 
 

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from library.languages.registry import UnsupportedLanguage
 from library.web import chrome
 from library.web.negotiation import request_language
-from library.web.problems import status_of
+from library.web.problems import status_of, translated_detail
 
 log = logging.getLogger("library.web")
 
@@ -45,7 +45,13 @@ def error_page(request: Request, error: Exception) -> Response[str]:
         page = routes.bare_page(request, language)
     page.canonical = None
     page.alternates = []
-    return routes.html(request, page, "error.html", status=status, heading=heading)
+    detail = None
+    if status < 500:  # says what was wrong with the request; a server error's detail says nothing useful
+        try:
+            detail = translated_detail(error, request.app.state.catalogs.translator(language))
+        except Exception:  # explaining one error must never raise another
+            log.exception("no detail for the error page of %s", request.url.path)
+    return routes.html(request, page, "error.html", status=status, heading=heading, detail=detail)
 
 
 def for_pages_or_api(api_handler: Callable[[Request, Any], Response]) -> Callable[[Request, Any], Response]:
