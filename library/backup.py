@@ -43,6 +43,10 @@ from library.coverage.models import CoverageSnapshot
 from library.demand.models import Demand
 from library.errors import Conflict, Invalid
 from library.quality.models import QualityFinding, QualityOverride, Term
+from library.quality.terms import TermFields
+from library.quality.terms import fields_of as term_fields
+from library.workflow.audit import AuditFields
+from library.workflow.audit import fields_of as audit_fields
 from library.workflow.models import AuditEntry, RefusedEdit
 
 FORMAT = 2
@@ -130,26 +134,12 @@ class RefusedRecord(msgspec.Struct, forbid_unknown_fields=True):
     at: datetime
 
 
-class AuditRecord(msgspec.Struct, forbid_unknown_fields=True):
+class AuditRecord(AuditFields, forbid_unknown_fields=True):
     kind: str
-    at: datetime
-    actor: str
-    action: str
-    article: str | None
-    language: str | None
-    from_revision: int | None
-    to_revision: int | None
-    detail: str
 
 
-class TermRecord(msgspec.Struct, forbid_unknown_fields=True):
+class TermRecord(TermFields, forbid_unknown_fields=True):
     kind: str
-    key: str
-    forms: dict[str, str]
-    forbidden: dict[str, list[str]]
-    note: str
-    updated_by: str | None
-    updated_at: datetime
 
 
 class FindingRecord(msgspec.Struct, forbid_unknown_fields=True):
@@ -211,8 +201,6 @@ TABLES = (AuditEntry, RefusedEdit, QualityOverride, QualityFinding, CoverageSnap
           ArticleLink, Article, Section)
 _REFUSED = ("based_on", "current_revision", "title", "summary", "body", "translated_from", "source_revision", "by",
             "at")
-_AUDIT = ("at", "actor", "action", "article", "language", "from_revision", "to_revision", "detail")
-_TERM = ("key", "forms", "forbidden", "note", "updated_by", "updated_at")
 _FINDING = ("code", "severity", "message", "details", "created_at")
 _OVERRIDE = ("reason", "codes", "by", "at")
 _SNAPSHOT = tuple(f for f in SnapshotRecord.__struct_fields__ if f not in ("kind", "section", "language", "day"))
@@ -236,7 +224,7 @@ def export_lines(session: Session) -> Iterator[str]:
     """Every record of the library as a JSON line (without the newline), in a fixed order."""
     yield _line(HEADER)
     for t in session.scalars(select(Term).order_by(Term.key)):
-        yield _line({"kind": "term", **{f: getattr(t, f) for f in _TERM}})
+        yield _line({"kind": "term", **term_fields(t)})
     for s in session.scalars(select(Section).order_by(Section.slug)):
         yield _line({"kind": "section", "slug": s.slug, "position": s.position, "names": s.names})
     slugs = dict(session.execute(select(Article.id, Article.slug)).all())
@@ -302,7 +290,7 @@ def _workflow_lines(session: Session, keys: dict[int, tuple[str, str]]) -> Itera
         record = {"kind": "refused", "article": article, "language": language,
                   **{f: getattr(edit, f) for f in _REFUSED}}
         refused.append(((article, language, edit.at), _line(record)))
-    audit = [(entry.at, _line({"kind": "audit", **{f: getattr(entry, f) for f in _AUDIT}}))
+    audit = [(entry.at, _line({"kind": "audit", **audit_fields(entry)}))
              for entry in session.scalars(select(AuditEntry))]
     for _, line in sorted(refused) + sorted(audit):
         yield line
