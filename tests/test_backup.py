@@ -211,22 +211,16 @@ def test_the_imported_findings_read_as_the_stored_ones(checked, fresh_database_u
         other.dispose()
 
 
-def _unknown_field(lines: list[str]) -> tuple[list[str], int]:
-    index = _first_line(lines, "term")
-    record = json.loads(lines[index]) | {"colour": "blue"}
-    return lines[:index] + [json.dumps(record)] + lines[index + 1:], index + 1
+def _changing(kind: str, **fields):
+    """A mutation of an export: its first record of ``kind`` with ``fields`` set. It gives the lines
+    and the number of the changed line."""
 
+    def mutate(lines: list[str]) -> tuple[list[str], int]:
+        index = _first_line(lines, kind)
+        record = json.loads(lines[index]) | fields
+        return lines[:index] + [json.dumps(record)] + lines[index + 1:], index + 1
 
-def _finding_of_unknown_article(lines: list[str]) -> tuple[list[str], int]:
-    index = _first_line(lines, "finding")
-    record = json.loads(lines[index]) | {"article": "no-such-article"}
-    return lines[:index] + [json.dumps(record)] + lines[index + 1:], index + 1
-
-
-def _override_of_unknown_revision(lines: list[str]) -> tuple[list[str], int]:
-    index = _first_line(lines, "override")
-    record = json.loads(lines[index]) | {"revision": 99}
-    return lines[:index] + [json.dumps(record)] + lines[index + 1:], index + 1
+    return mutate
 
 
 def _duplicate_term(lines: list[str]) -> tuple[list[str], int]:
@@ -234,27 +228,20 @@ def _duplicate_term(lines: list[str]) -> tuple[list[str], int]:
     return lines[:index + 1] + [lines[index]] + lines[index + 1:], index + 2
 
 
-def _bad_severity(lines: list[str]) -> tuple[list[str], int]:
-    index = _first_line(lines, "finding")
-    record = json.loads(lines[index]) | {"severity": "fatal"}
-    return lines[:index] + [json.dumps(record)] + lines[index + 1:], index + 1
-
-
-def _snapshot_of_unknown_section(lines: list[str]) -> tuple[list[str], int]:
-    index = _first_line(lines, "snapshot")
-    record = json.loads(lines[index]) | {"section": "no-such-section"}
-    return lines[:index] + [json.dumps(record)] + lines[index + 1:], index + 1
-
-
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (_unknown_field, r"not a valid record \(Object contains unknown field `colour`\)"),
-        (_finding_of_unknown_article, r"refers to a variant \('no-such-article', '\w+'\) that no earlier line"),
-        (_override_of_unknown_revision, r"refers to a revision \('what-are-the-sdgs', 'kk', 99\)"),
-        (_duplicate_term, r"duplicate term '[a-z0-9-]+'"),
-        (_bad_severity, r"not a valid record \(Invalid enum value 'fatal' - at `\$.severity`\)"),
-        (_snapshot_of_unknown_section, r"refers to a section 'no-such-section'"),
+        pytest.param(_changing("term", colour="blue"),
+                     r"not a valid record \(Object contains unknown field `colour`\)", id="unknown-field"),
+        pytest.param(_changing("finding", article="no-such-article"),
+                     r"refers to a variant \('no-such-article', '\w+'\) that no earlier line", id="unknown-article"),
+        pytest.param(_changing("override", revision=99),
+                     r"refers to a revision \('what-are-the-sdgs', 'kk', 99\)", id="unknown-revision"),
+        pytest.param(_duplicate_term, r"duplicate term '[a-z0-9-]+'", id="duplicate-term"),
+        pytest.param(_changing("finding", severity="fatal"),
+                     r"not a valid record \(Invalid enum value 'fatal' - at `\$.severity`\)", id="bad-severity"),
+        pytest.param(_changing("snapshot", section="no-such-section"),
+                     r"refers to a section 'no-such-section'", id="unknown-section"),
     ],
 )
 def test_a_malformed_new_record_names_its_line_and_nothing_is_written(checked, fresh_database_url, mutate,
