@@ -11,7 +11,9 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+import msgspec
 from sqlalchemy import delete, literal, select
 from sqlmodel import Session
 
@@ -79,6 +81,26 @@ class TermData:
     @classmethod
     def of(cls, term: Term) -> TermData:
         return cls(term.key, dict(term.forms), {lang: list(v) for lang, v in term.forbidden.items()}, term.note)
+
+
+class TermFields(msgspec.Struct):
+    """A stored term as it leaves the database: the API's answer and a backup's record extend it."""
+
+    key: str
+    forms: dict[str, str]
+    """The form to use, per language; a trailing "(ABBR)" is an abbreviation that counts as the term."""
+    forbidden: dict[str, list[str]]
+    """Forms a text in that language must not use."""
+    note: str
+    updated_by: str | None
+    updated_at: datetime
+
+
+def fields_of(term: Term) -> dict[str, object]:
+    """The `TermFields` of ``term``, by name (its mappings copied)."""
+    return {"key": term.key, "forms": dict(term.forms),
+            "forbidden": {lang: list(values) for lang, values in term.forbidden.items()}, "note": term.note,
+            "updated_by": term.updated_by, "updated_at": term.updated_at}
 
 
 def make_key(forms: Mapping[str, str]) -> str:

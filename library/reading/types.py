@@ -10,30 +10,39 @@ from datetime import datetime
 import msgspec
 
 
-class SeeAlso(msgspec.Struct, kw_only=True):
-    """A linked article, resolved along the same fallback chain as the article that links to it."""
+class ArticleBase(msgspec.Struct, kw_only=True):
+    """Which article, and the language it is served in: the fields every view of an article starts with.
 
-    slug: str
-    section: str
-    published_at: datetime
-    language: str
-    """The language of the title served."""
-    fallback: bool
-    """True when ``language`` is not the requested language."""
-    outdated: bool
-    title: str
-    notice: str | None = None
-    """With a fallback: a label saying so, in the requested language ("Shown in another language")."""
-
-
-class ArticleView(msgspec.Struct, kw_only=True):
-    """An article in the language a reader asked for, or the first published fallback."""
+    Every struct here is keyword-only, so a subclass's fields follow these in the JSON and the schema.
+    """
 
     slug: str
     section: str
     published_at: datetime
     language: str
     """The language served: the requested one, or the first of its fallback chain with a published text."""
+
+
+class ArticleRef(ArticleBase, kw_only=True):
+    """An article named in a list (a see-also link, a listing item), resolved for the reader."""
+
+    fallback: bool
+    """True when ``language`` is not the requested language."""
+    outdated: bool
+    """True when the served text was translated from an older revision of its source than the source's current one."""
+    title: str
+
+
+class SeeAlso(ArticleRef, kw_only=True):
+    """A linked article, resolved along the same fallback chain as the article that links to it."""
+
+    notice: str | None = None
+    """With a fallback: a label saying so, in the requested language ("Shown in another language")."""
+
+
+class ArticleView(ArticleBase, kw_only=True):
+    """An article in the language a reader asked for, or the first published fallback."""
+
     requested_language: str
     fallback: bool
     """True when the article is served in another language than the one requested."""
@@ -57,14 +66,7 @@ class ArticleView(msgspec.Struct, kw_only=True):
     """With a fallback, where readers can help translate (when the site has such a place)."""
 
 
-class ListedArticle(msgspec.Struct, kw_only=True):
-    slug: str
-    section: str
-    published_at: datetime
-    language: str
-    fallback: bool
-    outdated: bool
-    title: str
+class ListedArticle(ArticleRef, kw_only=True):
     summary: str
     notice: str | None = None
     """With a fallback: a label saying so, in the requested language."""

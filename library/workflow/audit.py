@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import msgspec
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -16,6 +17,25 @@ from library.storage.types import utcnow
 from library.workflow.models import AuditEntry
 
 MAX_PAGE = 500
+
+
+class AuditFields(msgspec.Struct, kw_only=True):
+    """An entry as it leaves the database: the API's answer (with its id) and a backup's record (with
+    its kind) both extend it. Keyword-only, so the fields a subclass adds come first."""
+
+    at: datetime
+    actor: str
+    action: str
+    article: str | None
+    language: str | None
+    from_revision: int | None
+    to_revision: int | None
+    detail: str
+
+
+def fields_of(entry: AuditEntry) -> dict[str, object]:
+    """The `AuditFields` of ``entry``, by name."""
+    return {name: getattr(entry, name) for name in AuditFields.__struct_fields__}
 
 
 def record(session: Session, actor: str, action: str, *, article: str | None = None,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select
 
+from library.catalogs.runtime import Miss
 from library.content.models import Article
 from library.demand.buffer import ReadCounter
 from library.demand.flusher import Flusher
@@ -118,18 +118,6 @@ def test_a_batch_that_fails_to_write_is_kept_and_written_by_the_next_flush(engin
     counter.read(articles[0], "kk", "ru")
     assert flusher.flush() is True
     assert _demand(engine)[(articles[0], "kk")][0] == 2 and _views(engine)[articles[0]] == 2
-
-
-@dataclass(frozen=True)
-class Miss:
-    """What the catalogs' runtime counter drains: one interface string missed in a language."""
-
-    language: str
-    msgid: str
-    context: str | None
-    count: int
-    first_seen: datetime
-    last_seen: datetime
 
 
 class FakeMissCounter:

@@ -1,4 +1,5 @@
-"""Edits of demo variants that the quality tests make: resave with a change, paste a Russian paragraph."""
+"""Edits of demo variants that the quality tests make: resave with a change, paste a Russian paragraph,
+name the wrong body for the IWG."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from library.content.models import Status, Variant
 from library.content.service import VariantText
 
 _PARAGRAPH = re.compile(r"<p>.*?</p>")
+_IWG_NAMES = re.compile(r"(?:the )?Interdepartmental Working Groups?(?: \(IWGs?\))?|IWGs?")
 
 
 def variant_of(session: Session, slug: str, language: str) -> Variant:
@@ -38,3 +40,9 @@ def paste_russian_paragraph(session: Session, slug: str = "what-are-the-sdgs") -
         return text.replace(paragraphs[1], russian) if len(paragraphs) >= 3 else text
 
     return change
+
+
+def ministry_for_the_iwg(text: str) -> str:
+    """A change that names the Ministry of Internal Affairs wherever an English text names the IWG
+    (a forbidden form of the term, and the term missing)."""
+    return _IWG_NAMES.sub("the Ministry of Internal Affairs", text)

@@ -7,8 +7,6 @@ checked here because the quality domain sits below the workflow and does not kno
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 from litestar import Response, Router, delete, get, post, put
 from litestar.datastructures import State
@@ -26,15 +24,8 @@ from library.workflow.models import Role
 WRITE = {"sync_to_thread": True, "dependencies": PRINCIPAL, "responses": problem_responses(401, 403, 409)}
 
 
-class TermOut(msgspec.Struct):
-    key: str
-    forms: dict[str, str]
-    """The form to use, per language; a trailing "(ABBR)" is an abbreviation that counts as the term."""
-    forbidden: dict[str, list[str]]
-    """Forms a text in that language must not use."""
-    note: str
-    updated_by: str | None
-    updated_at: datetime
+class TermOut(service.TermFields):
+    pass
 
 
 class TermIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -49,8 +40,7 @@ class TermIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def _out(term: Term) -> TermOut:
-    return TermOut(term.key, dict(term.forms), {k: list(v) for k, v in term.forbidden.items()}, term.note,
-                   term.updated_by, term.updated_at)
+    return TermOut(**service.fields_of(term))
 
 
 def _editor(principal: Principal) -> str:

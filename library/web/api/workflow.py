@@ -111,16 +111,8 @@ class HistoryOut(msgspec.Struct):
     entries: list[HistoryEntry]
 
 
-class AuditOut(msgspec.Struct):
+class AuditOut(audit.AuditFields):
     id: int
-    at: datetime
-    actor: str
-    action: str
-    article: str | None
-    language: str | None
-    from_revision: int | None
-    to_revision: int | None
-    detail: str
 
 
 def variant_out(slug: str, variant: Variant) -> VariantOut:
@@ -241,8 +233,7 @@ def audit_log(state: State, principal: Staff, article: FromQuery[str | None] = N
     with session_scope(state.engine, write=False) as session:
         rows = audit.entries(session, article=article, language=language, actor=actor, before_id=before,
                              limit=limit)
-        return [AuditOut(r.id, r.at, r.actor, r.action, r.article, r.language, r.from_revision, r.to_revision,
-                         r.detail) for r in rows]
+        return [AuditOut(r.id, **audit.fields_of(r)) for r in rows]
 
 
 def router() -> Router:
