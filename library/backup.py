@@ -28,7 +28,7 @@ keeps the current terms; a format 2 file replaces them with its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any, Literal
 
@@ -296,11 +296,28 @@ def _workflow_lines(session: Session, keys: dict[int, tuple[str, str]]) -> Itera
         yield line
 
 
-def export_library(session: Session, out: IO[str]) -> int:
-    """Write the library to ``out``; returns the number of records (header excluded)."""
+#: One record per row of each of these tables (see-also links travel inside their article's record).
+RECORD_TABLES = (Term, Section, Article, Variant, Revision, RefusedEdit, AuditEntry, QualityFinding, QualityOverride,
+                 Demand, CoverageSnapshot)
+PROGRESS_EVERY = 1000
+
+
+def record_count(session: Session) -> int:
+    """How many records `export_library` will write (one query), for a progress bar."""
+    counts = [select(func.count()).select_from(table).scalar_subquery() for table in RECORD_TABLES]
+    return sum(session.execute(select(*counts)).one())
+
+
+def export_library(session: Session, out: IO[str], progress: Callable[[int], None] | None = None) -> int:
+    """Write the library to ``out``; returns the number of records (header excluded). ``progress`` is
+    told how many more records were written, every `PROGRESS_EVERY` records and at the end."""
     count = -1
     for count, line in enumerate(export_lines(session)):  # noqa: B007 (count is the result)
         out.write(line + "\n")
+        if progress is not None and count and count % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
+    if progress is not None and count > 0:
+        progress(count % PROGRESS_EVERY)
     return count
 
 

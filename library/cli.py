@@ -148,18 +148,22 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, log_level: str
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-")
 @click.pass_context
 def export_cmd(ctx: click.Context, path: Path) -> None:
-    """Write the whole library as JSON Lines to PATH (default: standard output)."""
-    from library.backup import export_library
+    """Write the whole library as JSON Lines to PATH (default: standard output).
+
+    A progress bar on standard error counts the records (on a terminal; elsewhere only its label)."""
+    from library.backup import export_library, record_count
     from library.storage import session_scope
 
     with session_scope(_engine(ctx), write=False) as session:
-        if str(path) == "-":
-            count = export_library(session, sys.stdout)
-        else:
-            tmp = path.with_name(path.name + ".partial")
-            with tmp.open("w", encoding="utf-8", newline="\n") as out:
-                count = export_library(session, out)
-            tmp.replace(path)  # a reader of PATH never sees half a file
+        bar = click.progressbar(length=record_count(session), label="exporting records", file=sys.stderr)
+        with bar:
+            if str(path) == "-":
+                count = export_library(session, sys.stdout, bar.update)
+            else:
+                tmp = path.with_name(path.name + ".partial")
+                with tmp.open("w", encoding="utf-8", newline="\n") as out:
+                    count = export_library(session, out, bar.update)
+                tmp.replace(path)  # a reader of PATH never sees half a file
     click.echo(f"exported {count} records", err=True)
 
 

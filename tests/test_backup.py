@@ -313,3 +313,17 @@ def test_a_file_with_a_term_base_needs_an_empty_one(checked, fresh_database_url)
         assert _export(other) == text
     finally:
         other.dispose()
+
+
+def test_the_progress_of_an_export_adds_up_to_the_records_counted_before_it(checked, monkeypatch):
+    from library import backup
+
+    monkeypatch.setattr(backup, "PROGRESS_EVERY", 50)
+    steps: list[int] = []
+    with session_scope(checked, write=False) as session:
+        expected = backup.record_count(session)
+        written = export_library(session, io.StringIO(), steps.append)
+    kinds = {json.loads(line)["kind"] for line in _export(checked).splitlines()[1:]}
+    assert {"term", "finding", "override", "snapshot", "revision"} <= kinds  # the new kinds counted too
+    assert written == expected == sum(steps) > 50
+    assert set(steps[:-1]) == {50}

@@ -77,3 +77,24 @@ def test_a_second_translator_with_the_older_version_gets_both_texts(browser, acc
     assert second.get_by_label("Title").input_value() == "Аударма (біріктірілген)"
     first.context.close()
     second.context.close()
+
+
+def test_a_translator_sees_what_the_checks_found_in_the_editor_and_the_queue(page, accounts):
+    sign_in(page, accounts, "aigul", "/en/translate")
+    link = page.locator("table.queue a").nth(2).get_attribute("href")
+    page.goto(accounts.url + link)
+    source_title = page.locator("section.source p.title").inner_text()
+    page.get_by_label("Title").fill(source_title)  # the source's (Russian) title pasted as the Kazakh one
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert page.locator("#editor-notice").inner_text() == "Saved."
+    errors = page.locator("#findings li.finding-error")
+    assert errors.count() >= 1
+    assert "The title is in Russian, not in Kazakh" in page.locator("#findings").inner_text()
+    assert axe_violations(page) == []
+    page.goto(f"{accounts.url}/en/translate")
+    row = page.locator("table.queue tr", has=page.locator(f'a[href="{link}"]'))
+    summary = row.locator("td.checks summary")
+    assert "error" in summary.inner_text()
+    summary.click()
+    assert row.locator("td.checks li", has_text="The title is in Russian").is_visible()
+    assert axe_violations(page) == []
