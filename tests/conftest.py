@@ -128,14 +128,51 @@ def settings(database_url: str, engine: Engine) -> Settings:
     return load_settings({"LIBRARY_DATABASE_URL": database_url})
 
 
+_DEMO_ROWS: dict[tuple[str, bool], dict[str, list[dict]]] = {}
+"""Every table's rows right after the first real `load_demo` of the run, per engine and per whether
+coverage history was being recorded then (it adds snapshot rows)."""
+
+
 @pytest.fixture
-def demo(engine: Engine) -> Engine:
-    """The demo library loaded into the test database."""
+def demo(engine: Engine, db_kind: str) -> Engine:
+    """The demo library loaded into the test database.
+
+    The first test loads it for real (every save through `save_variant`, its checks and hooks); later
+    ones get the same rows copied back in bulk, which is what the load left, in a fraction of the time
+    (the load runs the language detector on every paragraph). `tests/test_demo.py` loads it for real.
+    """
+    from library.coverage import history
     from library.demo.loader import load_demo
 
+    key = (db_kind, history._recorder is not None)
+    if key in _DEMO_ROWS:
+        _restore_rows(engine, _DEMO_ROWS[key])
+        return engine
     with session_scope(engine) as session:
         load_demo(session)
+    _DEMO_ROWS[key] = _table_rows(engine)
     return engine
+
+
+#: Written by a started app, not by the demo: a test may have started one before asking for the demo.
+_NOT_DEMO = {"app_secret"}
+
+
+def _table_rows(engine: Engine) -> dict[str, list[dict]]:
+    with engine.connect() as conn:
+        return {table.name: [dict(row) for row in conn.execute(table.select()).mappings()]
+                for table in SQLModel.metadata.sorted_tables if table.name not in _NOT_DEMO}
+
+
+def _restore_rows(engine: Engine, rows: dict[str, list[dict]]) -> None:
+    with engine.begin() as conn:
+        for table in (t for t in SQLModel.metadata.sorted_tables if t.name in rows):
+            written = [c.name for c in table.columns if c.computed is None]
+            if rows[table.name]:
+                conn.execute(table.insert(), [{name: row[name] for name in written} for row in rows[table.name]])
+            if engine.dialect.name == "postgresql" and "id" in table.columns and table.columns["id"].autoincrement:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                  f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
 
 
 @pytest.fixture
