@@ -36,7 +36,16 @@ import msgspec
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant, coverage_state
+from library.content.models import (
+    Article,
+    ArticleLink,
+    Revision,
+    Section,
+    Status,
+    Variant,
+    check_flags,
+    coverage_state,
+)
 from library.content.text import sanitise_html
 from library.content.version import mark_changed
 from library.coverage.models import CoverageSnapshot
@@ -503,6 +512,7 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, Article, [
         _plain(r, drop) | {"section_id": section_ids[r.section]} for r in parsed.articles.values()])
     article_ids = dict(session.execute(select(Article.slug, Article.id)).all())
+    flags = _check_flags(parsed)
     _insert(session, ArticleLink, [
         {"article_id": article_ids[a.slug], "target_id": article_ids[t], "position": i}
         for a in parsed.articles.values() for i, t in enumerate(a.see_also)])
@@ -511,7 +521,8 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
                            "section_id": section_ids[parsed.articles[r.article].section],
                            "source_words": parsed.articles[r.article].source_words,
                            "coverage_state": coverage_state(r.status, r.published_revision, r.outdated),
-                           "behind": _behind(parsed, r)}
+                           "behind": _behind(parsed, r),
+                           "check_flags": flags.get((r.article, r.language, r.revision), 0)}
         for r in parsed.variants.values()])
     variant_ids = {(a, lang): vid for vid, a, lang in session.execute(
         select(Variant.id, Article.slug, Variant.language).join(Article, Article.id == Variant.article_id))}
@@ -526,6 +537,14 @@ def _write(session: Session, parsed: ParsedLibrary) -> None:
     _insert(session, CoverageSnapshot, [
         _plain(r, drop) | {"section_id": section_ids[r.section], "language": r.language}
         for r in parsed.snapshots.values()])
+
+
+def _check_flags(parsed: ParsedLibrary) -> dict[tuple[str, str, int], int]:
+    """`Variant.check_flags` per (article, language, revision) from the file's findings."""
+    severities: dict[tuple[str, str, int], set[str]] = {}
+    for finding in parsed.findings.values():
+        severities.setdefault((finding.article, finding.language, finding.revision), set()).add(finding.severity)
+    return {key: check_flags(found) for key, found in severities.items()}
 
 
 def _behind(parsed: ParsedLibrary, record: VariantRecord) -> int:

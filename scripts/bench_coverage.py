@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from library.content.models import coverage_state
+from library.content.models import check_flags, coverage_state
 from library.coverage.history import record_snapshots
 from library.coverage.report import coverage_report
 from library.coverage.service import compute_coverage
@@ -54,7 +54,7 @@ ARTICLE_COLUMNS = ("id", "slug", "section_id", "published_at", "source_language"
 VARIANT_COLUMNS = ("id", "article_id", "section_id", "language", "title", "summary", "body", "status",
                    "revision", "major_revision", "published_revision", "translated_from", "source_revision",
                    "outdated", "words", "source_words", "coverage_state", "behind", "updated_by", "updated_at",
-                   "created_at")
+                   "created_at", "check_flags")
 DEMAND_COLUMNS = ("article_id", "language", "count", "first_seen", "last_seen")
 FINDING_COLUMNS = ("id", "variant_id", "revision", "code", "severity", "message", "details", "created_at")
 FLAGGED = {"warning": 0.06, "error": 0.015}
@@ -112,7 +112,15 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], ...]:
     now = datetime(2025, 6, 1)
     wanted = rng.sample(missing, min(DEMAND_ROWS, len(missing)))
     demand = [(a, lang, int(rng.paretovariate(1.2)), now, now) for a, lang in wanted]
-    return sections, articles, rows, demand, _findings(rng, rows, now)
+    findings = _findings(rng, rows, now)
+    current = {row[0]: row[8] for row in rows}
+    severities: dict[int, set[str]] = {}
+    for _, variant_id, revision, _, severity, *_ in findings:
+        if revision == current[variant_id]:
+            severities.setdefault(variant_id, set()).add(severity)
+    flagged = {variant_id: check_flags(found) for variant_id, found in severities.items()}
+    rows = [(*row, flagged.get(row[0], 0)) for row in rows]
+    return sections, articles, rows, demand, findings
 
 
 def _findings(rng: random.Random, variants: list[tuple], at: datetime) -> list[tuple]:

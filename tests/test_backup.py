@@ -327,3 +327,21 @@ def test_the_progress_of_an_export_adds_up_to_the_records_counted_before_it(chec
     assert {"term", "finding", "override", "snapshot", "revision"} <= kinds  # the new kinds counted too
     assert written == expected == sum(steps) > 50
     assert set(steps[:-1]) == {50}
+
+
+def test_an_import_flags_the_variants_its_findings_flag(checked, fresh_database_url):
+    """`Variant.check_flags` is not in the file: an import derives it from the current revisions' findings."""
+    def flags(engine) -> dict[tuple[str, str], int]:
+        with session_scope(engine, write=False) as session:
+            return {(slug, language): value for slug, language, value in session.execute(
+                select(Article.slug, Variant.language, Variant.check_flags).join(Article))}
+
+    before = flags(checked)
+    assert before[("what-are-the-sdgs", "kk")] & 1 and before[("kazakhstan-sdg-architecture", "en")]
+    other = create_engine_for(fresh_database_url)
+    try:
+        upgrade(other)
+        _import(other, _export(checked))
+        assert flags(other) == before
+    finally:
+        other.dispose()

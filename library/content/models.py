@@ -8,6 +8,7 @@ change to the source can mark it outdated.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -137,6 +138,9 @@ class Variant(SQLModel, table=True):
               sqlite_where=text("outdated = 1"), postgresql_where=text("outdated = true")),
         # Covers "is the article readable in some language?" without reading the texts (issue 6).
         Index("ix_variant_article_published", "article_id", "published_revision"),
+        # Only the variants the content checks flagged: the coverage matrix's quality column (issue 9).
+        Index("ix_variant_flagged", "language", "section_id", "check_flags",
+              sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -164,9 +168,20 @@ class Variant(SQLModel, table=True):
         default=0, description="How far behind its source a translation is: the source's current major "
         "revision minus source_revision; 0 when current (a CHECK ties it to outdated)."
     )
+    check_flags: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False, server_default="0"))
     updated_by: str | None = Field(default=None, max_length=100)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+CHECK_ERRORS = 1
+CHECK_WARNINGS = 2
+
+
+def check_flags(severities: Iterable[str]) -> int:
+    """`Variant.check_flags` for findings of these severities: errors 1, warnings 2, both 3."""
+    found = set(severities)
+    return (CHECK_ERRORS if "error" in found else 0) | (CHECK_WARNINGS if "warning" in found else 0)
 
 
 @event.listens_for(Variant, "before_insert")

@@ -44,3 +44,39 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_0009_fills_check_flags_from_the_current_revisions_findings(fresh_database_url):
+    """Variants checked before 0009 get their flags from the findings of their current revision only."""
+    from sqlalchemy import text
+
+    engine = create_engine_for(fresh_database_url)
+    try:
+        upgrade(engine, "0008")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO section (id, slug, position, names) VALUES (1, 's', 1, '{}')"))
+            conn.execute(text(
+                "INSERT INTO article (id, slug, section_id, published_at, source_language, views, source_words, "
+                "tags, created_at) VALUES (1, 'a', 1, '2025-01-01 00:00:00+00:00', 'ru', 0, 10, '[]', "
+                "'2025-01-01 00:00:00+00:00')"))
+            for vid, language, revision in ((1, "ru", 1), (2, "kk", 3), (3, "en", 2), (4, "kk-x", 1)):
+                conn.execute(text(
+                    "INSERT INTO variant (id, article_id, section_id, language, title, summary, body, status, "
+                    "revision, major_revision, outdated, words, source_words, coverage_state, behind, updated_at, "
+                    "created_at) VALUES (:id, 1, 1, :language, 't', '', '', 'draft', :revision, :revision, "
+                    ":false, 0, 10, 4, 0, '2025-01-01 00:00:00+00:00', '2025-01-01 00:00:00+00:00')"),
+                    {"id": vid, "language": language, "revision": revision, "false": False})
+            # kk: an error on revision 2 (history) and a warning and an error on revision 3 (current);
+            # en: only an older revision's error; ru and kk-x: nothing.
+            for variant_id, revision, severity in ((2, 2, "error"), (2, 3, "warning"), (2, 3, "error"),
+                                                   (3, 1, "error")):
+                conn.execute(text(
+                    "INSERT INTO quality_finding (variant_id, revision, code, severity, message, details, "
+                    "created_at) VALUES (:v, :r, 'length-ratio', :s, 'm', '{}', '2025-01-01 00:00:00+00:00')"),
+                    {"v": variant_id, "r": revision, "s": severity})
+        upgrade(engine)
+        with engine.connect() as conn:
+            flags = dict(conn.execute(text("SELECT id, check_flags FROM variant")).all())
+        assert flags == {1: 0, 2: 3, 3: 0, 4: 0}
+    finally:
+        engine.dispose()
