@@ -3,9 +3,14 @@
 `on_save` is the callback `save_variant` runs (registered in `library.quality`): it checks the saved
 revision against the source revision it was translated from (not the source's newest text: an
 outdated translation is judged against what its translator saw) and the term base, stores the
-findings, and refuses to publish a revision with error findings unless the save carries an override
-reason, which is kept in `QualityOverride`. `check_library` checks current texts afresh for reports
-(the CLI), without storing anything, so a report reflects today's term base.
+findings, sets the variant's `check_flags`, and refuses to publish a revision with error findings
+unless the save carries an override reason, which is kept in `QualityOverride`. `check_library`
+checks current texts afresh for reports (the CLI), without storing anything, so a report reflects
+today's term base.
+
+Where people work, the findings of each variant's current revision are shown: `current_notes` for the
+translator queue and the workbench (as `Note`, rendered in the reader's language), `flagged_counts`
+for the coverage matrix's quality column.
 """
 
 from __future__ import annotations
@@ -88,8 +93,10 @@ class Note:
     """In English as stored; `localized` renders it in another language."""
     facts: Mapping[str, object]
 
-    def localized(self, translate: Callable[[str], str], language: str) -> Note:
-        return replace(self, message=messages.render(self.code, self.facts, translate, language))
+    def localized(self, translate: Callable[[str], str], language: str,
+                  script: Callable[[str], str] = str) -> Note:
+        """This note with its message rendered by ``translate`` (see `messages.render`)."""
+        return replace(self, message=messages.render(self.code, self.facts, translate, language, script))
 
 
 def _note(row: QualityFinding) -> Note:

@@ -63,12 +63,15 @@ def template_key(code: str, facts: Mapping[str, object]) -> str:
 
 
 def render(code: str, facts: Mapping[str, object], gettext: Callable[[str], str] = _identity,
-           language: str = "en") -> str:
-    """The message of a finding in ``language``, translated with ``gettext`` (English without one)."""
+           language: str = "en", script: Callable[[str], str] = _identity) -> str:
+    """The message of a finding in ``language``, translated with ``gettext`` (English without one).
+
+    ``script`` is the translator's for text formatted in ``language`` (language names): kk-Latn
+    transliterates the Kazakh names; quoted excerpts of the text stay as they are."""
     values: dict[str, object] = {key: _listed(value) for key, value in facts.items()}
     for key in LANGUAGE_FACTS.get(code, ()):
         if code_value := facts.get(key):
-            values[key] = language_name(str(code_value), language)
+            values[key] = script(language_name(str(code_value), language))
     if "where" in facts:
         values["where"] = gettext(WHERE[str(facts["where"])]).format(number=facts.get("number"))
     if "ratio" in facts:

@@ -116,9 +116,11 @@ def queue(session: Session, registry: LanguageRegistry, principal: Principal, la
     return QueuePage(language, total or 0, items)
 
 
-def localized_queue(page: QueuePage, translate: Callable[[str], str], language: str) -> QueuePage:
-    """``page`` with its findings' messages in the language of ``translate`` (``language``: its locale)."""
-    items = [replace(item, findings=[note.localized(translate, language) for note in item.findings])
+def localized_queue(page: QueuePage, translate: Callable[[str], str], language: str,
+                    script: Callable[[str], str] = str) -> QueuePage:
+    """``page`` with its findings' messages in the language of ``translate`` (``language``: its locale,
+    ``script``: its transform of text formatted in that locale; see `library.quality.messages.render`)."""
+    items = [replace(item, findings=[note.localized(translate, language, script) for note in item.findings])
              if item.findings else item for item in page.items]
     return replace(page, items=items)
 

@@ -151,6 +151,10 @@ def test_the_editor_lists_the_findings_and_a_blocked_publication_says_why(staff,
     assert "In review" in staff.get(path).text  # nothing was published
     russian = staff.get(path.replace("/en/", "/ru/")).text
     assert "Абзац 2: язык текста — русский, а не казахский" in russian.split('id="findings"')[1]
+    # For a Kazakh Latin reader the message and the language names are in Latin letters; only the
+    # quoted excerpt of the Russian paragraph stays as it is.
+    latin = staff.get(path.replace("/en/", "/kk-latn/")).text.split('id="findings"')[1].split("</section>")[0]
+    assert "orys tılı" in latin and "орыс" not in latin and "қазақ" not in latin
 
 
 def test_the_dashboard_has_a_quality_column_per_language_and_section(staff, demo):

@@ -135,7 +135,8 @@ def get_queue(request: Request, state: State, principal: Staff, lang: FromQuery[
     with session_scope(state.engine, write=False) as session:
         page = queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
     translator = request_translator(request)
-    return page if translator is None else localized_queue(page, translator.gettext, translator.locale)
+    return page if translator is None else localized_queue(page, translator.gettext, translator.locale,
+                                                           translator.script)
 
 
 @get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",

@@ -113,14 +113,15 @@ def workbench(request: Request, lang: FromPath[str]) -> Response:
     translator = state.catalogs.translator(language)
     with session_scope(state.engine, write=False) as session:
         queues = [localized_queue(queue(session, state.languages, principal, code, limit=25),
-                                  translator.gettext, translator.locale) for code in mine]
+                                  translator.gettext, translator.locale, translator.script) for code in mine]
     return routes.html(request, routes.page_for(request, language, "/translate"), "workbench.html",
-                       heading=WORKBENCH, queues=queues, names=state.languages.names_in(language), principal=principal)
+                       heading=WORKBENCH, queues=queues, names=state.languages.names_in(language),
+                       principal=principal)
 
 
 def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]:
     translator = request.app.state.catalogs.translator(language)
-    return [note.localized(translator.gettext, translator.locale) for note in notes]
+    return [note.localized(translator.gettext, translator.locale, translator.script) for note in notes]
 
 
 def _editor_view(session, registry, slug: str, target: str) -> dict:
