@@ -128,3 +128,19 @@ def test_the_queue_shows_the_findings_of_each_target_in_the_translators_language
     assert item["findings"] and item["findings"][0]["severity"] == "error"
     assert item["findings"][0]["code"] == "identical-to-source"
     assert item["findings"][0]["message"] == "Текст совпадает с исходным (русский): он не переведён."
+
+
+def test_a_saved_variant_answers_with_its_findings_and_so_does_reading_it(client, people, demo) -> None:
+    with session_scope(demo, write=False) as session:
+        variant = variant_of(session, "what-are-the-sdgs", "kk")
+        body = paste_russian_paragraph(session)(variant.body)
+        text = {"title": variant.title, "summary": variant.summary, "body": body}
+    etag = client.get(KK, headers=people["aigerim"]).headers["etag"]
+    saved = client.put(KK, json=text, headers={**people["aigerim"], "If-Match": etag, "Accept-Language": "kk"})
+    assert saved.status_code == 200
+    [finding] = [f for f in saved.json()["findings"] if f["code"] == "wrong-language"]
+    assert finding["severity"] == "error" and finding["facts"]["number"] == 2
+    assert finding["message"].startswith("2-абзац")
+    read = client.get(KK, headers=people["aigerim"]).json()
+    assert [f["code"] for f in read["findings"]] == [f["code"] for f in saved.json()["findings"]]
+    assert "Paragraph 2 is in Russian" in read["findings"][0]["message"]

@@ -8,7 +8,7 @@ refused write commits its refused edit first and then answers 412 with the curre
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, Router, get, post, put
@@ -17,6 +17,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from library.content.models import Status, Variant
 from library.content.service import VariantText
+from library.quality.findings import current_notes
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
 from library.web.i18n import request_translator
@@ -31,6 +32,17 @@ from library.workflow.review import version_tag
 PROBLEMS = problem_responses(401, 403, 409, 412, 428)
 #: Every route: run in a worker thread (they use the database), errors documented as problem details.
 ROUTE = {"sync_to_thread": True, "responses": PROBLEMS}
+
+
+class FindingOut(msgspec.Struct):
+    """What the content checks found in the variant's current revision."""
+
+    code: str
+    severity: str
+    """``error`` (blocks publishing without an editor's override) or ``warning``."""
+    message: str
+    """In the request's interface language (Accept-Language, cookie)."""
+    facts: dict[str, Any]
 
 
 class VariantOut(msgspec.Struct):
@@ -49,6 +61,8 @@ class VariantOut(msgspec.Struct):
     updated_at: datetime
     version: str
     """The variant's version; the ETag header is this in quotes, to send back in If-Match."""
+    findings: list[FindingOut] = []
+    """What the content checks found in this revision, errors first."""
 
 
 class VariantWrite(msgspec.Struct, forbid_unknown_fields=True):
@@ -115,15 +129,26 @@ class AuditOut(audit.AuditFields):
     id: int
 
 
-def variant_out(slug: str, variant: Variant) -> VariantOut:
+def variant_out(slug: str, variant: Variant, findings: list[FindingOut] | None = None) -> VariantOut:
     return VariantOut(slug, variant.language, variant.status, variant.revision, variant.published_revision,
                       variant.outdated, variant.translated_from, variant.source_revision, variant.title,
                       variant.summary, variant.body, variant.updated_by, variant.updated_at,
-                      version_tag(variant))
+                      version_tag(variant), findings or [])
 
 
-def _answer(slug: str, variant: Variant, status_code: int = 200) -> Response[VariantOut]:
-    return Response(variant_out(slug, variant), status_code=status_code, headers={"ETag": etag(variant)})
+def _findings(request: Request, session, variant: Variant) -> list[FindingOut]:
+    """The current revision's findings, their messages in the request's interface language."""
+    notes = current_notes(session, [variant.id]).get(variant.id, [])
+    translator = request_translator(request)
+    if translator is not None:
+        notes = [note.localized(translator.gettext, translator.locale, translator.script) for note in notes]
+    return [FindingOut(note.code, note.severity, note.message, dict(note.facts)) for note in notes]
+
+
+def _answer(request: Request, session, slug: str, variant: Variant, status_code: int = 200) -> Response[VariantOut]:
+    """The variant as saved, read in the unit of work that saved it (its findings too)."""
+    body = variant_out(slug, variant, _findings(request, session, variant))
+    return Response(body, status_code=status_code, headers={"ETag": etag(variant)})
 
 
 @get("/queue", summary="Missing and outdated variants of a language, most wanted first", **ROUTE)
@@ -141,10 +166,11 @@ def get_queue(request: Request, state: State, principal: Staff, lang: FromQuery[
 
 @get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",
      **ROUTE)
-def get_variant(state: State, principal: Staff, slug: Slug, language: Lang) -> Response[VariantOut]:
+def get_variant(request: Request, state: State, principal: Staff, slug: Slug,
+                language: Lang) -> Response[VariantOut]:
     with session_scope(state.engine, write=False) as session:
         _, variant = review.working_copy(session, principal, slug, language)
-    return _answer(slug, variant)
+        return _answer(request, session, slug, variant)
 
 
 @put("/variants/{slug:str}/{language:str}", summary="Save a new revision (If-Match required)",
@@ -159,10 +185,11 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
                                   minor=data.minor, translated_from=data.translated_from,
                                   source_revision=data.source_revision, comment=data.comment,
                                   override=data.override)
-        existed = result.refused is None and result.variant.revision > 1
+        if result.refused is None:
+            answer = _answer(request, session, slug, result.variant, 200 if result.variant.revision > 1 else 201)
     if result.refused is not None:
         raise result.refused  # after the commit: the refused edit is kept
-    return _answer(slug, result.variant, 200 if existed else 201)
+    return answer
 
 
 def _transition(request: Request, state: State, principal: Principal, slug: str, language: str, action: str,
@@ -171,7 +198,7 @@ def _transition(request: Request, state: State, principal: Principal, slug: str,
     with session_scope(state.engine) as session:
         variant = review.transition(session, principal, slug, language, action, condition, comment=comment,
                                     override=override)
-    return _answer(slug, variant)
+        return _answer(request, session, slug, variant)
 
 
 @post("/variants/{slug:str}/{language:str}/submit", summary="Draft -> in review", **ROUTE)
@@ -204,9 +231,11 @@ def restore(request: Request, state: State, principal: Staff, slug: Slug, langua
     with session_scope(state.engine) as session:
         result = review.restore(session, principal, slug, language, condition, revision=data.revision,
                                 refused_id=data.refused)
+        if result.refused is None:
+            answer = _answer(request, session, slug, result.variant)
     if result.refused is not None:
         raise result.refused
-    return _answer(slug, result.variant)
+    return answer
 
 
 @get("/variants/{slug:str}/{language:str}/history", summary="Every revision and refused edit, oldest first",
