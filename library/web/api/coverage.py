@@ -55,7 +55,7 @@ def coverage_json(state: State, principal: Staff, lang: Codes = None, section: S
     return render.coverage_dict(_coverage(state, principal, lang, section))
 
 
-@get("/coverage.csv", summary="Translation coverage as CSV", **ROUTE)
+@get("/coverage.csv", summary="Translation coverage as CSV", media_type="text/csv; charset=utf-8", **ROUTE)
 def coverage_csv(state: State, principal: Staff, lang: Codes = None, section: Slugs = None) -> Response[str]:
     """One row per cell and per total (the ``scope`` column says which), the figures of the JSON."""
     text = render.coverage_csv(_coverage(state, principal, lang, section))

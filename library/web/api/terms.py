@@ -7,6 +7,8 @@ checked here because the quality domain sits below the workflow and does not kno
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Response, Router, delete, get, post, put
 from litestar.datastructures import State
@@ -29,7 +31,8 @@ class TermOut(service.TermFields):
 
 
 class TermIn(msgspec.Struct, forbid_unknown_fields=True):
-    forms: dict[str, str]
+    forms: Annotated[dict[str, str], msgspec.Meta(min_length=1)]
+    """The term's form per language code, at least one."""
     key: str = ""
     """Lower-case letters, digits, single hyphens; made from the English form when empty."""
     forbidden: dict[str, list[str]] = msgspec.field(default_factory=dict)
