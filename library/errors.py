@@ -74,7 +74,9 @@ class Localized:
     template = ""
     facts: dict[str, object]
 
-    def localized(self, translate: Translate, language: str = "en") -> tuple[str, dict[str, object]]:
-        """(detail, facts) in the language of ``translate``; ``language`` is its Babel locale, for
-        errors that name languages or format numbers."""
+    def localized(self, translate: Translate, language: str = "en",
+                  script: Translate = str) -> tuple[str, dict[str, object]]:
+        """(detail, facts) in the language of ``translate``; ``language`` is its Babel locale and
+        ``script`` its transform of text formatted in that locale (kk-Latn), for errors that name
+        languages or format numbers."""
         return render(self.template, self.facts, translate), self.facts

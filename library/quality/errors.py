@@ -27,17 +27,19 @@ class QualityBlocked(Localized, Conflict):
         super().__init__(render(self.template, {**facts, "errors": self._listed()}), **facts,
                          findings=self.errors)
 
-    def _listed(self, translate: Translate | None = None, language: str = "en") -> str:
-        """Each error's message, numbered: "(1) Paragraph 2 is in Russian, not in Kazakh: ..."."""
-        return " ".join(
-            f"({number}) {messages.render(str(e['code']), e.get('facts') or {}, translate or str, language)}"
-            for number, e in enumerate(self.errors, start=1))
+    def _messages(self, translate: Translate = str, language: str = "en", script: Translate = str) -> list[str]:
+        return [messages.render(str(e["code"]), e.get("facts") or {}, translate, language, script) for e in self.errors]
 
-    def localized(self, translate: Translate, language: str = "en") -> tuple[str, dict[str, object]]:
-        listed = self._listed(translate, language)
-        translated = [{**e, "message": messages.render(str(e["code"]), e.get("facts") or {}, translate, language)}
-                      for e in self.errors]
-        return (render(self.template, {**self.facts, "errors": listed}, translate),
+    def _listed(self, translate: Translate = str, language: str = "en", script: Translate = str) -> str:
+        """Each error's message, numbered: "(1) Paragraph 2 is in Russian, not in Kazakh: ..."."""
+        return " ".join(f"({number}) {message}"
+                        for number, message in enumerate(self._messages(translate, language, script), start=1))
+
+    def localized(self, translate: Translate, language: str = "en",
+                  script: Translate = str) -> tuple[str, dict[str, object]]:
+        translated = [{**e, "message": message}
+                      for e, message in zip(self.errors, self._messages(translate, language, script), strict=True)]
+        return (render(self.template, {**self.facts, "errors": self._listed(translate, language, script)}, translate),
                 {**self.facts, "findings": translated})
 
 

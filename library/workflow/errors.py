@@ -160,6 +160,7 @@ class ImportRejected(WorkflowError, Invalid):
         super().__init__(count=len(report.errors), problems=report.messages(errors_only=True))
         self.report = report
 
-    def localized(self, translate: Translate, language: str = "en") -> tuple[str, dict[str, object]]:
-        detail, facts = super().localized(translate, language)
+    def localized(self, translate: Translate, language: str = "en",
+                  script: Translate = str) -> tuple[str, dict[str, object]]:
+        detail, facts = super().localized(translate, language, script)
         return detail, {**facts, "problems": self.report.messages(errors_only=True, translate=translate)}

@@ -68,6 +68,11 @@ def test_the_blocked_publication_is_explained_in_the_editors_language(client, pe
     assert "(1) Абзац 2: язык текста — русский, а не казахский: «" in problem["detail"], problem["detail"]
     assert problem["findings"][0]["message"].startswith("Абзац 2: язык текста — русский, а не казахский")
     assert "Paragraph" not in problem["detail"] and "the article" not in problem["detail"]
+    latin = client.post(KK + "/publish", headers={**people["olga"], "If-Match": in_review,
+                                                  "Accept-Language": "kk-Latn"}).json()
+    # Kazakh in Latin letters, language names included; only the quoted Russian excerpt is Cyrillic.
+    outside_quotes = latin["detail"].split("«")[0] + latin["detail"].split("»")[-1]
+    assert "orys tılı" in latin["detail"] and not any("\u0400" <= ch <= "\u04ff" for ch in outside_quotes)
 
 
 def test_an_override_publishes_and_is_in_the_audit_log(client, people, in_review, demo) -> None:
