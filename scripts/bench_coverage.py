@@ -241,7 +241,7 @@ def measure(url: str, repeat: int) -> None:
             ("  + content-check counts per cell (5 queries)", lambda: matrix(quality=True), max(3, repeat // 2)),
             ("  + reader demand per cell as well (6 queries)", lambda: matrix(demand=True, quality=True),
              max(3, repeat // 2)),
-            ("dashboard report (+ history, top requested, outdated)", dashboard, 3),
+            ("dashboard report (+ history, top requested, outdated, flagged)", dashboard, 3),
             ("snapshot of one section at commit", snapshot_at_commit, 3),
         ):
             first, best, median = _timed(work, runs)

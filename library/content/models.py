@@ -138,8 +138,9 @@ class Variant(SQLModel, table=True):
               sqlite_where=text("outdated = 1"), postgresql_where=text("outdated = true")),
         # Covers "is the article readable in some language?" without reading the texts (issue 6).
         Index("ix_variant_article_published", "article_id", "published_revision"),
-        # Only the variants the content checks flagged: the coverage matrix's quality column (issue 9).
-        Index("ix_variant_flagged", "language", "section_id", "check_flags",
+        # Only the variants the content checks flagged: the coverage matrix's quality column and the
+        # dashboard's list of flagged translations read it without touching the table (issue 9).
+        Index("ix_variant_flagged", "language", "section_id", "check_flags", "updated_at", "id",
               sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
     )
 

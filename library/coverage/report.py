@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from library.coverage.history import Series, coverage_history
 from library.coverage.service import Coverage, compute_coverage
-from library.coverage.worklists import Outdated, Requested, outdated_items, top_requested
+from library.coverage.worklists import Flagged, Outdated, Requested, flagged_items, outdated_items, top_requested
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class CoverageReport:
     """The most requested translations readers cannot read yet, with their demand."""
     outdated: list[Outdated]
     """Outdated translations, furthest behind their source first."""
+    flagged: list[Flagged]
+    """Translations the content checks flagged, those with errors first."""
 
 
 def coverage_report(
@@ -42,4 +44,5 @@ def coverage_report(
         history=coverage_history(session, coverage.languages, since, sections),
         requested=top_requested(session, coverage.languages, ids, limit),
         outdated=outdated_items(session, coverage.languages, ids, limit),
+        flagged=flagged_items(session, coverage.languages, ids, limit),
     )

@@ -1,6 +1,7 @@
-"""What editors should look at first: the translations readers ask for most, and the stalest ones.
+"""What editors should look at first: the translations readers ask for most, the stalest ones, and
+those the content checks flagged.
 
-Both lists are one query each, ordered and limited in SQL, for the coverage dashboard.
+Each list is one query, ordered and limited in SQL, for the coverage dashboard.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from library.content.models import Article, Section, Variant
+from library.content.models import CHECK_ERRORS, CHECK_WARNINGS, Article, Section, Variant
 from library.demand.models import Demand
 
 
@@ -122,3 +123,50 @@ def outdated_items(
                      updated)
             for article, section, language, title, src_language, revision, current, published, words, updated
             in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A variant whose current text the content checks found errors or warnings in."""
+
+    article: str
+    section: str
+    language: str
+    title: str
+    """The variant's own title (the text with the findings)."""
+    errors: bool
+    warnings: bool
+    status: str
+    updated_at: datetime
+
+
+def flagged_items(
+    session: Session, languages: Sequence[str], section_ids: Sequence[int] | None = None, limit: int = 20
+) -> list[Flagged]:
+    """Variants whose current revision has findings: those with errors first (they cannot be
+    published without an override), then the most recently saved.
+
+    The ``limit`` are chosen from the partial index ``ix_variant_flagged`` alone (only flagged
+    variants are in it, with the columns the order needs); only they are joined to their articles.
+    """
+    has_errors = Variant.check_flags.op("&")(CHECK_ERRORS)
+    ranked = (
+        select(Variant.id, has_errors.label("has_errors"), Variant.updated_at)
+        .where(Variant.check_flags > 0, Variant.language.in_(list(languages)))
+        .order_by(has_errors.desc(), Variant.updated_at.desc(), Variant.id.desc())
+        .limit(limit)
+    )
+    if section_ids is not None:
+        ranked = ranked.where(Variant.section_id.in_(list(section_ids)))
+    top = ranked.subquery()
+    query = (
+        select(Article.slug, Section.slug, Variant.language, Variant.title, Variant.check_flags, Variant.status,
+               Variant.updated_at)
+        .join(top, top.c.id == Variant.id)
+        .join(Article, Article.id == Variant.article_id)
+        .join(Section, Section.id == Variant.section_id)
+        .order_by(top.c.has_errors.desc(), top.c.updated_at.desc(), top.c.id.desc())
+    )
+    return [Flagged(article, section, language, title, bool(flags & CHECK_ERRORS), bool(flags & CHECK_WARNINGS),
+                    status, updated)
+            for article, section, language, title, flags, status, updated in session.execute(query)]

@@ -12,7 +12,7 @@ from library.content.models import Status
 from library.content.service import VariantText
 from library.coverage.interface import interface_coverage
 from library.coverage.report import coverage_report
-from library.coverage.worklists import outdated_items, top_requested
+from library.coverage.worklists import flagged_items, outdated_items, top_requested
 from library.demand.models import Demand, InterfaceMiss
 from library.errors import Invalid
 from tests.coverage.build import LANGUAGES
@@ -129,6 +129,27 @@ def test_outdated_items_say_how_far_behind_they_are(session):
     assert [i.article for i in outdated_items(session, ["kk"], [section.id], limit=1)] == ["far"]
 
 
+def test_flagged_items_list_the_current_texts_with_findings_errors_first(session):
+    section = make_section(session, "alpha")
+    russian_body = "<p>Министерство опубликовало доклад о ходе достижения целей устойчивого развития в стране.</p>"
+    texts = {  # article -> the Kazakh text saved last
+        "pasted": VariantText("Доклад о целях устойчивого развития", "", russian_body),  # Russian as Kazakh: error
+        "fixed": VariantText("Тұрақты даму мақсаттары туралы баяндама", "",
+                             "<p>Министрлік елдегі тұрақты даму мақсаттарына қол жеткізу барысы туралы баяндама "
+                             "жариялады.</p>"),
+    }
+    for slug, text in texts.items():
+        article = make_article(session, slug=slug, section=section, body=russian_body)
+        if slug == "fixed":  # an error on an older revision does not count
+            service.save_variant(session, article, "kk", texts["pasted"], translated_from="ru")
+        service.save_variant(session, article, "kk", text, translated_from="ru")
+    items = flagged_items(session, LANGUAGES)
+    assert [(i.article, i.language, i.errors) for i in items if i.errors] == [("pasted", "kk", True)]
+    assert "fixed" not in [i.article for i in items if i.errors]
+    assert items[0].article == "pasted" and items[0].title == "Доклад о целях устойчивого развития"
+    assert flagged_items(session, ["en"]) == []
+
+
 def test_the_report_gathers_everything_for_the_dashboard(session, tmp_path):
     section = make_section(session, "alpha")
     article = make_article(session, section=section)
@@ -137,5 +158,5 @@ def test_the_report_gathers_everything_for_the_dashboard(session, tmp_path):
     report = coverage_report(session, LANGUAGES, ["alpha"], locales_dir=_locales(tmp_path, kk=KK_CATALOG))
     assert report.coverage.cell("kk", "alpha").demand == 3
     assert [r.article for r in report.requested] == [article.slug]
-    assert report.outdated == [] and [s.language for s in report.history] == list(LANGUAGES)
+    assert report.outdated == [] and report.flagged == [] and [s.language for s in report.history] == list(LANGUAGES)
     assert report.coverage.interface[2].catalog.translated == 3

@@ -164,6 +164,8 @@ def test_the_dashboard_has_a_quality_column_per_language_and_section(staff, demo
     matrix = page.split('id="coverage-matrix"')[1].split("</table>")[0]
     assert matrix.count('<th scope="col" class="sub">Checks</th>') == 3
     assert "1 with errors" in matrix
+    flagged = page.split('id="flagged"')[1].split("</table>")[0]
+    assert 'href="/en/translate/what-are-the-sdgs/kk"' in flagged and "finding-error" in flagged
     russian = staff.get("/ru/editor/coverage").text
     assert "1 с ошибками" in russian.split('id="coverage-matrix"')[1]
 

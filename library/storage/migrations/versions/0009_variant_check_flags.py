@@ -26,7 +26,8 @@ def upgrade() -> None:
         f"(CASE WHEN EXISTS ({_CURRENT} AND f.severity = 'error') THEN 1 ELSE 0 END) + "
         f"(CASE WHEN EXISTS ({_CURRENT} AND f.severity = 'warning') THEN 2 ELSE 0 END) "
         f"WHERE EXISTS ({_CURRENT})")
-    op.create_index('ix_variant_flagged', 'variant', ['language', 'section_id', 'check_flags'], unique=False,
+    op.create_index('ix_variant_flagged', 'variant', ['language', 'section_id', 'check_flags', 'updated_at', 'id'],
+                    unique=False,
                     sqlite_where=sa.text('check_flags > 0'), postgresql_where=sa.text('check_flags > 0'))
 
 
