@@ -12,9 +12,37 @@ asks it for the detail through the reader's translator.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 Translate = Callable[[str], str]
 """A gettext function: an English message -> the same message in some language."""
+
+
+class MessageLanguage(Protocol):
+    """The language a message is rendered in: its gettext, the Babel locale of what it formats
+    (language names, numbers), and its transform of text formatted in that locale (identity, but
+    Kazakh Cyrillic -> Latin for kk-Latn). `library.catalogs.runtime.Translator` is one."""
+
+    locale: str
+
+    def gettext(self, message: str) -> str: ...
+
+    def script(self, text: str) -> str: ...
+
+
+class _English:
+    """Messages as they are written: the language of the templates, and of the CLI and the logs."""
+
+    locale = "en"
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def script(self, text: str) -> str:
+        return text
+
+
+ENGLISH: MessageLanguage = _English()
 
 
 def render(template: str, facts: Mapping[str, object], translate: Translate | None = None) -> str:
@@ -69,14 +97,11 @@ class ConfigurationError(LibraryError):
 
 
 class Localized:
-    """Mixin: ``detail`` is ``template`` filled with the facts, in English or through ``translate``."""
+    """Mixin: ``detail`` is ``template`` filled with the facts, in English or in another language."""
 
     template = ""
     facts: dict[str, object]
 
-    def localized(self, translate: Translate, language: str = "en",
-                  script: Translate = str) -> tuple[str, dict[str, object]]:
-        """(detail, facts) in the language of ``translate``; ``language`` is its Babel locale and
-        ``script`` its transform of text formatted in that locale (kk-Latn), for errors that name
-        languages or format numbers."""
-        return render(self.template, self.facts, translate), self.facts
+    def localized(self, language: MessageLanguage) -> tuple[str, dict[str, object]]:
+        """(detail, facts) in ``language``."""
+        return render(self.template, self.facts, language.gettext), self.facts

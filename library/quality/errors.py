@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from library.catalogs.lazy import N_
-from library.errors import Conflict, Invalid, Localized, NotFound, Translate, render
+from library.errors import ENGLISH, Conflict, Invalid, Localized, MessageLanguage, NotFound, render
 from library.quality import messages
 
 
@@ -24,23 +24,22 @@ class QualityBlocked(Localized, Conflict):
     def __init__(self, slug: str, language: str, revision: int, errors: Sequence[dict[str, object]]) -> None:
         self.errors = list(errors)
         facts = {"slug": slug, "language": language, "revision": revision}
-        super().__init__(render(self.template, {**facts, "errors": self._listed()}), **facts,
+        super().__init__(render(self.template, {**facts, "errors": _numbered(self._messages(ENGLISH))}), **facts,
                          findings=self.errors)
 
-    def _messages(self, translate: Translate = str, language: str = "en", script: Translate = str) -> list[str]:
-        return [messages.render(str(e["code"]), e.get("facts") or {}, translate, language, script) for e in self.errors]
+    def _messages(self, language: MessageLanguage) -> list[str]:
+        return [messages.render(str(e["code"]), e.get("facts") or {}, language) for e in self.errors]
 
-    def _listed(self, translate: Translate = str, language: str = "en", script: Translate = str) -> str:
-        """Each error's message, numbered: "(1) Paragraph 2 is in Russian, not in Kazakh: ..."."""
-        return " ".join(f"({number}) {message}"
-                        for number, message in enumerate(self._messages(translate, language, script), start=1))
-
-    def localized(self, translate: Translate, language: str = "en",
-                  script: Translate = str) -> tuple[str, dict[str, object]]:
-        translated = [{**e, "message": message}
-                      for e, message in zip(self.errors, self._messages(translate, language, script), strict=True)]
-        return (render(self.template, {**self.facts, "errors": self._listed(translate, language, script)}, translate),
+    def localized(self, language: MessageLanguage) -> tuple[str, dict[str, object]]:
+        texts = self._messages(language)
+        translated = [{**e, "message": text} for e, text in zip(self.errors, texts, strict=True)]
+        return (render(self.template, {**self.facts, "errors": _numbered(texts)}, language.gettext),
                 {**self.facts, "findings": translated})
+
+
+def _numbered(texts: Sequence[str]) -> str:
+    """Messages in one sentence: "(1) Paragraph 2 is in Russian, not in Kazakh: ... (2) ..."."""
+    return " ".join(f"({number}) {text}" for number, text in enumerate(texts, start=1))
 
 
 class TermNotFound(NotFound):

@@ -15,7 +15,7 @@ for the coverage matrix's quality column.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, func, select
@@ -32,6 +32,7 @@ from library.content.models import (
     Variant,
     check_flags,
 )
+from library.errors import MessageLanguage
 from library.quality import messages
 from library.quality.checks import Finding, TermEntry, Text, check_text
 from library.quality.errors import QualityBlocked
@@ -93,10 +94,9 @@ class Note:
     """In English as stored; `localized` renders it in another language."""
     facts: Mapping[str, object]
 
-    def localized(self, translate: Callable[[str], str], language: str,
-                  script: Callable[[str], str] = str) -> Note:
-        """This note with its message rendered by ``translate`` (see `messages.render`)."""
-        return replace(self, message=messages.render(self.code, self.facts, translate, language, script))
+    def localized(self, language: MessageLanguage) -> Note:
+        """This note with its message in ``language`` (see `messages.render`)."""
+        return replace(self, message=messages.render(self.code, self.facts, language))
 
 
 def _note(row: QualityFinding) -> Note:

@@ -9,9 +9,10 @@ logs, the CLI and anyone without a catalog. Language codes among the facts (``ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from library.catalogs.lazy import N_
+from library.errors import ENGLISH, MessageLanguage
 from library.languages.registry import language_name
 
 TEMPLATES: dict[str, str] = {
@@ -43,10 +44,6 @@ WHERE: dict[str, str] = {
 }
 
 
-def _identity(message: str) -> str:
-    return message
-
-
 def _listed(values: object) -> str:
     if isinstance(values, list | tuple):
         return ", ".join(str(value) for value in values)
@@ -62,18 +59,17 @@ def template_key(code: str, facts: Mapping[str, object]) -> str:
     return code
 
 
-def render(code: str, facts: Mapping[str, object], gettext: Callable[[str], str] = _identity,
-           language: str = "en", script: Callable[[str], str] = _identity) -> str:
-    """The message of a finding in ``language``, translated with ``gettext`` (English without one).
+def render(code: str, facts: Mapping[str, object], language: MessageLanguage = ENGLISH) -> str:
+    """The message of a finding in ``language`` (English by default).
 
-    ``script`` is the translator's for text formatted in ``language`` (language names): kk-Latn
-    transliterates the Kazakh names; quoted excerpts of the text stay as they are."""
+    Language names are formatted in the language's locale and pass through its ``script`` (kk-Latn
+    transliterates the Kazakh names); quoted excerpts of the text stay as they are."""
     values: dict[str, object] = {key: _listed(value) for key, value in facts.items()}
     for key in LANGUAGE_FACTS.get(code, ()):
         if code_value := facts.get(key):
-            values[key] = script(language_name(str(code_value), language))
+            values[key] = language.script(language_name(str(code_value), language.locale))
     if "where" in facts:
-        values["where"] = gettext(WHERE[str(facts["where"])]).format(number=facts.get("number"))
+        values["where"] = language.gettext(WHERE[str(facts["where"])]).format(number=facts.get("number"))
     if "ratio" in facts:
         values.update({key: f"{float(facts[key]):.2f}" for key in ("ratio", "low", "high")})
-    return gettext(TEMPLATES[template_key(code, facts)]).format(**values)
+    return language.gettext(TEMPLATES[template_key(code, facts)]).format(**values)

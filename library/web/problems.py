@@ -168,7 +168,7 @@ def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, An
     translator = _translator(request) if isinstance(error, Localized) else None
     if translator is None:
         return error.detail, dict(error.facts)
-    detail, facts = error.localized(translator.gettext, translator.locale, translator.script)
+    detail, facts = error.localized(translator)
     return detail, dict(facts)
 
 
@@ -176,7 +176,7 @@ def translated_detail(error: Exception, translator: Translator) -> str | None:
     """The detail of ``error`` in the translator's language, or None when it has no translation (an
     English detail must not reach a page in another language; the page then shows only its heading)."""
     if isinstance(error, Localized):
-        return error.localized(translator.gettext, translator.locale, translator.script)[0]
+        return error.localized(translator)[0]
     if isinstance(error, LibraryError) and (template := _template(error)) is not None:
         return _gettext(translator, PROBLEM_DETAILS.get(template[0]), template[1])
     return None

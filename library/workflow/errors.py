@@ -8,7 +8,7 @@ are codes and names (``{language}`` is ``kk``), never words that Russian or Kaza
 from __future__ import annotations
 
 from library.content.errors import StaleRevision
-from library.errors import Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound, Translate
+from library.errors import Conflict, Forbidden, Invalid, LibraryError, Localized, MessageLanguage, NotFound
 from library.workflow.messages import N_, render
 
 
@@ -160,7 +160,6 @@ class ImportRejected(WorkflowError, Invalid):
         super().__init__(count=len(report.errors), problems=report.messages(errors_only=True))
         self.report = report
 
-    def localized(self, translate: Translate, language: str = "en",
-                  script: Translate = str) -> tuple[str, dict[str, object]]:
-        detail, facts = super().localized(translate, language, script)
-        return detail, {**facts, "problems": self.report.messages(errors_only=True, translate=translate)}
+    def localized(self, language: MessageLanguage) -> tuple[str, dict[str, object]]:
+        detail, facts = super().localized(language)
+        return detail, {**facts, "problems": self.report.messages(errors_only=True, translate=language.gettext)}

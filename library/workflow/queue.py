@@ -10,7 +10,6 @@ per item).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from sqlmodel import Session
 
 from library.content.models import Article, Revision, Section, Status, Variant
 from library.demand.models import Demand
+from library.errors import MessageLanguage
 from library.languages.registry import LanguageRegistry
 from library.quality.findings import Note, current_notes
 from library.workflow.accounts import Principal, require_language
@@ -116,11 +116,9 @@ def queue(session: Session, registry: LanguageRegistry, principal: Principal, la
     return QueuePage(language, total or 0, items)
 
 
-def localized_queue(page: QueuePage, translate: Callable[[str], str], language: str,
-                    script: Callable[[str], str] = str) -> QueuePage:
-    """``page`` with its findings' messages in the language of ``translate`` (``language``: its locale,
-    ``script``: its transform of text formatted in that locale; see `library.quality.messages.render`)."""
-    items = [replace(item, findings=[note.localized(translate, language, script) for note in item.findings])
+def localized_queue(page: QueuePage, language: MessageLanguage) -> QueuePage:
+    """``page`` with its findings' messages in ``language``."""
+    items = [replace(item, findings=[note.localized(language) for note in item.findings])
              if item.findings else item for item in page.items]
     return replace(page, items=items)
 

@@ -141,7 +141,7 @@ def _findings(request: Request, session, variant: Variant) -> list[FindingOut]:
     notes = current_notes(session, [variant.id]).get(variant.id, [])
     translator = request_translator(request)
     if translator is not None:
-        notes = [note.localized(translator.gettext, translator.locale, translator.script) for note in notes]
+        notes = [note.localized(translator) for note in notes]
     return [FindingOut(note.code, note.severity, note.message, dict(note.facts)) for note in notes]
 
 
@@ -160,8 +160,7 @@ def get_queue(request: Request, state: State, principal: Staff, lang: FromQuery[
     with session_scope(state.engine, write=False) as session:
         page = queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
     translator = request_translator(request)
-    return page if translator is None else localized_queue(page, translator.gettext, translator.locale,
-                                                           translator.script)
+    return page if translator is None else localized_queue(page, translator)
 
 
 @get("/variants/{slug:str}/{language:str}", summary="A variant's working copy (drafts included) and ETag",

@@ -112,8 +112,8 @@ def workbench(request: Request, lang: FromPath[str]) -> Response:
     mine = principal.languages or state.languages.codes
     translator = state.catalogs.translator(language)
     with session_scope(state.engine, write=False) as session:
-        queues = [localized_queue(queue(session, state.languages, principal, code, limit=25),
-                                  translator.gettext, translator.locale, translator.script) for code in mine]
+        queues = [localized_queue(queue(session, state.languages, principal, code, limit=25), translator)
+                  for code in mine]
     return routes.html(request, routes.page_for(request, language, "/translate"), "workbench.html",
                        heading=WORKBENCH, queues=queues, names=state.languages.names_in(language),
                        principal=principal)
@@ -121,7 +121,7 @@ def workbench(request: Request, lang: FromPath[str]) -> Response:
 
 def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]:
     translator = request.app.state.catalogs.translator(language)
-    return [note.localized(translator.gettext, translator.locale, translator.script) for note in notes]
+    return [note.localized(translator) for note in notes]
 
 
 def _editor_view(session, registry, slug: str, target: str) -> dict:
