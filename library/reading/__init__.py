@@ -4,9 +4,9 @@ first published revision, listings and the archive in a constant number of queri
 Readers only ever get published revisions' text (``Variant.published_revision``), never a working copy.
 """
 
-from library.reading.derived import derive_archive, derive_article, derive_listing, derive_sections
+from library.reading.derived import derive_archive, derive_article, derive_listing, derive_name, derive_sections
 from library.reading.errors import ArticleUnavailable, InvalidQuery
-from library.reading.listing import ListingQuery, archive, list_articles, list_sections
+from library.reading.listing import ListingQuery, archive, list_articles, list_sections, section_name
 from library.reading.resolve import ResolvedArticle, read_article
 
 __all__ = [
@@ -18,8 +18,10 @@ __all__ = [
     "derive_archive",
     "derive_article",
     "derive_listing",
+    "derive_name",
     "derive_sections",
     "list_articles",
     "list_sections",
+    "section_name",
     "read_article",
 ]

@@ -54,12 +54,19 @@ def derive_archive(archive: Archive, language: Language) -> Archive:
 
 
 
+def derive_name(name: str, name_language: str, language: Language) -> tuple[str, str]:
+    """A name found along ``language``'s chain (and the language it is in), made ``language``'s own
+    when it came from the base of a derived language; unchanged otherwise."""
+    if language.base is not None and name_language == language.base:
+        return language.transform(name), language.code
+    return name, name_language
+
+
 def derive_sections(listed: SectionList, language: Language) -> SectionList:
     """Sections named along ``language``'s chain, with the names that came from the base transformed."""
     if language.base is None:
         return listed
     listed.language = language.code
     for section in listed.sections:
-        if section.name_language == language.base:
-            section.name, section.name_language = language.transform(section.name), language.code
+        section.name, section.name_language = derive_name(section.name, section.name_language, language)
     return listed

@@ -8,7 +8,7 @@ the same rule, so a listing's total and the archive's counts agree with what a r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -198,6 +198,13 @@ def archive(session: Session, language: str, section: str | None = None) -> Arch
     )
 
 
+def section_name(names: Mapping[str, str], chain: Sequence[str], slug: str) -> tuple[str, str]:
+    """A section's name in the first language of ``chain`` that has one, and that language (the
+    slug, as if in ``chain[0]``, when none has)."""
+    code = next((c for c in chain if names.get(c)), chain[0])
+    return names.get(code, slug), code
+
+
 def list_sections(session: Session, chain: Sequence[str]) -> SectionList:
     """Every section with its name in the first language of ``chain`` that has one, and its readable articles."""
     readable = (
@@ -210,7 +217,7 @@ def list_sections(session: Session, chain: Sequence[str]) -> SectionList:
     )
     sections = []
     for slug, names, position, articles in session.execute(statement).all():
-        name_language = next((code for code in chain if names.get(code)), chain[0])
-        sections.append(SectionView(slug=slug, name=names.get(name_language, slug), name_language=name_language,
-                                    position=position, articles=articles))
+        name, name_language = section_name(names, chain, slug)
+        sections.append(SectionView(slug=slug, name=name, name_language=name_language, position=position,
+                                    articles=articles))
     return SectionList(language=chain[0], sections=sections)

@@ -24,6 +24,7 @@ from library.content.service import VariantText, get_article
 from library.coverage.report import coverage_report
 from library.quality.errors import QualityBlocked
 from library.quality.findings import Note, current_notes
+from library.reading import derive_name, section_name
 from library.storage import session_scope
 from library.web.pages import chart, routes
 from library.web.pages.signin import login_redirect, signed_in
@@ -47,19 +48,9 @@ def _percent(value: float, locale: str) -> str:
 
 
 def _section_names(registry, language: str, sections) -> dict[str, tuple[str, str]]:
-    """slug -> (name, the language it is in): the first language of ``language``'s chain that names
-    the section, made this language's when it is the base of a derived one (kk -> kk-Latn)."""
+    """slug -> (name, the language it is in), named as the reader API names them (`list_sections`)."""
     reader = registry.get(language)
-    names = {}
-    for section in sections:
-        code = next((c for c in reader.chain if section.names.get(c)), None)
-        if code is None:
-            names[section.slug] = (section.slug, language)
-        elif code == reader.stored:
-            names[section.slug] = (reader.transform(section.names[code]), language)
-        else:
-            names[section.slug] = (section.names[code], code)
-    return names
+    return {s.slug: derive_name(*section_name(s.names, reader.chain, s.slug), reader) for s in sections}
 
 
 def _history_lines(report, registry, language: str) -> list[chart.Line]:
