@@ -305,9 +305,9 @@ def _workflow_lines(session: Session, keys: dict[int, tuple[str, str]]) -> Itera
         yield line
 
 
-#: One record per row of each of these tables (see-also links travel inside their article's record).
-RECORD_TABLES = (Term, Section, Article, Variant, Revision, RefusedEdit, AuditEntry, QualityFinding, QualityOverride,
-                 Demand, CoverageSnapshot)
+#: One record per row of each of these tables: the term base and every table a backup replaces, but for
+#: see-also links, which travel inside their article's record.
+RECORD_TABLES = (Term, *(table for table in TABLES if table is not ArticleLink))
 PROGRESS_EVERY = 1000
 
 
