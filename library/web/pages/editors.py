@@ -115,6 +115,12 @@ def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]
     return [note.localized(translator) for note in notes]
 
 
+def _read_view(state, slug: str, target: str) -> dict:
+    """`_editor_view` in a read-only unit of work of its own (after a write has committed)."""
+    with session_scope(state.engine, write=False) as session:
+        return _editor_view(session, state.languages, slug, target)
+
+
 def _editor_view(session, registry, slug: str, target: str) -> dict:
     """What the side-by-side editor shows: the source, the target as it stands, the source's diff
     since the target was translated, and what the content checks found in the target's current text."""
@@ -159,8 +165,7 @@ def translate_form(request: Request, lang: FromPath[str], slug: FromPath[str], t
         return login_redirect(request, language)
     state = request.app.state
     state.languages.get(target)
-    with session_scope(state.engine, write=False) as session:
-        view = _editor_view(session, state.languages, slug, target)
+    view = _read_view(state, slug, target)
     return _editor(request, language, principal, view)
 
 
@@ -189,8 +194,7 @@ def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: Fro
         if result.refused is None and data.get("action") == "submit":
             transition(session, principal, slug, target, "submit",
                        Precondition(tags=(version_tag(result.variant),)))
-    with session_scope(state.engine, write=False) as session:
-        view = _editor_view(session, state.languages, slug, target)
+    view = _read_view(state, slug, target)
     if result.refused is not None:
         return _editor(request, language, principal, view, status=409, mine=mine, notice=CONFLICT)
     return _editor(request, language, principal, view, notice=SAVED)
@@ -212,8 +216,7 @@ def review(request: Request, lang: FromPath[str], slug: FromPath[str], target: F
                        comment=data.get("comment") or None, override=data.get("override") or None)
     except QualityBlocked:
         # The findings are on the page again, beside the form that takes the override reason.
-        with session_scope(state.engine, write=False) as session:
-            view = _editor_view(session, state.languages, slug, target)
+        view = _read_view(state, slug, target)
         return _editor(request, language, principal, view, status=409, notice=BLOCKED, alert=True)
     return Redirect(f"/{language}/translate/{slug}/{target}", status_code=303)
 
