@@ -317,8 +317,9 @@ def test_a_file_with_a_term_base_needs_an_empty_one(checked, fresh_database_url)
 
 def test_the_progress_of_an_export_adds_up_to_the_records_counted_before_it(checked, monkeypatch):
     from library import backup
+    from library.backup import export
 
-    monkeypatch.setattr(backup, "PROGRESS_EVERY", 50)
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 50)
     steps: list[int] = []
     with session_scope(checked, write=False) as session:
         expected = backup.record_count(session)
