@@ -4,12 +4,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint bench clean
+.PHONY: serve test install lint bench clean lock
 
-$(STAMP): pyproject.toml
+LOCK   := requirements.lock
+
+# Every dependency, runtime and test tools, comes from the lock file: exact versions, checked against
+# their hashes, nothing resolved at install time. The project itself is installed without build
+# isolation so its build backend (setuptools) is the locked one too.
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -28,5 +34,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_api.py
 
+# Upgrade every locked dependency to its newest release: a deliberate commit, made after `make test`.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null .venv-lock/bin/pip-compile --quiet --upgrade \
+	  --extra test --all-build-deps --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+
 clean:
-	rm -rf $(VENV) library.db library.db-wal library.db-shm
+	rm -rf $(VENV) .venv-lock library.db library.db-wal library.db-shm

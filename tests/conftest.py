@@ -36,8 +36,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"library database engine: {config.getoption('--db')}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [f"library database engine: {config.getoption('--db')}", _installed_versions()]
+
+
+def _installed_versions() -> str:
+    """Every locked dependency with the version installed, so a run's report says what it tested;
+    a version that differs from ``requirements.lock`` is marked, and so is one that is missing."""
+    import re
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    lock = Path(__file__).resolve().parent.parent / "requirements.lock"
+    pinned = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock.read_text(encoding="utf-8"), re.MULTILINE)
+    shown = []
+    for name, locked in pinned:
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            installed = "missing"
+        shown.append(f"{name} {installed}" + ("" if installed == locked else f" (lock: {locked})"))
+    return "installed: " + ", ".join(shown)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
 Thin wrappers over Babel's own extractor and `Catalog.update` (what ``pybabel extract`` and
 ``pybabel update`` run), with the project's keywords and comment tags fixed here, and with files left
-untouched when nothing but the creation date would change, so that catalogs do not churn in review.
+untouched when nothing but the creation date or the tool's own spelling would change (a template is
+compared by its messages), so that catalogs do not churn in review or with a new release of Babel.
 """
 
 from __future__ import annotations
@@ -65,14 +66,27 @@ def _render(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def _without_dates(text: bytes) -> list[bytes]:
-    return [line for line in text.splitlines() if not line.startswith(b'"POT-Creation-Date:')]
+#: Header fields that say when and by which tool a template was written, not what it holds.
+_STAMPS = {"POT-Creation-Date", "PO-Revision-Date", "Generated-By"}
 
 
-def _write_if_changed(path: Path, image: bytes, *, ignore_dates: bool = False) -> bool:
+def _messages(image: bytes) -> tuple:
+    """What a template says: its header less the stamps, and every message with its comments and
+    locations. Two templates with the same messages are the same template, however a release of Babel
+    spells or wraps them."""
+    catalog = read_po(io.BytesIO(image))
+    header = sorted((name, value) for name, value in catalog.mime_headers if name not in _STAMPS)
+    messages = sorted(
+        (message.context or "", repr(message.id), tuple(sorted(message.flags)), tuple(message.auto_comments),
+         tuple(message.user_comments), tuple(message.locations))
+        for message in catalog if message.id)
+    return header, messages
+
+
+def _write_if_changed(path: Path, image: bytes, *, by_messages: bool = False) -> bool:
     if path.is_file():
         old = path.read_bytes()
-        if old == image or (ignore_dates and _without_dates(old) == _without_dates(image)):
+        if old == image or (by_messages and _messages(old) == _messages(image)):
             return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(image)
@@ -89,7 +103,7 @@ def extract(root: Path, locales_dir: Path, mapping_file: Path | None = None) -> 
         location = (Path(os.path.normpath(filename)).as_posix(), lineno)
         catalog.add(message, None, [location], auto_comments=comments, context=context)
     target = pot_path(locales_dir)
-    changed = _write_if_changed(target, _render(catalog), ignore_dates=True)
+    changed = _write_if_changed(target, _render(catalog), by_messages=True)
     return Written(target, len(catalog), changed)
 
 
