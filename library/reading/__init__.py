@@ -1,10 +1,11 @@
 """Reading: what a reader is served. Each article resolved along the language's fallback chain to its
 first published revision, listings and the archive in a constant number of queries.
 
+Every function takes the reader's `Language` and returns what that reader is shown, a derived
+language's (kk-Latn) view included: callers make one call and transform nothing themselves.
 Readers only ever get published revisions' text (``Variant.published_revision``), never a working copy.
 """
 
-from library.reading.derived import derive_archive, derive_article, derive_listing, derive_name, derive_sections
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.reading.listing import ListingQuery, archive, list_articles, list_sections, section_name
 from library.reading.resolve import ResolvedArticle, read_article
@@ -15,11 +16,6 @@ __all__ = [
     "ListingQuery",
     "ResolvedArticle",
     "archive",
-    "derive_archive",
-    "derive_article",
-    "derive_listing",
-    "derive_name",
-    "derive_sections",
     "list_articles",
     "list_sections",
     "section_name",

@@ -20,6 +20,8 @@ from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
 from library.content.models import Article, Revision, Section, Variant
+from library.languages.registry import Language
+from library.reading.derived import derive_archive, derive_listing, derive_name, derive_sections
 from library.reading.errors import InvalidQuery
 from library.reading.resolve import choose, join_published, published_texts
 from library.reading.types import (
@@ -114,8 +116,9 @@ def _matching(query: ListingQuery, *columns: Any):
     return statement.where(*query.filters())
 
 
-def list_articles(session: Session, chain: Sequence[str], query: ListingQuery) -> ArticlePage:
-    """A page of readable articles, newest first, each in the first published language of ``chain``.
+def list_articles(session: Session, language: Language, query: ListingQuery) -> ArticlePage:
+    """A page of readable articles, newest first, each in the first published language of ``language``'s
+    chain (made the reader's own for a derived language).
 
     Two statements: the total, then the page with every published revision of its articles (none
     when the page is past the end). A third only when nothing matches a named section, to tell
@@ -123,6 +126,7 @@ def list_articles(session: Session, chain: Sequence[str], query: ListingQuery) -
     materialises every match before the LIMIT.)
     """
     query.check()
+    chain = language.chain
     total = session.scalar(_matching(query, func.count())) or 0
     if not total and query.section is not None:
         _require_section(session, query.section)
@@ -132,8 +136,9 @@ def list_articles(session: Session, chain: Sequence[str], query: ListingQuery) -
     for row in rows:
         grouped.setdefault(row.article_id, []).append(row)
     items = [_listed(choice, chain[0]) for group in grouped.values() if (choice := choose(group, chain))]
-    return ArticlePage(language=chain[0], total=total, page=query.page, per_page=query.per_page,
+    page = ArticlePage(language=chain[0], total=total, page=query.page, per_page=query.per_page,
                        pages=-(-total // query.per_page), items=items)
+    return derive_listing(page, language)
 
 
 def _page_statement(query: ListingQuery, offset: int):
@@ -178,8 +183,9 @@ def month_names(language: str) -> dict[int, str]:
     return dict(Locale.parse(language).months["stand-alone"]["wide"])
 
 
-def archive(session: Session, language: str, section: str | None = None) -> Archive:
-    """Years and months that have readable articles, newest first, month names in ``language``.
+def archive(session: Session, language: Language, section: str | None = None) -> Archive:
+    """Years and months that have readable articles, newest first, month names in ``language`` (from
+    its base's CLDR data, transformed, for a derived language: Babel has no kk_Latn).
 
     One GROUP BY statement; a second only when a named section has nothing, to tell whether it exists.
     """
@@ -188,25 +194,31 @@ def archive(session: Session, language: str, section: str | None = None) -> Arch
     counts = [(int(y), int(m), n) for y, m, n in session.execute(statement).all()]
     if not counts and section is not None:
         _require_section(session, section)
-    names = month_names(language)
+    names = month_names(language.stored)
     years: dict[int, list[ArchiveMonth]] = {}
     for y, m, n in sorted(counts, reverse=True):
         years.setdefault(y, []).append(ArchiveMonth(month=m, name=names[m], count=n))
-    return Archive(
-        language=language, section=section, total=sum(n for *_, n in counts),
+    calendar = Archive(
+        language=language.stored, section=section, total=sum(n for *_, n in counts),
         years=[ArchiveYear(year=y, count=sum(m.count for m in months), months=months) for y, months in years.items()],
     )
+    return derive_archive(calendar, language)
 
 
-def section_name(names: Mapping[str, str], chain: Sequence[str], slug: str) -> tuple[str, str]:
-    """A section's name in the first language of ``chain`` that has one, and that language (the
-    slug, as if in ``chain[0]``, when none has)."""
+def _first_name(names: Mapping[str, str], chain: Sequence[str], slug: str) -> tuple[str, str]:
     code = next((c for c in chain if names.get(c)), chain[0])
     return names.get(code, slug), code
 
 
-def list_sections(session: Session, chain: Sequence[str]) -> SectionList:
-    """Every section with its name in the first language of ``chain`` that has one, and its readable articles."""
+def section_name(names: Mapping[str, str], language: Language, slug: str) -> tuple[str, str]:
+    """A section's name for a reader of ``language``: in the first language of its chain that has one
+    (the slug when none has), with the language it is in; a derived language's own from its base's."""
+    return derive_name(*_first_name(names, language.chain, slug), language)
+
+
+def list_sections(session: Session, language: Language) -> SectionList:
+    """Every section named for a reader of ``language`` (`section_name`), with its readable articles."""
+    chain = language.chain
     readable = (
         select(Article.section_id, func.count().label("articles")).where(_READABLE).group_by(Article.section_id)
     ).subquery("readable")
@@ -217,7 +229,7 @@ def list_sections(session: Session, chain: Sequence[str]) -> SectionList:
     )
     sections = []
     for slug, names, position, articles in session.execute(statement).all():
-        name, name_language = section_name(names, chain, slug)
+        name, name_language = _first_name(names, chain, slug)
         sections.append(SectionView(slug=slug, name=name, name_language=name_language, position=position,
                                     articles=articles))
-    return SectionList(language=chain[0], sections=sections)
+    return derive_sections(SectionList(language=chain[0], sections=sections), language)

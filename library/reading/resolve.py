@@ -17,6 +17,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from library.content.models import Article, ArticleLink, Revision, Section, Variant
+from library.languages.registry import Language
+from library.reading.derived import derive_article
 from library.reading.errors import ArticleUnavailable
 from library.reading.types import ArticleView, SeeAlso
 
@@ -72,7 +74,10 @@ ARTICLE = _article_statement()
 @dataclass(frozen=True)
 class ResolvedArticle:
     view: ArticleView
+    """What the reader is shown: for a derived language (kk-Latn), the base's texts already transformed."""
     article_id: int
+    published_in: tuple[str, ...]
+    """The stored languages the article is published in, in display order (for hreflang alternates)."""
     revisions: tuple[int, ...]
     """Ids of every revision the view shows (the article's and its links'): what its ETag is made of."""
 
@@ -100,11 +105,18 @@ def choose(rows: Iterable[Any], chain: Sequence[str]) -> Choice | None:
     return None
 
 
-def read_article(session: Session, slug: str, chain: Sequence[str], display_order: Sequence[str]) -> ResolvedArticle:
-    """The article ``slug`` in ``chain[0]``, or the first published fallback, with its "See also" links.
+def read_article(session: Session, slug: str, language: Language, display_order: Sequence[str]) -> ResolvedArticle:
+    """The article ``slug`` as a reader of ``language`` sees it: in that language, or the first published
+    fallback of its chain, with its "See also" links; for a derived language, made its own.
 
     Raises `ArticleUnavailable` when no article has the slug or none of its variants is published.
     """
+    resolved = _resolve(session, slug, language.chain, display_order)
+    derive_article(resolved.view, language)
+    return resolved
+
+
+def _resolve(session: Session, slug: str, chain: Sequence[str], display_order: Sequence[str]) -> ResolvedArticle:
     rows = session.execute(ARTICLE, {"slug": slug}).all()
     own = [row for row in rows if row.position < 0]
     choice = choose(own, chain)
@@ -120,7 +132,8 @@ def read_article(session: Session, slug: str, chain: Sequence[str], display_orde
         see_also=[link for link, _ in links],
     )
     revisions = (row.revision_id, *(revision for _, revision in links))
-    return ResolvedArticle(view=view, article_id=row.article_id, revisions=revisions)
+    return ResolvedArticle(view=view, article_id=row.article_id, published_in=tuple(view.available_languages),
+                           revisions=revisions)
 
 
 def _links(rows: Sequence[Any], chain: Sequence[str]) -> list[tuple[SeeAlso, int]]:

@@ -18,7 +18,7 @@ REGISTRY = LanguageRegistry.from_settings(load_settings({}))
 
 
 def _read(session, slug: str, language: str):
-    return read_article(session, slug, REGISTRY.chain(language), REGISTRY.codes).view
+    return read_article(session, slug, REGISTRY.get(language), REGISTRY.codes).view
 
 
 @pytest.mark.parametrize(

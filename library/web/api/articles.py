@@ -17,15 +17,7 @@ from litestar.params import FromPath, QueryParameter
 
 from library import reading
 from library.catalogs.runtime import Translator
-from library.reading import (
-    ArticleUnavailable,
-    ListingQuery,
-    derive_archive,
-    derive_article,
-    derive_listing,
-    list_articles,
-    read_article,
-)
+from library.reading import ArticleUnavailable, ListingQuery, list_articles, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
 from library.storage import read_only
@@ -75,9 +67,9 @@ async def article(
 
 def _article(state: State, slug: str, language: str) -> CachedResponse:
     registry = state.languages
-    resolved = read_only(state.engine, read_article, slug, registry.chain(language), registry.codes)
-    hreflangs = registry.readable(resolved.view.available_languages)
-    view = derive_article(resolved.view, registry.get(language))
+    resolved = read_only(state.engine, read_article, slug, registry.get(language), registry.codes)
+    hreflangs = registry.readable(resolved.published_in)
+    view = resolved.view
     _explain(view, state.catalogs.translator(language), state.settings.translators_url)
     path = f"{API_PREFIX}/articles/{slug}"
     links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in hreflangs]
@@ -125,8 +117,7 @@ def _explain(view: ArticleView, translator: Translator, translators_url: str | N
 
 
 def _articles(state: State, language: str, query: ListingQuery) -> CachedResponse:
-    page = derive_listing(read_only(state.engine, list_articles, state.languages.chain(language), query),
-                          state.languages.get(language))
+    page = read_only(state.engine, list_articles, state.languages.get(language), query)
     shown_elsewhere = state.catalogs.translator(language).gettext(SHOWN_IN_ANOTHER_LANGUAGE)
     for item in page.items:
         if item.fallback:
@@ -174,6 +165,5 @@ async def archive(
 
 
 def _archive(state: State, language: str, section: str | None) -> CachedResponse:
-    found = state.languages.get(language)
-    calendar = derive_archive(read_only(state.engine, reading.archive, found.stored, section), found)
+    calendar = read_only(state.engine, reading.archive, state.languages.get(language), section)
     return encode(calendar, {"Vary": VARY, "Content-Language": language})

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.datastructures import State
 
-from library.reading import derive_sections, list_sections
+from library.reading import list_sections
 from library.reading.types import SectionList
 from library.storage import read_only
 from library.web.api.articles import NEGOTIATED_HEADERS
@@ -32,6 +32,5 @@ async def sections(request: Request[Any, Any, State], lang: LangParameter = None
 
 
 def _sections(state: State, language: str) -> CachedResponse:
-    listed = derive_sections(read_only(state.engine, list_sections, state.languages.chain(language)),
-                             state.languages.get(language))
+    listed = read_only(state.engine, list_sections, state.languages.get(language))
     return encode(listed, {"Vary": VARY, "Content-Language": language})

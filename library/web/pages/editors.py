@@ -24,7 +24,7 @@ from library.content.service import VariantText, get_article
 from library.coverage.report import coverage_report
 from library.quality.errors import QualityBlocked
 from library.quality.findings import Note, current_notes
-from library.reading import derive_name, section_name
+from library.reading import section_name
 from library.storage import session_scope
 from library.web.pages import chart, routes
 from library.web.pages.signin import login_redirect, signed_in
@@ -50,7 +50,7 @@ def _percent(value: float, locale: str) -> str:
 def _section_names(registry, language: str, sections) -> dict[str, tuple[str, str]]:
     """slug -> (name, the language it is in), named as the reader API names them (`list_sections`)."""
     reader = registry.get(language)
-    return {s.slug: derive_name(*section_name(s.names, reader.chain, s.slug), reader) for s in sections}
+    return {s.slug: section_name(s.names, reader, s.slug) for s in sections}
 
 
 def _history_lines(report, registry, language: str) -> list[chart.Line]:

@@ -50,7 +50,7 @@ def prefix(language: str) -> str:
 def _page(request: Request, language: str, path: str, *, available: list[str] | None = None,
           section: str | None = None, viewing: tuple[int, int] | None = None) -> ctx.Page:
     state = request.app.state
-    archive = read_only(state.engine, reading.archive, state.languages.get(language).stored, None)
+    archive = read_only(state.engine, reading.archive, state.languages.get(language), None)
     flash = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
     readable = state.languages.readable(available or state.languages.codes)
     return ctx.Page(
@@ -117,12 +117,11 @@ def choose_language(request: Request, code: FromPath[str], next: FromQuery[str] 
 def home(request: Request, lang: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
-    chain = state.languages.chain(language)
+    reader = state.languages.get(language)
     sections = []
     for slug, label in chrome.NAVIGATION:
-        listing = reading.derive_listing(read_only(state.engine, reading.list_articles, chain,
-                                                   ListingQuery(section=slug, per_page=HOME_ITEMS)),
-                                         state.languages.get(language))
+        query = ListingQuery(section=slug, per_page=HOME_ITEMS)
+        listing = read_only(state.engine, reading.list_articles, reader, query)
         if listing.items:
             sections.append({"slug": slug, "label": label, "listing": listing})
     return html(request, _page(request, language, "/"), "home.html", sections=sections)
@@ -132,10 +131,9 @@ def home(request: Request, lang: FromPath[str]) -> Response[str]:
 def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
-    resolved = read_only(state.engine, reading.read_article, slug, state.languages.chain(language),
+    resolved = read_only(state.engine, reading.read_article, slug, state.languages.get(language),
                          state.languages.codes)
-    available = resolved.view.available_languages
-    view = reading.derive_article(resolved.view, state.languages.get(language))
+    available, view = list(resolved.published_in), resolved.view
     state.reads.read(resolved.article_id, language, view.language)
     page = _page(request, language, f"/articles/{slug}", available=available, section=view.section)
     page.canonical = f"{prefix(view.language)}/articles/{slug}"
@@ -158,8 +156,7 @@ def section(request: Request, lang: FromPath[str], slug: FromPath[str], page: Fr
     state = request.app.state
     query = ListingQuery(section=slug, page=page, per_page=PER_PAGE)
     query.check()
-    listing = reading.derive_listing(read_only(state.engine, reading.list_articles,
-                                               state.languages.chain(language), query), state.languages.get(language))
+    listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
     translator = state.catalogs.translator(language)
     return html(request, _page(request, language, f"/sections/{slug}", section=slug), "listing.html",
                 listing=listing, heading=translator.gettext(_section_label(slug)))
@@ -172,8 +169,7 @@ def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], mo
     state = request.app.state
     query = ListingQuery(year=year, month=month, page=page, per_page=PER_PAGE)
     query.check()
-    listing = reading.derive_listing(read_only(state.engine, reading.list_articles,
-                                               state.languages.chain(language), query), state.languages.get(language))
+    listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
     with use_translator(state.catalogs.translator(language)):
         heading = f"{month_name(month)} {year}"
     return html(request, _page(request, language, f"/archive/{year}/{month}", viewing=(year, month)),
