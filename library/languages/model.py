@@ -40,7 +40,8 @@ def scores(text: str, low_accuracy: bool | None = None) -> dict[str, float]:
 def warm_up(low_accuracy: bool | None = None) -> None:
     """Load every model now (about a second in high-accuracy mode) instead of in the first check.
 
-    A web process calls this at start-up so that no editor's first save waits for the models.
+    For measurements (`scripts/eval_language_check.py`): a model's first use includes its loading time.
+    The web app and the CLI load the models lazily, at the first check.
     """
     for sample in ("The weather is fine.", "Хорошая погода.", "Ауа райы жақсы."):
         scores(sample, low_accuracy)

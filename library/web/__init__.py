@@ -1,1 +1,1 @@
-"""The HTTP side: the Litestar app, its API routes and (later) its reader pages."""
+"""The HTTP side: the Litestar app (`app.create_app`), its API routes (`api/`) and its pages (`pages/`)."""

@@ -1,4 +1,4 @@
-"""The request's language, for the JSON API and (later) the reader pages alike.
+"""The request's language, for the JSON API and the pages alike.
 
 Both call `request_language`: an explicit choice (the ``/{lang}/`` path prefix or ``?lang=``), then
 the ``library_lang`` cookie, then Accept-Language, then the site default (`library.languages.negotiate`).
@@ -80,10 +80,4 @@ def _cookie(header: str | None, name: str) -> str | None:
         if sep and key.strip() == name:
             return value.strip().strip('"')
     return None
-
-
-async def provide_language(request: Request[Any, Any, Any]) -> Negotiated:
-    """Litestar dependency: ``dependencies={"language": Provide(provide_language)}``, received as
-    ``language: NamedDependency[Negotiated]``."""
-    return request_language(request)
 

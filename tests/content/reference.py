@@ -1,4 +1,4 @@
-"""Read-side questions about content that several domains ask (coverage, workflow, checks)."""
+"""The outdated relation computed from the revisions themselves: the reference the stored flag is tested against."""
 
 from __future__ import annotations
 
