@@ -46,17 +46,19 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
-def _engine(ctx: click.Context, *, upgrade_sqlite: bool = True):
-    from library.coverage.history import track_changes
-    from library.storage import create_engine_for
-    from library.storage.migrate import ensure_schema
+def _runtime(ctx: click.Context, *, upgrade_sqlite: bool = True):
+    """The command's runtime (`library.bootstrap`): one per command, built on first use."""
+    from library.bootstrap import build_runtime
 
-    settings = _settings(ctx)
-    engine = create_engine_for(settings.database_url)
-    if upgrade_sqlite:
-        ensure_schema(engine, settings)
-    track_changes(settings.languages)  # content written by any command records coverage history
-    return engine
+    ctx.ensure_object(dict)
+    key = f"runtime-{upgrade_sqlite}"
+    if key not in ctx.obj:
+        ctx.obj[key] = build_runtime(_settings(ctx), migrate_sqlite=upgrade_sqlite)
+    return ctx.obj[key]
+
+
+def _engine(ctx: click.Context, *, upgrade_sqlite: bool = True):
+    return _runtime(ctx, upgrade_sqlite=upgrade_sqlite).engine
 
 
 @click.group(cls=LibraryGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -23,10 +23,9 @@ def _engine(ctx: click.Context):
 
 
 def _registry(ctx: click.Context):
-    from library.cli import _settings
-    from library.languages import LanguageRegistry
+    from library.cli import _runtime
 
-    return LanguageRegistry.from_settings(_settings(ctx))
+    return _runtime(ctx).languages
 
 
 def _operator():

@@ -1,7 +1,8 @@
 """Settings read once from the environment (``LIBRARY_*``) and passed down explicitly.
 
-No module-level settings object exists: the CLI and `create_app` call `load_settings()` and hand
-the result to whatever needs it, so tests simply build their own with `load_settings({...})`.
+No module-level settings object exists: `library.bootstrap.build_runtime` (used by the CLI and
+`create_app`) calls `load_settings()` and hands the result down, so tests simply build their own with
+`load_settings({...})`.
 """
 
 from __future__ import annotations
@@ -126,4 +127,5 @@ def _validate(settings: Settings) -> None:
     # Imported here so that settings stays importable without Babel for tooling.
     from library.languages.registry import LanguageRegistry
 
-    LanguageRegistry.from_settings(settings)  # raises ConfigurationError naming the bad variable
+    # raises ConfigurationError naming the bad variable
+    LanguageRegistry(settings.languages, settings.default_language, settings.fallbacks)

@@ -37,7 +37,6 @@ from sqlalchemy.engine import make_url
 
 from library.content.models import Article, ArticleLink, Revision, Section, Variant, coverage_state
 from library.content.text import count_words
-from library.content.version import mark_changed
 from library.demo.loader import read_demo
 from library.storage import create_engine_for, current_revision, head_revision, session_scope, upgrade
 
@@ -80,7 +79,6 @@ def build_library(url: str, articles: int, seed: int = 6) -> None:
             for table in ("section", "article", "variant", "revision"):
                 session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT max(id) FROM {table}))"))
-        mark_changed(session)
     # Planner statistics and (PostgreSQL) a visibility map, as autovacuum gives a long-running database.
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(

@@ -16,11 +16,12 @@ from datetime import UTC, datetime, timedelta
 import polib
 from sqlalchemy import event
 
+from library.bootstrap import content_events, language_registry
 from library.content import service
+from library.content.events import attach
 from library.content.models import Status
 from library.content.service import VariantText
 from library.demand.models import Demand
-from library.languages import LanguageRegistry
 from library.settings import load_settings
 from library.storage import create_engine_for, session_scope, upgrade
 from library.workflow.accounts import Principal
@@ -69,12 +70,13 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    engine = create_engine_for(url)
+    # The content events the app runs (the quality gate on every save), without coverage history.
+    engine = attach(create_engine_for(url), content_events(load_settings({}), history=False))
     upgrade(engine)
     began = time.perf_counter()
     build(engine, args.articles)
     print(f"built {args.articles} articles on {engine.dialect.name} in {time.perf_counter() - began:.1f} s")
-    registry = LanguageRegistry.from_settings(load_settings({}))
+    registry = language_registry(load_settings({}))
     editor = Principal(0, "bench", Role.EDITOR, ())
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))

@@ -17,8 +17,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import library.demand.models  # noqa: F401  (every table is emptied between tests)
-import library.quality  # noqa: F401  (its tables are emptied too; the content checks run on every save)
+import library.quality.models  # noqa: F401
 import library.workflow.models  # noqa: F401
+from library.bootstrap import content_events
+from library.content.events import attach
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for, session_scope, upgrade
 
@@ -110,11 +112,16 @@ def database_url(db_kind: str, tmp_path_factory, request: pytest.FixtureRequest)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'library.db'}"
 
 
+TEST_EVENTS = content_events(load_settings({}), history=False)
+"""What reacts to the tests' own writes: the app's reactions (the quality gate on every save, the
+content version's bump) but no coverage history, which the tests that are about it switch on."""
+
+
 @pytest.fixture(scope="session")
 def _migrated_engine(database_url: str) -> Iterator[Engine]:
     engine = create_engine_for(database_url)
     upgrade(engine)
-    yield engine
+    yield attach(engine, TEST_EVENTS)
     engine.dispose()
 
 
@@ -147,9 +154,8 @@ def settings(database_url: str, engine: Engine) -> Settings:
     return load_settings({"LIBRARY_DATABASE_URL": database_url})
 
 
-_DEMO_ROWS: dict[tuple[str, bool], dict[str, list[dict]]] = {}
-"""Every table's rows right after the first real `load_demo` of the run, per engine and per whether
-coverage history was being recorded then (it adds snapshot rows)."""
+_DEMO_ROWS: dict[str, dict[str, list[dict]]] = {}
+"""Every table's rows right after the first real `load_demo` of the run, per engine."""
 
 
 @pytest.fixture
@@ -160,10 +166,9 @@ def demo(engine: Engine, db_kind: str) -> Engine:
     ones get the same rows copied back in bulk, which is what the load left, in a fraction of the time
     (the load runs the language detector on every paragraph). `tests/test_demo.py` loads it for real.
     """
-    from library.coverage import history
     from library.demo.loader import load_demo
 
-    key = (db_kind, history._recorder is not None)
+    key = db_kind
     if key in _DEMO_ROWS:
         _restore_rows(engine, _DEMO_ROWS[key])
         return engine
@@ -218,13 +223,3 @@ def make_client(database_url: str, engine) -> Iterator:
             return stack.enter_context(TestClient(create_app(settings)))
 
         yield make
-
-
-@pytest.fixture(autouse=True)
-def _no_coverage_tracking_between_tests() -> Iterator[None]:
-    """`create_app` and the CLI switch on coverage history recording for the whole process; switch it
-    off after each test so no test depends on which ran before it."""
-    yield
-    from library.coverage.history import stop_tracking
-
-    stop_tracking()

@@ -52,11 +52,11 @@ PASSWORD = "correct horse battery"
 def make_user(session: Session, username: str, role: str = "translator", languages: tuple[str, ...] = ("kk",),
               password: str = PASSWORD):
     """An account (the password is the same for every test account)."""
-    from library.languages import LanguageRegistry
+    from library.bootstrap import language_registry
     from library.settings import load_settings
     from library.workflow.accounts import create_user
     from library.workflow.models import Role
 
-    registry = LanguageRegistry.from_settings(load_settings({}))
+    registry = language_registry(load_settings({}))
     return create_user(session, registry, username=username, role=Role(role), password=password,
                        languages=languages if role == "translator" else ())

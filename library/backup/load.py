@@ -30,9 +30,9 @@ from library.backup.records import (
     VariantRecord,
     encode_line,
 )
+from library.content.events import note_change
 from library.content.models import Article, ArticleLink, Revision, Section, Variant, check_flags, coverage_state
 from library.content.text import sanitise_html
-from library.content.version import mark_changed
 from library.coverage.models import CoverageSnapshot
 from library.demand.models import Demand
 from library.errors import Conflict, Invalid
@@ -192,7 +192,7 @@ def _has_terms(session: Session) -> bool:
 def clear_library(session: Session, *, terms: bool = False) -> None:
     """Delete every content row (children first), and the term base with ``terms``; the caller's
     transaction decides whether it sticks."""
-    mark_changed(session)
+    note_change(session)
     for table in TABLES:
         session.execute(delete(table))
     if terms:
@@ -208,7 +208,7 @@ def import_library(session: Session, parsed: ParsedLibrary, *, replace: bool = F
         if not replace:
             raise Conflict("The library is not empty; import into an empty database or use --replace.")
         clear_library(session, terms=parsed.holds_terms)
-    mark_changed(session)
+    note_change(session)
     _write(session, parsed)
     return parsed.counts
 

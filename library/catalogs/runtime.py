@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polib
 from babel.messages.plurals import get_plural
@@ -23,9 +23,26 @@ from library.catalogs.files import mo_path
 from library.catalogs.plurals import PluralRule
 from library.errors import Invalid
 
-if TYPE_CHECKING:
-    from library.languages.registry import LanguageRegistry
-    from library.settings import Settings
+
+class ReaderLanguage(Protocol):
+    """What the catalogs need to know of a reader language (`library.languages.registry.Language` is one)."""
+
+    code: str
+    base: str | None
+    """For a derived language (kk-Latn): the language whose catalog it reads, transformed."""
+    transform: Callable[[str], str]
+
+
+class Languages(Protocol):
+    """The supported languages and their fallback chains (`library.languages.LanguageRegistry` is one):
+    declared here so the catalogs stay a leaf that imports no other part of the library."""
+
+    @property
+    def codes(self) -> tuple[str, ...]: ...
+
+    def chain(self, code: str) -> tuple[str, ...]: ...
+
+    def get(self, code: str) -> ReaderLanguage: ...
 
 Key = tuple[str | None, str]
 """(context, msgid); context is None for messages without one."""
@@ -242,18 +259,12 @@ def _etag(payload: dict[str, object]) -> str:
 class Catalogs:
     """The compiled catalogs of the registry's languages, loaded once at start and then read-only."""
 
-    def __init__(self, registry: LanguageRegistry, locales_dir: Path, misses: MissCounter | None = None) -> None:
+    def __init__(self, registry: Languages, locales_dir: Path, misses: MissCounter | None = None) -> None:
         self.registry = registry
         self.misses = misses if misses is not None else MissCounter()
         self._catalogs = {code: LanguageCatalog.load(code, mo_path(Path(locales_dir), code)) for code in registry.codes}
         self._translators = {code: self._make_translator(code) for code in registry.codes}
         self._frontend: dict[str, FrontendCatalog] = {}
-
-    @classmethod
-    def from_settings(cls, settings: Settings, misses: MissCounter | None = None) -> Catalogs:
-        from library.languages.registry import LanguageRegistry
-
-        return cls(LanguageRegistry.from_settings(settings), settings.locales_dir, misses)
 
     def _make_translator(self, code: str) -> Translator:
         chain = tuple(self._catalogs[language] for language in self.registry.chain(code))

@@ -4,8 +4,9 @@ Every save of a variant goes through `save_variant`, which appends a `Revision`,
 published pointer, and maintains the outdated relation: a non-minor save of a text marks every
 variant translated from an older revision of it as outdated. It also keeps each variant's copy of
 the source word count (what coverage weighs by) equal to the article's, and notes the changed section
-so coverage history can record a snapshot at commit (`library.content.changes`). Every write marks the
-unit of work as changing content, so its commit bumps the content version that response caches watch.
+so coverage history can record a snapshot at commit. Every write notes that the unit of work changes
+content (`library.content.events`), so its commit runs the reactions the bootstrap listed: coverage
+snapshots, and the content version's bump that response caches watch.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from library.content import hooks
-from library.content.changes import note_changed
 from library.content.errors import (
     ArticleNotFound,
     DuplicateSlug,
@@ -28,9 +27,9 @@ from library.content.errors import (
     SectionNotFound,
     StaleRevision,
 )
+from library.content.events import SavedVariant, note_change, saved
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
 from library.content.text import count_words, sanitise_html
-from library.content.version import mark_changed
 from library.storage.types import utcnow
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,7 +48,7 @@ def create_section(session: Session, slug: str, names: Mapping[str, str], positi
     if session.scalar(select(Section.id).where(Section.slug == slug)) is not None:
         raise DuplicateSlug("section", slug)
     section = Section(slug=slug, names=dict(names), position=position)
-    mark_changed(session)
+    note_change(session)
     session.add(section)
     session.flush()
     return section
@@ -89,10 +88,9 @@ def create_article(
         source_language=source_language,
         tags=list(tags),
     )
-    mark_changed(session)
     session.add(article)
     session.flush()
-    note_changed(session, article.section_id)
+    note_change(session, article.section_id)
     return article
 
 
@@ -105,7 +103,7 @@ def set_see_also(session: Session, article: Article, target_slugs: Iterable[str]
     for slug in slugs:
         if slug not in found:
             raise ArticleNotFound(slug)
-    mark_changed(session)
+    note_change(session)
     session.execute(delete(ArticleLink).where(ArticleLink.article_id == article.id))
     session.add_all(
         ArticleLink(article_id=article.id, target_id=found[slug], position=i) for i, slug in enumerate(slugs)
@@ -163,9 +161,9 @@ def save_variant(
     records the source language and revision it was made from (default: the source's current
     major revision); ``minor`` saves of a source leave its translations current.
 
-    The callbacks registered in `library.content.hooks` run last (the content checks of
-    ``library.quality``): one may refuse to publish a revision, unless ``publish_override`` gives
-    the writer's reason to publish it anyway.
+    The `saved` reactions of the content events run last (`library.content.events`; the quality
+    gate of ``library.quality`` is one): one may refuse to publish a revision, unless
+    ``publish_override`` gives the writer's reason to publish it anyway.
     """
     text.validate()
     text = VariantText(text.title.strip(), text.summary.strip(), sanitise_html(text.body))
@@ -187,7 +185,7 @@ def save_variant(
         session.add(variant)
     elif expected_revision is not None and expected_revision != variant.revision:
         raise StaleRevision(article.slug, language, expected_revision, variant.revision)
-    mark_changed(session)
+    note_change(session)
     _apply(variant, text, status, by, at, minor, translated_from, source_revision)
     if not is_source:
         source_major = _source_major(session, article, translated_from) or 0
@@ -207,8 +205,8 @@ def save_variant(
         _mark_translations_outdated(session, article, language, variant.major_revision)
     if is_source:
         _set_source_words(session, article, variant.words)
-    note_changed(session, article.section_id)
-    hooks.run(session, hooks.SavedVariant(article, variant, revision, by, publish_override))
+    note_change(session, article.section_id)
+    saved(session, SavedVariant(article, variant, revision, by, publish_override))
     return variant
 
 

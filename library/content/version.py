@@ -2,20 +2,19 @@
 
 Readers' responses are cached per server process. Rather than tell every process about every
 write, writers bump one counter at commit and each process polls it (see `library.web.cache`).
-The bump runs as the last statement before COMMIT, after the final flush, so the transaction takes
-the counter's row lock only when it has no other lock left to wait for: two writers queue on it,
-they never deadlock over it.
+`bump_version` is the last `committing` reaction of the content events (`library.bootstrap`): it runs
+as the last statement before COMMIT, after the final flush, so the transaction takes the counter's
+row lock only when it has no other lock left to wait for: two writers queue on it, they never
+deadlock over it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from library.content.models import ContentVersion
-
-_CHANGED = "library.content_changed"
 
 # An upsert, so the counter survives its row being deleted (tests empty every table).
 _BUMP = text(
@@ -24,24 +23,9 @@ _BUMP = text(
 )
 
 
-def mark_changed(session: Session) -> None:
-    """Note that this unit of work changes content: its commit will bump the content version."""
-    if session.info.get(_CHANGED):
-        return
-    session.info[_CHANGED] = True
-    if not event.contains(session, "before_commit", _bump):
-        event.listen(session, "before_commit", _bump)
-        event.listen(session, "after_rollback", _forget)
-
-
-def _bump(session: Session) -> None:
-    if session.info.pop(_CHANGED, False):
-        session.flush()
-        session.execute(_BUMP)
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+def bump_version(session: Session, _sections: frozenset[int] = frozenset()) -> None:
+    """Add one to the content version (a `committing` reaction: it ignores which sections changed)."""
+    session.execute(_BUMP)
 
 
 def current_version(connection: Connection | Session) -> int:

@@ -1,7 +1,8 @@
 """Coverage history: a snapshot per language and section and UTC day, and the series built from them.
 
-Snapshots are recorded when content changes (a subscriber to `library.content.changes` records the
-sections a unit of work touched, inside its transaction, at commit) and on demand (``library
+Snapshots are recorded when content changes (`CoverageRecorder`, a `committing` reaction of the
+content events listed by `library.bootstrap`, records the sections a unit of work touched, inside its
+transaction, at commit) and on demand (``library
 coverage snapshot``). The table's primary key allows one row per (language, section, day), and a
 writer upserts, so the latest recording of the day wins.
 
@@ -20,7 +21,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from library.content import changes
 from library.coverage.models import CoverageSnapshot
 from library.coverage.service import Cell, combine, load_sections, matrix_cells
 from library.storage.types import utcnow
@@ -146,31 +146,14 @@ def _points(before: list[CoverageSnapshot], rows: list[CoverageSnapshot], slugs:
     return tuple(points)
 
 
-class _Recorder:
-    """The subscriber that snapshots the sections each committing unit of work changed."""
+class CoverageRecorder:
+    """The `committing` reaction that snapshots the sections each unit of work changed, for ``languages``
+    (``clock`` gives the time of the snapshot; tests set it)."""
 
     def __init__(self, languages: Sequence[str], clock: Callable[[], datetime] = utcnow) -> None:
         self.languages = tuple(languages)
         self.clock = clock
 
     def __call__(self, session: Session, section_ids: frozenset[int]) -> None:
-        record_snapshots(session, self.languages, sorted(section_ids), at=self.clock())
-
-
-_recorder: _Recorder | None = None
-
-
-def track_changes(languages: Sequence[str], clock: Callable[[], datetime] = utcnow) -> None:
-    """Record snapshots at every commit that changes content, for ``languages`` (the app and the
-    CLI call this once at start; calling it again replaces the languages and clock)."""
-    global _recorder
-    stop_tracking()
-    _recorder = _Recorder(languages, clock)
-    changes.subscribe(_recorder)
-
-
-def stop_tracking() -> None:
-    global _recorder
-    if _recorder is not None:
-        changes.unsubscribe(_recorder)
-        _recorder = None
+        if section_ids:
+            record_snapshots(session, self.languages, sorted(section_ids), at=self.clock())

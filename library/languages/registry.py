@@ -10,15 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
 from library.errors import ConfigurationError, Invalid
 from library.languages.kk_latin import to_latin
-
-if TYPE_CHECKING:
-    from library.settings import Settings
 
 
 @lru_cache(maxsize=64)
@@ -129,10 +125,6 @@ class LanguageRegistry:
             for code, (base, script, transform) in DERIVED.items() if base in languages
         }
         self._by_lower = {code.lower(): code for code in self.reader_codes}
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LanguageRegistry:
-        return cls(settings.languages, settings.default_language, settings.fallbacks)
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -1,11 +1,5 @@
 """Language quality of content: the term base, the content checks and their findings.
 
-Importing this package registers the content checks with `library.content.hooks`, so that every
-`save_variant` checks what it saves (see `library.quality.findings.on_save`): content does not import
-quality, quality imports content. The CLI, the web app and the demo loader import it.
+The content checks react to every save through the content events: `library.bootstrap` lists
+`library.quality.findings.on_save` among the `saved` reactions (content does not import quality).
 """
-
-from library.content import hooks
-from library.quality.findings import on_save
-
-hooks.register(on_save)

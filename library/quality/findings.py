@@ -1,7 +1,7 @@
 """Content checks applied to stored variants: findings kept per revision, and publishing gated on them.
 
-`on_save` is the callback `save_variant` runs (registered in `library.quality`): it checks the saved
-revision against the source revision it was translated from (not the source's newest text: an
+`on_save` is the quality gate, a `saved` reaction of the content events (listed by `library.bootstrap`):
+it checks the saved revision against the source revision it was translated from (not the source's newest text: an
 outdated translation is judged against what its translator saw) and the term base, stores the
 findings, sets the variant's `check_flags`, and refuses to publish a revision with error findings
 unless the save carries an override reason, which is kept in `QualityOverride`. `check_library`
@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from library.content.hooks import SavedVariant
+from library.content.events import SavedVariant
 from library.content.models import (
     CHECK_ERRORS,
     CHECK_WARNINGS,

@@ -1,9 +1,10 @@
-"""The Litestar application: built from `Settings` by `create_app`, nothing configured at import.
+"""The Litestar application: built by `create_app` from the `Runtime` (`library.bootstrap`), nothing
+configured at import.
 
 Each domain adds its routes as a router in ``library.web.api``; this module only assembles them,
-opens the database, installs the problem-details error handlers and runs the two background jobs
-of every server process: flushing buffered read counts, and watching the content version so the
-response cache never serves an edit more than a second late.
+installs the problem-details error handlers and runs the two background jobs of every server process:
+flushing buffered read counts, and watching the content version so the response cache never serves an
+edit more than a second late.
 """
 
 from __future__ import annotations
@@ -21,16 +22,13 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.engine import Engine
 
 from library import __version__
-from library.catalogs.runtime import Catalogs
+from library.bootstrap import Runtime, build_runtime
 from library.content.version import current_version
-from library.coverage.history import track_changes
 from library.demand.buffer import ReadCounter
 from library.demand.flusher import Flusher
 from library.demand.store import add_interface_misses, add_reads
-from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
-from library.storage import create_engine_for, read_only
-from library.storage.migrate import ensure_schema
+from library.storage import read_only
 from library.web.api import (
     API_PREFIX,
     accounts,
@@ -56,14 +54,11 @@ ROUTES = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """The whole HTTP app for ``settings`` (read from the environment when not given)."""
-    settings = settings or load_settings()
-    engine = create_engine_for(settings.database_url)
-    ensure_schema(engine, settings)
-    registry = LanguageRegistry.from_settings(settings)
-    interface = Catalogs(registry, settings.locales_dir)
-    track_changes(settings.languages)  # content saved through the app records coverage history
+def create_app(settings: Settings | Runtime | None = None) -> Litestar:
+    """The whole HTTP app for a runtime, or for ``settings`` (read from the environment when not given)."""
+    runtime = settings if isinstance(settings, Runtime) else build_runtime(settings)
+    settings, engine = runtime.settings, runtime.engine
+    registry, interface = runtime.languages, runtime.catalogs
     cache = ResponseCache(int(settings.cache_mb * 1024 * 1024))
     reads = ReadCounter()
     flusher = Flusher(engine)
@@ -71,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     flusher.register("interface misses", interface.misses.drain, add_interface_misses)
     pages = install_pages(settings, engine)
     state = State({
-        "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
+        "runtime": runtime, "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
         "cache": cache, "reads": reads, "flusher": flusher, "language_lists": {}, **pages.state,
     })
 

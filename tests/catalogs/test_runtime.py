@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from library.bootstrap import language_registry
 from library.catalogs import Catalogs, MissCounter, Translator, lazy_gettext, lazy_ngettext, use_translator
 from library.catalogs.compile import compile_catalogs
 from library.languages.registry import LanguageRegistry, UnsupportedLanguage
@@ -147,7 +148,7 @@ def test_catalogs_from_settings_use_the_configured_chain(locales: Path) -> None:
     edit_entry(locales, "kk", "Goals", msgstr="")
     compile_catalogs(locales, LANGUAGES)
     settings = load_settings({"LIBRARY_LOCALES_DIR": str(locales), "LIBRARY_FALLBACKS": "kk:en,ru"})
-    assert Catalogs.from_settings(settings).translator("kk").gettext("Goals") == "Goals"
+    assert Catalogs(language_registry(settings), settings.locales_dir).translator("kk").gettext("Goals") == "Goals"
 
 
 def test_miss_counter_is_thread_safe() -> None:

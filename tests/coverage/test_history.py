@@ -9,10 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from library.bootstrap import content_events
+from library.content.events import attach
 from library.content.models import Status
-from library.coverage.history import coverage_history, record_snapshots, track_changes
+from library.coverage.history import coverage_history, record_snapshots
 from library.coverage.models import CoverageSnapshot
 from library.coverage.service import compute_coverage
+from library.settings import load_settings
 from library.storage import session_scope
 from tests.coverage.build import LANGUAGES
 from tests.factories import make_article, make_section, translate
@@ -42,52 +45,56 @@ def _snapshots(engine) -> dict[tuple[str, str, date], CoverageSnapshot]:
 
 @pytest.fixture
 def clock():
-    clock = Clock(_at(DAY1, 9))
-    track_changes(LANGUAGES, clock)
-    return clock
+    return Clock(_at(DAY1, 9))
 
 
-def test_content_changes_record_one_snapshot_per_day_and_pair_the_latest_winning(engine, clock):
-    with session_scope(engine) as session:
+@pytest.fixture
+def recording(engine, clock):
+    """The test database with content events that record coverage history at ``clock``'s time."""
+    return attach(engine, content_events(load_settings({"LIBRARY_LANGUAGES": ",".join(LANGUAGES)}), clock=clock))
+
+
+def test_content_changes_record_one_snapshot_per_day_and_pair_the_latest_winning(recording, clock):
+    with session_scope(recording) as session:
         alpha, beta = make_section(session, "alpha"), make_section(session, "beta")
         first = make_article(session, slug="first", section=alpha)
         make_article(session, slug="second", section=beta)
-    rows = _snapshots(engine)
+    rows = _snapshots(recording)
     assert sorted(rows) == sorted((lang, s, DAY1) for lang in LANGUAGES for s in ("alpha", "beta"))
     assert (rows[("kk", "alpha", DAY1)].published, rows[("kk", "alpha", DAY1)].missing) == (0, 1)
 
     clock.at = _at(DAY1, 15)
-    with session_scope(engine) as session:
+    with session_scope(recording) as session:
         translate(session, first, "kk")
-    rows = _snapshots(engine)
+    rows = _snapshots(recording)
     assert len(rows) == 6  # still one per pair for the day
     today = rows[("kk", "alpha", DAY1)]
     assert (today.published, today.missing, today.recorded_at) == (1, 0, _at(DAY1, 15))
     assert rows[("kk", "beta", DAY1)].recorded_at == _at(DAY1, 9)  # beta did not change
 
     clock.at = _at(DAY2, 8)
-    with session_scope(engine) as session:
+    with session_scope(recording) as session:
         translate(session, first, "en", status=Status.DRAFT)
-    rows = _snapshots(engine)
+    rows = _snapshots(recording)
     assert sorted(k for k in rows if k[2] == DAY2) == [(lang, "alpha", DAY2) for lang in sorted(LANGUAGES)]
     assert (rows[("en", "alpha", DAY2)].draft, rows[("en", "alpha", DAY1)].draft) == (1, 0)
 
 
-def test_a_rolled_back_change_records_nothing(engine, clock):
-    with pytest.raises(RuntimeError), session_scope(engine) as session:
+def test_a_rolled_back_change_records_nothing(recording, clock):
+    with pytest.raises(RuntimeError), session_scope(recording) as session:
         make_article(session)
         raise RuntimeError("abandon")
-    assert _snapshots(engine) == {}
+    assert _snapshots(recording) == {}
 
 
-def test_snapshots_equal_the_coverage_of_the_day(engine, clock):
-    with session_scope(engine) as session:
+def test_snapshots_equal_the_coverage_of_the_day(recording, clock):
+    with session_scope(recording) as session:
         alpha = make_section(session, "alpha")
         article = make_article(session, section=alpha)
         translate(session, article, "kk", status=Status.IN_REVIEW)
         translate(session, article, "en")
-    rows = _snapshots(engine)
-    with session_scope(engine, write=False) as session:
+    rows = _snapshots(recording)
+    with session_scope(recording, write=False) as session:
         coverage = compute_coverage(session, LANGUAGES)
     for cell in coverage.cells:
         row = rows[(cell.language, cell.section, DAY1)]
@@ -128,8 +135,8 @@ def test_an_empty_history_has_empty_series(session):
     assert [s.points for s in coverage_history(session, LANGUAGES, since=DAY1)] == [(), (), ()]
 
 
-def test_concurrent_writers_in_one_section_leave_the_latest_state(engine, clock):
-    with session_scope(engine) as session:
+def test_concurrent_writers_in_one_section_leave_the_latest_state(recording, clock):
+    with session_scope(recording) as session:
         alpha = make_section(session, "alpha")
         slugs = [make_article(session, section=alpha).slug for _ in range(4)]
     barrier = threading.Barrier(len(slugs))
@@ -140,7 +147,7 @@ def test_concurrent_writers_in_one_section_leave_the_latest_state(engine, clock)
 
         try:
             barrier.wait()
-            with session_scope(engine) as session:
+            with session_scope(recording) as session:
                 translate(session, service.get_article(session, slug), "kk")
         except BaseException as error:  # noqa: BLE001 - asserted below
             errors.append(error)
@@ -151,4 +158,4 @@ def test_concurrent_writers_in_one_section_leave_the_latest_state(engine, clock)
     for thread in threads:
         thread.join()
     assert errors == []
-    assert _snapshots(engine)[("kk", "alpha", DAY1)].published == len(slugs)
+    assert _snapshots(recording)[("kk", "alpha", DAY1)].published == len(slugs)

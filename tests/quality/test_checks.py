@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from library.bootstrap import language_registry
 from library.catalogs.runtime import Catalogs
-from library.languages import LanguageRegistry
 from library.quality import extract
 from library.quality.checks import TermEntry, Text, check_language, check_length, check_preserved, check_terms
 from library.quality.messages import TEMPLATES, WHERE, render
@@ -157,7 +157,7 @@ def test_short_sources_are_not_compared_by_length() -> None:
 @pytest.fixture(scope="module")
 def translators():
     settings = load_settings({})
-    catalogs = Catalogs(LanguageRegistry.from_settings(settings), settings.locales_dir)
+    catalogs = Catalogs(language_registry(settings), settings.locales_dir)
     return {code: catalogs.translator(code) for code in ("en", "ru", "kk")}
 
 

@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from library.bootstrap import language_registry
 from library.content import service
 from library.content.models import Status
 from library.content.service import VariantText
-from library.languages import LanguageRegistry
 from library.reading import ArticleUnavailable, read_article
 from library.settings import load_settings
 from tests.factories import make_article, translate
 
-REGISTRY = LanguageRegistry.from_settings(load_settings({}))
+REGISTRY = language_registry(load_settings({}))
 
 
 def _read(session, slug: str, language: str):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
-from library.languages import LanguageRegistry
+from library.bootstrap import language_registry
 from library.settings import load_settings
 from library.storage import session_scope
 from library.web.negotiation import request_language
@@ -100,7 +100,7 @@ def test_pages_negotiate_the_same_way_and_a_language_prefix_is_explicit():
         return {"language": language.language, "source": language.source}
 
     app = Litestar([page], exception_handlers=EXCEPTION_HANDLERS)
-    app.state.languages = LanguageRegistry.from_settings(load_settings({}))
+    app.state.languages = language_registry(load_settings({}))
     with TestClient(app) as client:
         assert client.get("/ru/page", headers={"Accept-Language": "en"}).json() == {"language": "ru",
                                                                                    "source": "explicit"}

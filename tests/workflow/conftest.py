@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 
+from library.bootstrap import language_registry
 from library.content import service
 from library.content.models import Status, Variant
 from library.content.service import VariantText
@@ -36,7 +37,7 @@ def cheap_argon2(monkeypatch):
 
 @pytest.fixture
 def registry() -> LanguageRegistry:
-    return LanguageRegistry.from_settings(load_settings({}))
+    return language_registry(load_settings({}))
 
 
 @pytest.fixture

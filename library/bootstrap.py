@@ -1,0 +1,75 @@
+"""One bootstrap for both shells: the web app (`library.web.app.create_app`) and the `library` command
+build the same `Runtime`, so the engine, the languages, the catalogs and what reacts to content writes
+are made in one place, once per process, and handed down.
+
+`content_events` is the list a newcomer looks for: everything that happens when content is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from library.catalogs.runtime import Catalogs
+from library.content.events import ContentEvents, attach
+from library.content.version import bump_version
+from library.coverage.history import CoverageRecorder
+from library.languages.registry import LanguageRegistry
+from library.quality.findings import on_save as quality_gate
+from library.settings import Settings, load_settings
+from library.storage import create_engine_for
+from library.storage.migrate import ensure_schema
+from library.storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What every request and every command works with; built once by `build_runtime`."""
+
+    settings: Settings
+    engine: Engine
+    """The database, carrying `events`: every unit of work opened on it runs them."""
+    languages: LanguageRegistry
+    catalogs: Catalogs
+    events: ContentEvents
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def language_registry(settings: Settings) -> LanguageRegistry:
+    """The supported languages and their fallback chains, as the settings configure them."""
+    return LanguageRegistry(settings.languages, settings.default_language, settings.fallbacks)
+
+
+def content_events(settings: Settings, *, history: bool = True,
+                   clock: Callable[[], datetime] = utcnow) -> ContentEvents:
+    """Every reaction to a content write, in the order it runs.
+
+    - on each save, the quality gate: the content checks' findings are stored with the revision, and a
+      revision with errors is published only with an override reason;
+    - at each commit, a coverage snapshot of the sections it changed (``history``; tests leave it out
+      unless they test it), then the content version's bump, last, which empties the response caches.
+    """
+    recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
+    return ContentEvents(saved=(quality_gate,), committing=(*recorder, bump_version))
+
+
+def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,
+                  events: ContentEvents | None = None) -> Runtime:
+    """The runtime for ``settings`` (read from the environment when not given).
+
+    With ``migrate_sqlite`` a SQLite database is created or upgraded, and a PostgreSQL one is checked
+    to be at the current schema (`ensure_schema`); commands that manage the schema themselves turn it off.
+    """
+    settings = settings or load_settings()
+    languages = language_registry(settings)
+    events = content_events(settings) if events is None else events
+    engine = attach(create_engine_for(settings.database_url), events)
+    if migrate_sqlite:
+        ensure_schema(engine, settings)
+    return Runtime(settings=settings, engine=engine, languages=languages,
+                   catalogs=Catalogs(languages, settings.locales_dir), events=events)
