@@ -5,8 +5,8 @@ plural entry with only ``msgstr[0]``, English text in a Kazakh msgstr, Russian i
 problem becomes a `Finding` naming the file and line; recoverable, so all are reported at once.
 
 Whether a translation is in its catalog's language is decided by the one language detector,
-`library.languages.detect` (script, Kazakh letters, Russian function words, a statistical model); its
-"unsure" on short strings is never a finding.
+`library.languages.detect`, which this package does not import (catalogs are a leaf): the caller
+passes its judgement (`library.quality.interface`); its "unsure" on short strings is never a finding.
 
 A reviewed exception is recorded on the entry with a marker in a translator comment (``# library:
 allow-identical`` in the .po) or an extracted comment (the same line just above the string in the
@@ -17,23 +17,28 @@ another language.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
 from library.catalogs.compile import stale_languages
-from library.catalogs.files import SOURCE_LANGUAGE, load_catalogs, load_po, mo_path, po_path, pot_path
+from library.catalogs.files import load_catalogs, load_po, mo_path, po_path, pot_path
 from library.catalogs.placeholders import mismatch, strip_placeholders
 from library.catalogs.plurals import PluralRule, rule_problem
-from library.languages.detect import SUPPRESSION_MARKER, LanguageCheck, check_entry, is_copy
-from library.languages.script import has_latin_words
 
 ALLOW_IDENTICAL = "library: allow-identical"
 DEFAULT_REQUIRED = ("en", "ru", "kk")
 CYRILLIC_LANGUAGES = frozenset({"ru", "kk"})
-_LANGUAGE_NAMES = {"en": "an English", "ru": "a Russian", "kk": "a Kazakh"}
+
+LanguageJudge = Callable[[str, polib.POEntry, str], Iterable[tuple[str, str]]]
+"""(catalog language, entry, one of its texts) -> (code, message) for each way the text is in the wrong
+language or script. The catalogs do not judge languages themselves: `library.quality.interface`
+passes the one language detector's judgement (`check_catalogs(..., judge=...)`)."""
+#: A word of Latin letters only (placeholders aside): a message worth translating, not a code or a number.
+_LATIN_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{2,}(?![^\W\d_])")
 
 
 @dataclass(frozen=True, order=True)
@@ -78,18 +83,20 @@ def _header_line(path: Path) -> int:
     return 1
 
 
-def _forms(entry: polib.POEntry) -> list[str]:
+def allowed(entry: polib.POEntry, marker: str = ALLOW_IDENTICAL) -> bool:
+    """Whether a reviewer marked ``entry`` with ``marker`` (a translator or an extracted comment)."""
+    return marker in f"{entry.comment}\n{entry.tcomment}"
+
+
+def forms(entry: polib.POEntry) -> list[str]:
+    """The entry's translations: its msgstr, or each plural form in order."""
     if entry.msgid_plural:
         return [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)]
     return [entry.msgstr]
 
 
-def _allowed(entry: polib.POEntry, marker: str = ALLOW_IDENTICAL) -> bool:
-    return marker in f"{entry.comment}\n{entry.tcomment}"
-
-
 def _has_words(text: str) -> bool:
-    return has_latin_words(strip_placeholders(text))
+    return _LATIN_WORD.search(strip_placeholders(text)) is not None
 
 
 def check_header(catalog: _Catalog) -> Iterator[Finding]:
@@ -108,15 +115,15 @@ def check_header(catalog: _Catalog) -> Iterator[Finding]:
 
 
 def check_completeness(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Finding]:
-    forms = _forms(entry)
+    texts = forms(entry)
     nplurals = catalog.rule.nplurals if catalog.rule else None
-    if entry.msgid_plural and nplurals is not None and len(forms) != nplurals:
+    if entry.msgid_plural and nplurals is not None and len(texts) != nplurals:
         yield catalog.finding(
-            entry, "plural-count", f"has {len(forms)} plural forms, the header declares nplurals={nplurals}"
+            entry, "plural-count", f"has {len(texts)} plural forms, the header declares nplurals={nplurals}"
         )
-    if not any(forms):
+    if not any(texts):
         yield catalog.finding(entry, "untranslated", "not translated", error=catalog.required)
-    elif not all(forms):
+    elif not all(texts):
         yield catalog.finding(entry, "plural-incomplete", "some plural forms are empty", error=catalog.required)
     if entry.fuzzy:
         yield catalog.finding(entry, "fuzzy", "marked fuzzy: review it and remove the flag", error=catalog.required)
@@ -128,45 +135,16 @@ def check_placeholders(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Find
             yield catalog.finding(entry, "placeholders", problem)
         return
     only_one = catalog.rule.forms_only_for_one() if catalog.rule else frozenset()
-    for index, form in enumerate(_forms(entry)):
+    for index, form in enumerate(forms(entry)):
         if form and (problem := mismatch(entry.msgid_plural, form, may_omit=index in only_one)):
             yield catalog.finding(entry, "placeholders", f"msgstr[{index}]: {problem}")
 
 
-def _message(language: str, text: str, result: LanguageCheck) -> str:
-    name = _LANGUAGE_NAMES[language]
-    if result.reason == "identical-to-source":
-        return f"{name} translation identical to the English original"
-    if result.reason == "wrong-script" and language == SOURCE_LANGUAGE:
-        return f"Cyrillic text in an English translation: {text!r}"
-    if result.reason == "wrong-script":
-        return f"{_LANGUAGE_NAMES[language]} translation in Latin letters: {text!r} ({result.evidence[0]})"
-    if result.reason == "mixed-script":
-        return result.evidence[0].replace("Latin and Cyrillic letters mixed in", "mixes Latin and Cyrillic letters in")
-    found = _LANGUAGE_NAMES.get(result.language or "", "another").split(" ", 1)[-1]
-    return f"{found} text in {name} translation: {'; '.join(result.evidence)}"
-
-
-def _script_problems(language: str, entry: polib.POEntry, text: str) -> Iterator[tuple[str, str]]:
-    """(code, message) when the detector finds ``text`` in the wrong script or language for ``language``."""
-    if language not in _LANGUAGE_NAMES:
-        return
-    plural_copy = bool(entry.msgid_plural) and is_copy(entry.msgid_plural, text)
-    result = check_entry(language, entry.msgid_plural if plural_copy else entry.msgid, text)
-    if not result.wrong or result.reason is None:
-        return
-    if result.reason in ("identical-to-source", "wrong-script") and language != SOURCE_LANGUAGE and _allowed(entry):
-        return
-    if result.reason == "wrong-language" and _allowed(entry, SUPPRESSION_MARKER):
-        return
-    yield result.reason, _message(language, text, result)
-
-
-def check_script(catalog: _Catalog, entry: polib.POEntry) -> Iterator[Finding]:
-    """Text in the wrong script or language (`library.languages.detect`), reported once per code."""
+def check_language(catalog: _Catalog, entry: polib.POEntry, judge: LanguageJudge) -> Iterator[Finding]:
+    """Text in the wrong script or language, as ``judge`` finds it, reported once per code."""
     reported: set[str] = set()
-    for text in filter(None, _forms(entry)):
-        for code, message in _script_problems(catalog.language, entry, text):
+    for text in filter(None, forms(entry)):
+        for code, message in judge(catalog.language, entry, text):
             if code not in reported:
                 reported.add(code)
                 yield catalog.finding(entry, code, message)
@@ -181,19 +159,19 @@ def _index(po: polib.POFile) -> _Index:
 
 
 def check_identical_to_russian(catalog: _Catalog, entry: polib.POEntry, russian: _Index) -> Iterator[Finding]:
-    if catalog.language != "kk" or _allowed(entry) or not _has_words(entry.msgid):
+    if catalog.language != "kk" or allowed(entry) or not _has_words(entry.msgid):
         return
     other = russian.get((entry.msgctxt, entry.msgid))
     if other is None:
         return
-    same = {form for form in _forms(entry) if form} & {form for form in _forms(other) if form}
+    same = {form for form in forms(entry) if form} & {form for form in forms(other) if form}
     if same:
         yield catalog.finding(
             entry, "identical-to-ru", f"Kazakh translation identical to the Russian one: {min(same)!r}"
         )
 
 
-def check_entries(catalog: _Catalog, russian: _Index | None) -> Iterator[Finding]:
+def check_entries(catalog: _Catalog, russian: _Index | None, judge: LanguageJudge | None) -> Iterator[Finding]:
     for entry in catalog.po:
         if entry.obsolete:
             continue
@@ -201,7 +179,8 @@ def check_entries(catalog: _Catalog, russian: _Index | None) -> Iterator[Finding
         if entry.fuzzy:
             continue  # not shipped (left out of the .mo); content is reviewed when the flag goes
         yield from check_placeholders(catalog, entry)
-        yield from check_script(catalog, entry)
+        if judge is not None:
+            yield from check_language(catalog, entry, judge)
         if russian is not None:
             yield from check_identical_to_russian(catalog, entry, russian)
 
@@ -235,8 +214,12 @@ def check_catalogs(
     required: tuple[str, ...] = DEFAULT_REQUIRED,
     *,
     check_compiled: bool = True,
+    judge: LanguageJudge | None = None,
 ) -> list[Finding]:
     """Every finding for the catalogs of ``languages``, sorted by file and line.
+
+    With ``judge``, each translation is also checked to be in its catalog's language and script
+    (`library.quality.interface.check_interface_catalogs` passes the language detector's judgement).
 
     Untranslated, incomplete and fuzzy entries are errors in ``required`` languages and warnings in
     the others (they fall back at run time). With ``check_compiled``, a .mo out of step with its .po
@@ -253,7 +236,7 @@ def check_catalogs(
     findings: list[Finding] = []
     for catalog in catalogs.values():
         findings += check_header(catalog)
-        findings += check_entries(catalog, russian)
+        findings += check_entries(catalog, russian, judge)
         if template is not None:
             findings += check_merged(catalog, template, template_path)
     if check_compiled:

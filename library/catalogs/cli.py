@@ -14,11 +14,12 @@ from pathlib import Path
 
 import click
 
-from library.catalogs.checks import DEFAULT_REQUIRED, check_catalogs
+from library.catalogs.checks import DEFAULT_REQUIRED
 from library.catalogs.compile import compile_catalogs
 from library.catalogs.extract import extract, update
 from library.catalogs.stats import CatalogStats, stats_for
 from library.errors import Invalid, LibraryError
+from library.quality.interface import check_interface_catalogs
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -187,7 +188,7 @@ def check_command(options: _Options, required: str, compiled: bool) -> None:
     required_codes = _codes(required) or ()
     if unknown := [code for code in required_codes if code not in languages]:
         raise Invalid(f"--required names {', '.join(unknown)}, not among the languages checked ({','.join(languages)})")
-    findings = check_catalogs(locales_dir, languages, required_codes, check_compiled=compiled)
+    findings = check_interface_catalogs(locales_dir, languages, required_codes, check_compiled=compiled)
     for finding in findings:
         click.echo(str(finding))
     errors = sum(finding.severity == "error" for finding in findings)

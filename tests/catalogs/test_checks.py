@@ -13,6 +13,7 @@ import pytest
 from library.catalogs.checks import Finding, check_catalogs
 from library.catalogs.compile import compile_catalogs
 from library.errors import Invalid
+from library.quality.interface import check_interface_catalogs
 from tests.catalogs.helpers import LANGUAGES, LOCALES, copy_locales, edit_entry, po_file
 
 VIEW = "{count} view"
@@ -25,11 +26,22 @@ def locales(tmp_path: Path) -> Path:
 
 def findings(locales: Path, code: str, **options) -> list[Finding]:
     compile_catalogs(locales, LANGUAGES)  # keep stale-mo out of the way unless a test wants it
-    return [f for f in check_catalogs(locales, LANGUAGES, **options) if f.code == code]
+    return [f for f in check_interface_catalogs(locales, LANGUAGES, **options) if f.code == code]
 
 
 def test_shipped_catalogs_have_no_findings() -> None:
-    assert check_catalogs(LOCALES, LANGUAGES) == []
+    assert check_interface_catalogs(LOCALES, LANGUAGES) == []
+
+
+def test_the_catalogs_judge_no_language_themselves_the_caller_passes_the_judgement(locales: Path) -> None:
+    """`library.catalogs` is a leaf: without a judge it checks structure only (the detector is quality's)."""
+    edit_entry(locales, "en", "Views", msgstr="Хорошая погода, не так ли?")
+    compile_catalogs(locales, LANGUAGES)
+    assert check_catalogs(locales, LANGUAGES) == []
+    judged = check_catalogs(locales, LANGUAGES, judge=lambda language, entry, text: [("planted", text)]
+                            if entry.msgid == "Views" and language == "en" else [])
+    assert [(f.code, f.message) for f in judged] == [("planted", "Хорошая погода, не так ли?")]
+    assert [f.code for f in check_interface_catalogs(locales, LANGUAGES)] == ["wrong-script"]
 
 
 def test_russian_text_in_the_english_catalog_is_named_with_file_and_line(locales: Path) -> None:
@@ -147,11 +159,11 @@ def test_the_language_ok_marker_suppresses_a_reviewed_language_finding(locales: 
 def test_weak_or_neutral_evidence_is_no_finding(locales: Path, language: str, msgid: str, msgstr: str) -> None:
     edit_entry(locales, language, msgid, msgstr=msgstr)
     compile_catalogs(locales, LANGUAGES)
-    assert check_catalogs(locales, LANGUAGES) == []
+    assert check_interface_catalogs(locales, LANGUAGES) == []
 
 
 def test_kazakh_plural_forms_may_be_identical_to_each_other(locales: Path) -> None:
-    assert all(f.code != "identical-to-ru" for f in check_catalogs(LOCALES, LANGUAGES))
+    assert all(f.code != "identical-to-ru" for f in check_interface_catalogs(LOCALES, LANGUAGES))
     assert polib.pofile(str(po_file(LOCALES, "kk"))).find(VIEW).msgstr_plural == {
         0: "{count} қаралым",
         1: "{count} қаралым",
@@ -181,9 +193,9 @@ def test_a_plural_with_only_the_first_form_is_incomplete(locales: Path) -> None:
 
 def test_a_stale_mo_is_reported(locales: Path) -> None:
     edit_entry(locales, "kk", "Goals", msgstr="Мақсаттар!")
-    stale = [f for f in check_catalogs(locales, LANGUAGES) if f.code == "stale-mo"]
+    stale = [f for f in check_interface_catalogs(locales, LANGUAGES) if f.code == "stale-mo"]
     assert [Path(f.file).parent.parent.name for f in stale] == ["kk"]
-    assert check_catalogs(locales, LANGUAGES, check_compiled=False) == []
+    assert check_interface_catalogs(locales, LANGUAGES, check_compiled=False) == []
 
 
 def test_a_message_missing_from_a_catalog_points_at_the_template(locales: Path) -> None:
@@ -197,7 +209,7 @@ def test_a_message_missing_from_a_catalog_points_at_the_template(locales: Path) 
 def test_a_malformed_catalog_is_invalid_input(locales: Path) -> None:
     po_file(locales, "ru").write_text('msgid "a"\nmsgstr "б"\nnot a keyword\n', encoding="utf-8")
     with pytest.raises(Invalid, match="ru/LC_MESSAGES/messages.po"):
-        check_catalogs(locales, LANGUAGES)
+        check_interface_catalogs(locales, LANGUAGES)
 
 
 def test_a_plural_entry_is_reported_once_per_problem(locales: Path) -> None:
