@@ -5,14 +5,21 @@ Services raise these with a human ``detail`` and the facts as attributes; the we
 Nothing here knows about HTTP.
 
 An error whose detail readers see in their own language is `Localized`: it keeps an English
-``template`` (marked for the catalogs where it is defined) and its facts apart, and the web layer
-asks it for the detail through the reader's translator.
+``template`` (marked for the catalogs with `N_` where it is defined) and its facts apart, and the web
+layer asks it for the detail through the reader's translator. So every message lives with its error:
+the web keeps a table of statuses, not a second copy of the words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Protocol
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction into the catalogs (translated later, where it is shown)."""
+    return message
+
 
 Translate = Callable[[str], str]
 """A gettext function: an English message -> the same message in some language."""
@@ -102,6 +109,11 @@ class Localized:
     template = ""
     facts: dict[str, object]
 
+    def message_facts(self) -> Mapping[str, object]:
+        """What fills the template's fields (the facts themselves, unless an error words them for people,
+        e.g. a list of languages as one string)."""
+        return self.facts
+
     def localized(self, language: MessageLanguage) -> tuple[str, dict[str, object]]:
         """(detail, facts) in ``language``."""
-        return render(self.template, self.facts, language.gettext), self.facts
+        return render(self.template, self.message_facts(), language.gettext), self.facts

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from library.errors import Conflict, Invalid, NotFound
+from library.errors import N_, Conflict, Invalid, Localized, NotFound
 
 
-class SectionNotFound(NotFound):
+class SectionNotFound(Localized, NotFound):
+    template = N_("No section has the slug {slug}.")
+
     def __init__(self, slug: str) -> None:
         super().__init__(f"No section has the slug {slug!r}.", slug=slug)
 
 
-class ArticleNotFound(NotFound):
+class ArticleNotFound(Localized, NotFound):
+    template = N_("No article has the slug {slug}.")
+
     def __init__(self, slug: str) -> None:
         super().__init__(f"No article has the slug {slug!r}.", slug=slug)
 

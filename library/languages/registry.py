@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from library.errors import ConfigurationError, Invalid
+from library.errors import N_, ConfigurationError, Invalid, Localized
 from library.languages.kk_latin import to_latin
 
 
@@ -195,10 +195,11 @@ stays Russian and is marked ``lang="ru"``.
 """
 
 
-class UnsupportedLanguage(Invalid):
+class UnsupportedLanguage(Localized, Invalid):
     """A language code that is not one of the supported languages."""
 
     title = "Unsupported language"
+    template = N_("{code} is not a supported language; use one of: {supported}.")
 
     def __init__(self, code: str, supported: tuple[str, ...]) -> None:
         super().__init__(
@@ -208,3 +209,6 @@ class UnsupportedLanguage(Invalid):
         )
         self.code = code
         self.supported = supported
+
+    def message_facts(self) -> dict[str, object]:
+        return {"code": self.code, "supported": ", ".join(self.supported)}

@@ -117,18 +117,17 @@ PROBLEM_TITLES: dict[str, str] = {
     "configuration": N_("Configuration error"),
 }
 
-#: Problem ``detail`` templates; fill with the error's facts: ``gettext(text).format(**facts)``.
+#: ``detail`` templates of the web's own problems (no route, an internal error); a domain error's
+#: template is its own (`library.errors.Localized`). Fill with ``gettext(text).format(**facts)``.
 PROBLEM_DETAILS: dict[str, str] = {
-    "unsupported-language": N_("{code} is not a supported language; use one of: {supported}."),
-    "article-not-found": N_("No article has the slug {slug}."),
-    "article-unpublished": N_("Article {slug} is not published in any language."),
-    "number-out-of-range": N_("{name} must be a whole number between {low} and {high}."),
-    # Translators: {name} and {other} are query parameters, such as month and year.
-    "parameter-needs-another": N_("{name} can only be given together with {other}."),
-    "section-not-found": N_("No section has the slug {slug}."),
     "nothing-served": N_("Nothing is served at {path}."),
     "internal": N_("The server could not complete the request. The error has been logged."),
 }
+
+# How to do a request over again, added to a domain error's detail by `library.web.problems`: the
+# domain says what is missing, the web says which header carries it.
+SEND_BEARER_TOKEN = N_("Send the header Authorization: Bearer followed by your token.")
+SEND_IF_MATCH = N_("Send If-Match with the variant's ETag (or If-None-Match: * to create a new variant).")
 
 # Translators: shown under the newsletter form when the address cannot be used.
 INVALID_EMAIL = N_("Please enter a valid e-mail address.")

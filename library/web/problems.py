@@ -5,14 +5,14 @@ reveals no internals. A test pins the shape: ``type``, ``title``, ``status``, ``
 error's facts (``language``, ``supported``, ``line``...).
 
 ``title`` and ``detail`` are in the request's message language (`library.web.i18n`): titles per problem
-type from `library.web.chrome`; details from the error's own template (`Localized` errors) or from a
-template per kind of error (`DETAIL_TABLE`), filled with its facts. Anything else stays English.
+type from `library.web.chrome`; details from the error's own template (`Localized` errors: every
+message lives with its error, this module keeps statuses, not words), filled with its facts. Anything
+else stays English.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -23,12 +23,11 @@ from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.catalogs.runtime import Translator
-from library.content.errors import SectionNotFound, StaleRevision
+from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound
 from library.languages.registry import UnsupportedLanguage
 from library.quality.errors import QualityBlocked
-from library.reading.errors import ArticleUnavailable, InvalidQuery
-from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
+from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES, SEND_BEARER_TOKEN, SEND_IF_MATCH
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
 from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
@@ -52,19 +51,12 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     ConfigurationError: (500, "configuration"),
 }
 
+#: What an error's detail gains over HTTP: which header carries what the domain says is missing.
+HINTS: dict[type[LibraryError], str] = {NotAuthenticated: SEND_BEARER_TOKEN, RevisionRequired: SEND_IF_MATCH}
+
 #: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
 HEADERS: dict[type[LibraryError], dict[str, str]] = {
     NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
-}
-
-
-#: Error class -> its detail template (a key of `PROBLEM_DETAILS`) and the facts that fill it.
-DETAIL_TABLE: dict[type[LibraryError], Callable[[Any], tuple[str, dict[str, object]]]] = {
-    UnsupportedLanguage: lambda e: ("unsupported-language", {"code": e.code, "supported": ", ".join(e.supported)}),
-    ArticleUnavailable: lambda e: (
-        "article-unpublished" if e.article_id is not None else "article-not-found", {"slug": e.slug}),
-    SectionNotFound: lambda e: ("section-not-found", {"slug": e.facts["slug"]}),
-    InvalidQuery: lambda e: (e.kind, {"name": e.parameter, **e.bounds}),
 }
 
 
@@ -152,15 +144,26 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     if status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
     detail, facts = _localized(request, error)
+    if (hint := _hint(request, error)) is not None:
+        detail = f"{detail} {hint}"
     facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
-    response = problem_response(status, slug, error.title, detail, request=request, template=_template(error),
-                                **facts)
+    response = problem_response(status, slug, error.title, detail, request=request, **facts)
     headers: dict[str, str] = {}
     for cls, extra in HEADERS.items():
         if isinstance(error, cls):
             headers.update(extra)
     response.headers.update(headers)
     return response
+
+
+def _hint(request: Request, error: LibraryError) -> str | None:
+    """The HTTP how-to for an error (`HINTS`, its exact class: a wrong password needs no header advice),
+    in the request's language."""
+    hint = HINTS.get(type(error))
+    if hint is None:
+        return None
+    translator = _translator(request)
+    return translator.gettext(hint) if translator else hint
 
 
 def _localized(request: Request, error: LibraryError) -> tuple[str, dict[str, Any]]:
@@ -177,15 +180,6 @@ def translated_detail(error: Exception, translator: Translator) -> str | None:
     English detail must not reach a page in another language; the page then shows only its heading)."""
     if isinstance(error, Localized):
         return error.localized(translator)[0]
-    if isinstance(error, LibraryError) and (template := _template(error)) is not None:
-        return _gettext(translator, PROBLEM_DETAILS.get(template[0]), template[1])
-    return None
-
-
-def _template(error: LibraryError) -> tuple[str, dict[str, object]] | None:
-    for cls in type(error).__mro__:
-        if cls in DETAIL_TABLE:
-            return DETAIL_TABLE[cls](error)
     return None
 
 

@@ -18,10 +18,10 @@ class WorkflowError(Localized, LibraryError):
 
 
 class NotAuthenticated(WorkflowError):
-    """No credentials, or credentials that name no active account (HTTP 401)."""
+    """No credentials, or credentials that name no active account."""
 
     title = "Not authenticated"
-    template = N_("This needs a signed-in account: send the header Authorization: Bearer followed by your token.")
+    template = N_("This needs a signed-in account.")
 
 
 class BadCredentials(NotAuthenticated):
@@ -104,11 +104,10 @@ class UnknownFormat(WorkflowError, Invalid):
 
 
 class RevisionRequired(WorkflowError):
-    """A write that does not say which revision it is based on (HTTP 428)."""
+    """A write that does not say which revision it is based on (or that it creates the variant)."""
 
     title = "Precondition required"
-    template = N_("Say which revision this write is based on: send If-Match with the variant's ETag "
-                  "(or If-None-Match: * to create a new variant).")
+    template = N_("Say which revision this write is based on, or that it creates a new variant.")
 
 
 class StaleWrite(Localized, StaleRevision):

@@ -86,3 +86,11 @@ def test_every_kind_of_problem_has_a_title_in_the_catalogs() -> None:
     from library.web.problems import STATUS_TABLE
 
     assert {slug for _, slug in STATUS_TABLE.values()} <= set(PROBLEM_TITLES)
+
+
+def test_domain_messages_name_no_header_the_web_adds_which_one_carries_what_is_missing():
+    """The CLI and the API share the domain's message; only the API's problem names HTTP headers."""
+    from library.workflow.errors import NotAuthenticated, RevisionRequired
+
+    for error in (NotAuthenticated(), RevisionRequired()):
+        assert not {"Authorization", "Bearer", "If-Match", "ETag", "HTTP"} & set(error.detail.replace(":", " ").split())
