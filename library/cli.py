@@ -52,7 +52,7 @@ def _engine(ctx: click.Context, *, upgrade_sqlite: bool = True):
     from library.storage.migrate import ensure_schema
 
     settings = _settings(ctx)
-    engine = create_engine_for(settings.database_url)
+    engine = create_engine_for(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout)
     if upgrade_sqlite:
         ensure_schema(engine, settings)
     track_changes(settings.languages)  # content written by any command records coverage history

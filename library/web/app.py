@@ -30,6 +30,7 @@ from library.demand.store import add_interface_misses, add_reads
 from library.languages import LanguageRegistry
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for, read_only
+from library.storage.availability import unavailable
 from library.storage.migrate import ensure_schema
 from library.web.api import (
     API_PREFIX,
@@ -59,7 +60,7 @@ ROUTES = [
 def create_app(settings: Settings | None = None) -> Litestar:
     """The whole HTTP app for ``settings`` (read from the environment when not given)."""
     settings = settings or load_settings()
-    engine = create_engine_for(settings.database_url)
+    engine = create_engine_for(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout)
     ensure_schema(engine, settings)
     registry = LanguageRegistry.from_settings(settings)
     interface = Catalogs(registry, settings.locales_dir)
@@ -90,8 +91,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             for job in jobs:
                 with suppress(asyncio.CancelledError):
                     await job
-            # Counts buffered since the last periodic flush: a graceful stop (SIGTERM) loses none.
-            await to_thread.run_sync(flusher.flush)
+            # Counts buffered since the last periodic flush: a graceful stop (SIGTERM) loses none, and
+            # waits a little for a database that is restarting.
+            await to_thread.run_sync(flusher.flush_before_exit)
             engine.dispose()
 
     return Litestar(
@@ -113,14 +115,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 
 async def _every(seconds: float, job: Callable[[], object]) -> None:
-    """Run ``job`` in a worker thread every ``seconds`` until cancelled; a failing run is logged."""
+    """Run ``job`` in a worker thread every ``seconds`` until cancelled; a failing run is logged, and a
+    database outage once, when it starts and when it ends: the job goes on and recovers by itself."""
+    name = getattr(job, "__qualname__", job)
+    outage = False
     while True:
         await asyncio.sleep(seconds)
         try:
             result = await to_thread.run_sync(job)
-        except Exception:
-            log.exception("background job %s failed", getattr(job, "__qualname__", job))
+        except Exception as error:
+            if (unreachable := unavailable(error)) is None:
+                log.exception("background job %s failed", name)
+            elif not outage:
+                log.warning("background job %s waits for the database: %s", name, unreachable.reason)
+            outage = outage or unreachable is not None
             continue
+        if outage:
+            log.warning("background job %s reaches the database again", name)
+            outage = False
         if callable(result):
             result()
 

@@ -136,8 +136,9 @@ def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Respo
                          state.languages.codes)
     available = resolved.view.available_languages
     view = reading.derive_article(resolved.view, state.languages.get(language))
-    state.reads.read(resolved.article_id, language, view.language)
     page = _page(request, language, f"/articles/{slug}", available=available, section=view.section)
+    # Counted once the page no longer needs the database: a reader shown an outage page read nothing.
+    state.reads.read(resolved.article_id, language, view.language)
     page.canonical = f"{prefix(view.language)}/articles/{slug}"
     translator = state.catalogs.translator(language)
     return html(request, page, "article.html",
