@@ -80,8 +80,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         cache.saw_version(read_only(engine, current_version))
         jobs = [
-            asyncio.create_task(_every(settings.flush_interval, flusher.flush)),
-            asyncio.create_task(_every(CHECK_INTERVAL, lambda: _check_version(engine, cache))),
+            asyncio.create_task(_every(settings.flush_interval, flusher.flush, "flush of read counts")),
+            asyncio.create_task(_every(CHECK_INTERVAL, lambda: _check_version(engine, cache),
+                                       "content version check")),
         ]
         try:
             yield
@@ -114,10 +115,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
 
-async def _every(seconds: float, job: Callable[[], object]) -> None:
+async def _every(seconds: float, job: Callable[[], object], name: str) -> None:
     """Run ``job`` in a worker thread every ``seconds`` until cancelled; a failing run is logged, and a
     database outage once, when it starts and when it ends: the job goes on and recovers by itself."""
-    name = getattr(job, "__qualname__", job)
     outage = False
     while True:
         await asyncio.sleep(seconds)
