@@ -156,3 +156,17 @@ def test_an_outage_is_recognised_through_explicit_causes_only():
     already = DatabaseUnavailable("gone")
     assert unavailable(already) is already
     assert not is_unavailable(ValueError("no database involved"))
+
+
+def test_the_busy_timeout_setting_reaches_every_sqlite_connection_and_a_bad_one_is_refused(tmp_path):
+    from library.errors import ConfigurationError
+    from library.settings import load_settings
+
+    settings = load_settings({"LIBRARY_SQLITE_BUSY_TIMEOUT": "0.25"})
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'x.db'}", sqlite_busy_timeout=settings.sqlite_busy_timeout)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250
+    engine.dispose()
+    for bad in ("soon", "-1", "0"):
+        with pytest.raises(ConfigurationError, match="LIBRARY_SQLITE_BUSY_TIMEOUT"):
+            load_settings({"LIBRARY_SQLITE_BUSY_TIMEOUT": bad})
