@@ -160,7 +160,7 @@ def _lookup(error: LibraryError) -> tuple[int, str]:
 def library_error_handler(request: Request, error: LibraryError) -> Response:
     status, slug = _lookup(error)
     if isinstance(error, DatabaseUnavailable):
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error.reason)
+        log_outage(request, error)
     elif status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
     detail, facts = _localized(request, error)
@@ -169,6 +169,11 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
                                 **facts)
     response.headers.update(headers_of(error))
     return response
+
+
+def log_outage(request: Request, error: DatabaseUnavailable) -> None:
+    """One line, no traceback: an outage is expected to pass, and each request it meets says so."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error.reason)
 
 
 def headers_of(error: Exception) -> dict[str, str]:

@@ -16,7 +16,7 @@ from library.languages.registry import UnsupportedLanguage
 from library.storage.availability import DatabaseUnavailable
 from library.web import chrome
 from library.web.negotiation import request_language
-from library.web.problems import as_library_error, headers_of, status_of, translated_detail
+from library.web.problems import as_library_error, headers_of, log_outage, status_of, translated_detail
 
 log = logging.getLogger("library.web")
 
@@ -42,7 +42,7 @@ def error_page(request: Request, error: Exception) -> Response[str]:
     outage = isinstance(error, DatabaseUnavailable)
     status = status_of(error)
     if outage:
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error.reason)
+        log_outage(request, error)
     elif status >= 500:
         log.exception("error on %s %s", request.method, request.url.path, exc_info=error)
     language = _error_language(request)
