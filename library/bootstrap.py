@@ -68,7 +68,7 @@ def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = Tr
     settings = settings or load_settings()
     languages = language_registry(settings)
     events = content_events(settings) if events is None else events
-    engine = attach(create_engine_for(settings.database_url), events)
+    engine = attach(create_engine_for(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout), events)
     if migrate_sqlite:
         ensure_schema(engine, settings)
     return Runtime(settings=settings, engine=engine, languages=languages,

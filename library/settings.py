@@ -43,6 +43,10 @@ class Settings:
     """Megabytes of encoded reader responses each server process keeps; 0 turns the cache off
     (LIBRARY_CACHE_MB)."""
 
+    sqlite_busy_timeout: float = 10.0
+    """Seconds a SQLite statement waits for another connection's lock before the database counts as
+    unavailable (the request is answered 503, Retry-After) (LIBRARY_SQLITE_BUSY_TIMEOUT)."""
+
     translators_url: str | None = None
     """Where readers are sent to help translate; shown next to a fallback notice (LIBRARY_TRANSLATORS_URL)."""
 
@@ -112,6 +116,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["flush_interval"] = _parse_float("LIBRARY_FLUSH_INTERVAL", raw)
     if raw := env.get("LIBRARY_CACHE_MB"):
         kwargs["cache_mb"] = _parse_float("LIBRARY_CACHE_MB", raw, unit="megabytes", zero=True)
+    if raw := env.get("LIBRARY_SQLITE_BUSY_TIMEOUT"):
+        kwargs["sqlite_busy_timeout"] = _parse_float("LIBRARY_SQLITE_BUSY_TIMEOUT", raw)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):
         kwargs["translators_url"] = raw.strip()
     if raw := env.get("LIBRARY_SECRET_KEY"):

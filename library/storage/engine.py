@@ -20,12 +20,14 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_MMAP_BYTES = 1 << 30
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection, busy_timeout_ms: int) -> None:
     # The sqlite3 module opens transactions itself; let SQLAlchemy's own BEGIN handling decide.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Beyond this a statement fails with "database is locked", which `library.storage.availability`
+    # counts as an outage (a 503 for a request, a kept batch for the flusher).
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Read through a memory map instead of a read() per page: whole-index scans and many index
@@ -40,14 +42,20 @@ def _begin_sqlite(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
-def create_engine_for(database_url: str, **kwargs) -> Engine:
-    """An engine for ``database_url`` with the library's connection settings applied."""
+def create_engine_for(database_url: str, *, sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000,
+                      **kwargs) -> Engine:
+    """An engine for ``database_url`` with the library's connection settings applied.
+
+    PostgreSQL connections are checked before use (``pool_pre_ping``): after a database restart the
+    first request reconnects instead of failing on a dead connection.
+    """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _configure_sqlite)
+        busy_timeout_ms = round(sqlite_busy_timeout * 1000)
+        event.listen(engine, "connect", lambda connection, _record: _configure_sqlite(connection, busy_timeout_ms))
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -29,6 +29,7 @@ from library.demand.flusher import Flusher
 from library.demand.store import add_interface_misses, add_reads
 from library.settings import Settings, load_settings
 from library.storage import read_only
+from library.storage.availability import unavailable
 from library.web.api import (
     API_PREFIX,
     accounts,
@@ -74,8 +75,9 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         cache.saw_version(read_only(engine, current_version))
         jobs = [
-            asyncio.create_task(_every(settings.flush_interval, flusher.flush)),
-            asyncio.create_task(_every(CHECK_INTERVAL, lambda: _check_version(engine, cache))),
+            asyncio.create_task(_every(settings.flush_interval, flusher.flush, "flush of read counts")),
+            asyncio.create_task(_every(CHECK_INTERVAL, lambda: _check_version(engine, cache),
+                                       "content version check")),
         ]
         try:
             yield
@@ -85,8 +87,9 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
             for job in jobs:
                 with suppress(asyncio.CancelledError):
                     await job
-            # Counts buffered since the last periodic flush: a graceful stop (SIGTERM) loses none.
-            await to_thread.run_sync(flusher.flush)
+            # Counts buffered since the last periodic flush: a graceful stop (SIGTERM) loses none, and
+            # waits a little for a database that is restarting.
+            await to_thread.run_sync(flusher.flush_before_exit)
             engine.dispose()
 
     return Litestar(
@@ -107,15 +110,24 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     )
 
 
-async def _every(seconds: float, job: Callable[[], object]) -> None:
-    """Run ``job`` in a worker thread every ``seconds`` until cancelled; a failing run is logged."""
+async def _every(seconds: float, job: Callable[[], object], name: str) -> None:
+    """Run ``job`` in a worker thread every ``seconds`` until cancelled; a failing run is logged, and a
+    database outage once, when it starts and when it ends: the job goes on and recovers by itself."""
+    outage = False
     while True:
         await asyncio.sleep(seconds)
         try:
             result = await to_thread.run_sync(job)
-        except Exception:
-            log.exception("background job %s failed", getattr(job, "__qualname__", job))
+        except Exception as error:
+            if (unreachable := unavailable(error)) is None:
+                log.exception("background job %s failed", name)
+            elif not outage:
+                log.warning("background job %s waits for the database: %s", name, unreachable.reason)
+            outage = outage or unreachable is not None
             continue
+        if outage:
+            log.warning("background job %s reaches the database again", name)
+            outage = False
         if callable(result):
             result()
 

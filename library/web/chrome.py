@@ -67,6 +67,8 @@ NEXT_PAGE = N_("Next page")
 PREVIOUS_PAGE = N_("Previous page")
 PAGE_NOT_FOUND = N_("Page not found")
 SOMETHING_WENT_WRONG = N_("Something went wrong")
+# Translators: heading of the page shown while the database cannot be reached (HTTP 503).
+TEMPORARILY_UNAVAILABLE = N_("Temporarily unavailable")
 BACK_HOME = N_("Back to the home page")
 ORIGINAL_UPDATED = N_("The original of this article has been updated since this translation was made.")
 # Translators: a link to the translators' site, next to a fallback notice.
@@ -115,6 +117,8 @@ PROBLEM_TITLES: dict[str, str] = {
     "stale-revision": N_("Stale revision"),
     "quality-blocked": N_("Blocked by content checks"),
     "configuration": N_("Configuration error"),
+    # Translators: the database cannot be reached for a moment (HTTP 503); the client should retry.
+    "database-unavailable": N_("Temporarily unavailable"),
 }
 
 #: ``detail`` templates of the web's own problems (no route, an internal error); a domain error's

@@ -2,7 +2,8 @@
 
 One table maps each error class to a status and a type URI; anything not in it is a 500 that
 reveals no internals. A test pins the shape: ``type``, ``title``, ``status``, ``detail`` plus the
-error's facts (``language``, ``supported``, ``line``...).
+error's facts (``language``, ``supported``, ``line``...). A database outage (`library.storage.availability`),
+raised as `DatabaseUnavailable` or met as a driver error anywhere, is a 503 with ``Retry-After``, never a 500.
 
 ``title`` and ``detail`` are in the request's message language (`library.web.i18n`): titles per problem
 type from `library.web.chrome`; details from the error's own template (`Localized` errors: every
@@ -27,6 +28,7 @@ from library.content.errors import StaleRevision
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound
 from library.languages.registry import UnsupportedLanguage
 from library.quality.errors import QualityBlocked
+from library.storage.availability import DatabaseUnavailable, unavailable
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES, SEND_BEARER_TOKEN, SEND_IF_MATCH
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
@@ -35,6 +37,9 @@ from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRe
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
 log = logging.getLogger("library.web")
+
+RETRY_AFTER_SECONDS = 5
+"""What a 503 tells clients to wait before trying again: a PostgreSQL restart takes a second or two."""
 
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
@@ -49,6 +54,7 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     Conflict: (409, "conflict"),
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
+    DatabaseUnavailable: (503, "database-unavailable"),
 }
 
 #: What an error's detail gains over HTTP: which header carries what the domain says is missing.
@@ -57,6 +63,7 @@ HINTS: dict[type[LibraryError], str] = {NotAuthenticated: SEND_BEARER_TOKEN, Rev
 #: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
 HEADERS: dict[type[LibraryError], dict[str, str]] = {
     NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
+    DatabaseUnavailable: {"Retry-After": str(RETRY_AFTER_SECONDS)},
 }
 
 
@@ -82,7 +89,9 @@ class Problem(msgspec.Struct, kw_only=True):
 #: Documented error responses of every API route (OpenAPI), so clients know errors are problem details.
 PROBLEM_RESPONSES = {
     status: ResponseSpec(data_container=Problem, description=description, media_type=PROBLEM_JSON)
-    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"))
+    for status, description in ((400, "Invalid input (problem details)"), (404, "Not found (problem details)"),
+                                (503, "Database temporarily unavailable: try again after Retry-After seconds "
+                                      "(problem details)"))
 }
 
 
@@ -141,19 +150,31 @@ def _lookup(error: LibraryError) -> tuple[int, str]:
 
 def library_error_handler(request: Request, error: LibraryError) -> Response:
     status, slug = _lookup(error)
-    if status >= 500:
+    if isinstance(error, DatabaseUnavailable):
+        log_outage(request, error)
+    elif status >= 500:
         log.error("library error on %s %s: %s", request.method, request.url.path, error)
     detail, facts = _localized(request, error)
     if (hint := _hint(request, error)) is not None:
         detail = f"{detail} {hint}"
     facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
     response = problem_response(status, slug, error.title, detail, request=request, **facts)
+    response.headers.update(headers_of(error))
+    return response
+
+
+def log_outage(request: Request, error: DatabaseUnavailable) -> None:
+    """One line, no traceback: an outage is expected to pass, and each request it meets says so."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error.reason)
+
+
+def headers_of(error: Exception) -> dict[str, str]:
+    """Headers the answer to ``error`` must carry, as a problem or as a page (Retry-After, WWW-Authenticate)."""
     headers: dict[str, str] = {}
     for cls, extra in HEADERS.items():
         if isinstance(error, cls):
             headers.update(extra)
-    response.headers.update(headers)
-    return response
+    return headers
 
 
 def _hint(request: Request, error: LibraryError) -> str | None:
@@ -206,6 +227,8 @@ def _reason(status: int) -> str:
 
 
 def internal_error_handler(request: Request, error: Exception) -> Response:
+    if (outage := unavailable(error)) is not None:  # a driver error met anywhere: the same 503
+        return library_error_handler(request, outage)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Internal server error",
                             "The server could not complete the request. The error has been logged.",
@@ -219,11 +242,18 @@ EXCEPTION_HANDLERS = {
 }
 
 
-
 def status_of(error: Exception) -> int:
     """The HTTP status an error is answered with, wherever it is rendered (problem or page)."""
+    error = as_library_error(error)
     if isinstance(error, LibraryError):
         return _lookup(error)[0]
     if isinstance(error, HTTPException):
         return error.status_code
     return HTTP_500_INTERNAL_SERVER_ERROR
+
+
+def as_library_error(error: Exception) -> Exception:
+    """``error``, or the `DatabaseUnavailable` it means when it is a database outage in a driver's words."""
+    if isinstance(error, LibraryError):
+        return error
+    return unavailable(error) or error

@@ -142,3 +142,28 @@ def test_interface_misses_from_any_counter_are_flushed_additively(engine):
     rows = read_only(engine, lambda s: s.scalars(select(InterfaceMiss).order_by(InterfaceMiss.msgid)).all())
     assert [(r.language, r.msgid, r.count, r.first_seen, r.last_seen) for r in rows] == [
         ("kk", "Read more", 7, T0, later), ("kk", "month\x04May", 1, T0, T0)]
+
+
+def test_the_last_flush_before_exit_waits_a_little_for_the_database(engine, articles, caplog):
+    counter = ReadCounter()
+    outage = [RuntimeError("database restarting")] * 3
+
+    def restarting(session, reads) -> None:
+        if outage:
+            raise outage.pop()
+        add_reads(session, reads)
+
+    flusher = Flusher(engine)
+    flusher.register("reads", counter.drain, restarting)
+    counter.read(articles[0], "kk", "kk")
+    assert flusher.flush_before_exit(patience=5, pause=0.01) is True
+    assert _views(engine)[articles[0]] == 1 and not outage
+
+    def down(session, reads) -> None:
+        raise RuntimeError("database gone for good")
+
+    flusher = Flusher(engine)
+    flusher.register("reads", counter.drain, down)
+    counter.read(articles[0], "kk", "kk")
+    assert flusher.flush_before_exit(patience=0.1, pause=0.01) is False
+    assert "exiting with unwritten counts" in caplog.text and "'reads': 1" in caplog.text

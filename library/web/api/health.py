@@ -1,4 +1,9 @@
-"""Health check for load balancers and operators: is the app up and is its database reachable?"""
+"""Health check for load balancers and operators: is the app up and is its database reachable?
+
+A database that cannot be reached makes the check a 503 problem detail (`database-unavailable`, with
+Retry-After) naming the database as the cause, so a load balancer takes the process out of rotation
+until the database is back; `/ping` stays 200 as long as the process answers.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from litestar import get
 from litestar.datastructures import State
 
 from library import __version__
+from library.storage.availability import DatabaseUnavailable, unavailable
 from library.storage.migrate import current_revision
+from library.web.problems import PROBLEM_RESPONSES
 
 
 class Health(msgspec.Struct):
@@ -17,11 +24,18 @@ class Health(msgspec.Struct):
     schema_revision: str | None
 
 
-@get("/health", summary="Health of the app and its database", tags=["operations"], sync_to_thread=True)
+@get("/health", summary="Health of the app and its database", tags=["operations"], sync_to_thread=True,
+     responses={503: PROBLEM_RESPONSES[503]})
 def health(state: State) -> Health:
     engine = state.engine
-    return Health(status="ok", version=__version__, database=engine.dialect.name,
-                  schema_revision=current_revision(engine))
+    try:
+        revision = current_revision(engine)
+    except Exception as error:
+        if (outage := unavailable(error)) is None:
+            raise
+        raise DatabaseUnavailable(outage.reason, cause="database", database=engine.dialect.name,
+                                  version=__version__) from error
+    return Health(status="ok", version=__version__, database=engine.dialect.name, schema_revision=revision)
 
 
 class Pong(msgspec.Struct):

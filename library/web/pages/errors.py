@@ -13,11 +13,15 @@ from typing import Any
 from litestar import Request, Response
 
 from library.languages.registry import UnsupportedLanguage
+from library.storage.availability import DatabaseUnavailable
 from library.web import chrome
 from library.web.negotiation import request_language
-from library.web.problems import status_of, translated_detail
+from library.web.problems import as_library_error, headers_of, log_outage, status_of, translated_detail
 
 log = logging.getLogger("library.web")
+
+#: Page heading per status; any other error is "Something went wrong".
+HEADINGS = {404: chrome.PAGE_NOT_FOUND, 503: chrome.TEMPORARILY_UNAVAILABLE}
 
 
 def _error_language(request: Request) -> str:
@@ -34,24 +38,35 @@ def _error_language(request: Request) -> str:
 def error_page(request: Request, error: Exception) -> Response[str]:
     from library.web.pages import routes
 
+    error = as_library_error(error)
+    outage = isinstance(error, DatabaseUnavailable)
     status = status_of(error)
-    if status >= 500:
+    if outage:
+        log_outage(request, error)
+    elif status >= 500:
         log.exception("error on %s %s", request.method, request.url.path, exc_info=error)
     language = _error_language(request)
-    heading = chrome.PAGE_NOT_FOUND if status == 404 else chrome.SOMETHING_WENT_WRONG
-    try:
-        page = routes._page(request, language, "/")
-    except Exception:  # the database itself may be what failed: show the page without its calendar
-        page = routes.bare_page(request, language)
+    heading = HEADINGS.get(status, chrome.SOMETHING_WENT_WRONG)
+    page = None
+    if not outage:  # asking an unavailable database for the calendar would only wait for it again
+        try:
+            page = routes._page(request, language, "/")
+        except Exception:  # the database itself may be what failed: show the page without its calendar
+            log.warning("error page of %s without its calendar", request.url.path, exc_info=True)
+    page = page or routes.bare_page(request, language)
     page.canonical = None
     page.alternates = []
     detail = None
-    if status < 500:  # says what was wrong with the request; a server error's detail says nothing useful
+    # A request's own error says what was wrong with it and an outage says when to come back; another
+    # server error's detail says nothing useful.
+    if status < 500 or outage:
         try:
             detail = translated_detail(error, request.app.state.catalogs.translator(language))
         except Exception:  # explaining one error must never raise another
             log.exception("no detail for the error page of %s", request.url.path)
-    return routes.html(request, page, "error.html", status=status, heading=heading, detail=detail)
+    response = routes.html(request, page, "error.html", status=status, heading=heading, detail=detail)
+    response.headers.update(headers_of(error))
+    return response
 
 
 def for_pages_or_api(api_handler: Callable[[Request, Any], Response]) -> Callable[[Request, Any], Response]:

@@ -134,8 +134,9 @@ def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Respo
     resolved = read_only(state.engine, reading.read_article, slug, state.languages.get(language),
                          state.languages.codes)
     available, view = list(resolved.published_in), resolved.view
-    state.reads.read(resolved.article_id, language, view.language)
     page = _page(request, language, f"/articles/{slug}", available=available, section=view.section)
+    # Counted once the page no longer needs the database: a reader shown an outage page read nothing.
+    state.reads.read(resolved.article_id, language, view.language)
     page.canonical = f"{prefix(view.language)}/articles/{slug}"
     translator = state.catalogs.translator(language)
     return html(request, page, "article.html",
