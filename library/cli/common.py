@@ -1,0 +1,89 @@
+"""What the commands of every group share: the settings, the engine, the language registry, files.
+
+Settings are read once per invocation and kept in click's ``ctx.meta``, which every nested context
+shares, so a group and its sub-command see the same object. PATH ``-`` means standard input or output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from library.errors import ConfigurationError, Invalid
+from library.settings import Settings, load_settings
+
+_SETTINGS = "library.settings"
+
+
+def settings(ctx: click.Context) -> Settings:
+    """The LIBRARY_* settings, loaded on first use (a bad value raises `ConfigurationError`)."""
+    if _SETTINGS not in ctx.meta:
+        ctx.meta[_SETTINGS] = load_settings()
+    return ctx.meta[_SETTINGS]
+
+
+def engine(ctx: click.Context, *, upgrade_sqlite: bool = True):
+    """The engine of LIBRARY_DATABASE_URL: a SQLite file created or upgraded on first use (unless
+    ``upgrade_sqlite`` is false), a PostgreSQL schema checked; content written records coverage history."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from library.coverage.history import track_changes
+    from library.storage import create_engine_for
+    from library.storage.migrate import ensure_schema
+
+    current = settings(ctx)
+    try:
+        created = create_engine_for(current.database_url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:  # unparsable URL, unknown or missing driver
+        raise ConfigurationError(f"LIBRARY_DATABASE_URL cannot be used: {error}") from None
+    if upgrade_sqlite:
+        ensure_schema(created, current)
+    track_changes(current.languages)  # content written by any command records coverage history
+    return created
+
+
+def registry(ctx: click.Context):
+    """The supported languages and their fallback chains, from the settings."""
+    from library.languages import LanguageRegistry
+
+    return LanguageRegistry.from_settings(settings(ctx))
+
+
+def split(values: tuple[str, ...]) -> list[str]:
+    """Repeated and comma-separated option values as one list (``--lang kk,ru --lang en``)."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def is_std(path: Path | None) -> bool:
+    return path is not None and str(path) == "-"
+
+
+def open_input(path: Path) -> BinaryIO:
+    """PATH opened for reading bytes (standard input for ``-``); an unreadable file is bad input."""
+    if is_std(path):
+        return sys.stdin.buffer
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise Invalid(f"cannot read {path}: {error.strerror}") from None
+
+
+def read_input(path: Path) -> bytes:
+    """All of PATH (standard input for ``-``)."""
+    with open_input(path) as stream:
+        return stream.read()
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """``data`` to standard output for ``-``, else to PATH through a ``.partial`` file, so a reader
+    of PATH never sees half of it."""
+    if is_std(path):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_bytes(data)
+    tmp.replace(path)
