@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from library.cli.common import engine, is_std, open_input
+from library.cli.common import engine, open_input, open_output
 
 
 @click.command("export")
@@ -20,16 +20,10 @@ def export_cmd(ctx: click.Context, path: Path) -> None:
     from library.backup import export_library, record_count
     from library.storage import session_scope
 
-    with session_scope(engine(ctx), write=False) as session:
+    with session_scope(engine(ctx), write=False) as session, open_output(path) as out:
         bar = click.progressbar(length=record_count(session), label="exporting records", file=sys.stderr)
         with bar:
-            if is_std(path):
-                count = export_library(session, sys.stdout, bar.update)
-            else:
-                tmp = path.with_name(path.name + ".partial")
-                with tmp.open("w", encoding="utf-8", newline="\n") as out:
-                    count = export_library(session, out, bar.update)
-                tmp.replace(path)  # a reader of PATH never sees half a file
+            count = export_library(session, out, bar.update)
     click.echo(f"exported {count} records", err=True)
 
 

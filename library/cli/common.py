@@ -7,8 +7,10 @@ shares, so a group and its sub-command see the same object. PATH ``-`` means sta
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import click
 
@@ -77,13 +79,31 @@ def read_input(path: Path) -> bytes:
         return stream.read()
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """``data`` to standard output for ``-``, else to PATH through a ``.partial`` file, so a reader
-    of PATH never sees half of it."""
+@contextmanager
+def open_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
+    """Standard output for ``-``, else PATH written through ``PATH.partial``, renamed when the block
+    ends without error (removed when it fails), so a reader of PATH never sees half a file. Opened
+    before any work starts, so an unwritable PATH fails first."""
     if is_std(path):
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        out = sys.stdout.buffer if binary else sys.stdout
+        yield out
+        out.flush()
         return
     tmp = path.with_name(path.name + ".partial")
-    tmp.write_bytes(data)
+    try:
+        out = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise Invalid(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with out:
+            yield out
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """``data`` to PATH (standard output for ``-``), as `open_output` writes."""
+    with open_output(path, binary=True) as out:
+        out.write(data)

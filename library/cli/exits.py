@@ -22,35 +22,35 @@ DEBUG_VARIABLE = "LIBRARY_DEBUG"
 
 
 class ExitCode(IntEnum):
-    """Exit status of ``library``, one per kind of outcome (the README's table, in the same order)."""
+    """Exit status of ``library``, one per kind of outcome, each with when it happens (the README's table)."""
 
-    OK = 0
-    """the command did what it was asked"""
-    FINDINGS = 1
-    """the command ran to the end and found problems: an error finding of `check content` or `catalogs check`"""
-    USAGE = 2
-    """click's own: an unknown command or option, a missing argument, an option value of the wrong form"""
-    BELOW_THRESHOLD = 3
-    """`coverage --fail-under`: a language's coverage is below its threshold"""
-    BAD_INPUT = 4
-    """a file or value the library cannot accept: a malformed or rejected import (JSON Lines, PO/XLIFF,
-    CSV/TBX, a catalog), a file that cannot be read or written, a value the database refuses, no answer on
-    standard input"""
-    NOT_FOUND = 5
-    """something the command names does not exist: an account, a token, a section"""
-    CONFLICT = 6
-    """the request clashes with the library's state: it is not empty, a duplicate, a write the database's
-    constraints refuse"""
-    CONFIGURATION = 7
-    """a `LIBRARY_*` setting is wrong, or the database schema is older than this version"""
-    DATABASE = 8
-    """the database cannot be used: unreachable, locked, or it failed"""
-    INTERNAL = 9
-    """a bug: an unexpected exception (`LIBRARY_DEBUG=1` shows its traceback)"""
-    INTERRUPTED = 130
-    """interrupted with Ctrl-C (128 + SIGINT); an unfinished write is rolled back"""
-    BROKEN_PIPE = 141
-    """standard output was closed before the end (128 + SIGPIPE), as in `library export | head -1`"""
+    OK = 0, "the command did what it was asked"
+    FINDINGS = 1, ("the command ran to the end and found problems: an error finding of `check content` or "
+                   "`catalogs check`")
+    USAGE = 2, "click's own: an unknown command or option, a missing argument, an option value of the wrong form"
+    BELOW_THRESHOLD = 3, "`coverage --fail-under`: a language's coverage is below its threshold"
+    BAD_INPUT = 4, ("a file or value the library cannot accept: a malformed or rejected import (JSON Lines, "
+                    "PO/XLIFF, CSV/TBX, a catalog), a file that cannot be read or written, a value the database "
+                    "refuses (a NUL character on PostgreSQL), no password on standard input")
+    NOT_FOUND = 5, "something the command names does not exist: an account, a token, a section"
+    CONFLICT = 6, ("the request clashes with the library's state: it is not empty, a duplicate, an account not "
+                   "allowed to do it, a write the database's constraints refuse")
+    CONFIGURATION = 7, ("a `LIBRARY_*` setting is wrong (an unparsable database URL included), or a PostgreSQL "
+                        "schema is older than this version")
+    DATABASE = 8, "the database cannot be used: unreachable, locked, or it failed"
+    INTERNAL = 9, ("a bug: `error: internal error: <exception type>: <its first line>`; `LIBRARY_DEBUG=1` adds "
+                   "the traceback")
+    INTERRUPTED = 130, "Ctrl-C (128 + SIGINT); the unfinished write is rolled back"
+    BROKEN_PIPE = 141, ("standard output was closed before the end (128 + SIGPIPE), as in "
+                        "`library export | head -1`")
+
+    when: str
+
+    def __new__(cls, value: int, when: str) -> ExitCode:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.when = when
+        return member
 
 
 # The library's own errors, most specific kind first (a class may have several kinds among its bases).
@@ -136,14 +136,35 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as one line too, with click's hint at the end (click's own takes four lines)."""
+
+    def show(self, file=None) -> None:
+        message = one_line(self.format_message()).rstrip(".") + "."
+        hint = f" Try '{self.ctx.command_path} --help'." if self.ctx else ""
+        click.echo(f"error: {message}{hint}", err=True)
+
+
+def _one_line_usage(error: click.UsageError) -> click.UsageError:
+    return error if isinstance(error, OneLineUsageError) else OneLineUsageError(error.format_message(), error.ctx)
+
+
 class LibraryGroup(click.Group):
     """A command group whose commands' failures go through `fail`: the root ``library`` group, and
     ``catalogs`` when it runs alone (``scripts/catalogs.py``). Nested, the innermost one handles."""
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:  # the group's own options are parsed here, before `invoke`
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as error:
+            raise _one_line_usage(error) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _one_line_usage(error) from None  # exit status 2, printed by click
         except (click.ClickException, click.exceptions.Exit):
-            raise  # usage errors (exit 2) and explicit exits are click's to print
+            raise  # explicit exits are click's
         except (Exception, KeyboardInterrupt) as error:  # click.Abort included
             ctx.exit(fail(error))

@@ -164,7 +164,7 @@ def exchange_import(ctx: click.Context, path: Path, language: str, username: str
         report = import_file(session, registry(ctx), principal, language, data, fmt or guess_format(path.name, data),
                              dry_run=dry_run)
         for line in report.messages():
-            click.echo(line, err=not report.ok)
+            click.echo(line)  # the report is the output; the one error line follows on stderr
         if not report.ok:
             raise ImportRejected(report)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.summary().items() if n)
