@@ -34,7 +34,7 @@ class ExitCode(IntEnum):
                     "refuses (a NUL character on PostgreSQL), no password on standard input")
     NOT_FOUND = 5, "something the command names does not exist: an account, a token, a section"
     CONFLICT = 6, ("the request clashes with the library's state: it is not empty, a duplicate, an account not "
-                   "allowed to do it, a write the database's constraints refuse")
+                   "allowed to do it, a write the database's constraints refuse; `serve` on an address in use")
     CONFIGURATION = 7, ("a `LIBRARY_*` setting is wrong (an unparsable database URL included), or a PostgreSQL "
                         "schema is older than this version")
     DATABASE = 8, "the database cannot be used: unreachable, locked, or it failed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -104,6 +105,15 @@ def _files(tmp_path: Path) -> None:
 def test_a_failing_command_prints_one_line_and_its_status(library, tmp_path, args, env, code, words) -> None:
     _files(tmp_path)
     _assert_one_line(library(*args, env=env), code, words)
+
+
+def test_serve_on_an_address_in_use_is_a_conflict(library) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = library("serve", "--port", str(port))
+    _assert_one_line(result, ExitCode.CONFLICT, f"cannot listen on 127.0.0.1:{port}")
 
 
 def test_a_second_demo_is_a_conflict_and_changes_nothing(library, demo) -> None:
