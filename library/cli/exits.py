@@ -146,7 +146,9 @@ class OneLineUsageError(click.UsageError):
 
 
 def _one_line_usage(error: click.UsageError) -> click.UsageError:
-    return error if isinstance(error, OneLineUsageError) else OneLineUsageError(error.format_message(), error.ctx)
+    if isinstance(error, OneLineUsageError | click.exceptions.NoArgsIsHelpError):  # the latter shows the help
+        return error
+    return OneLineUsageError(error.format_message(), error.ctx)
 
 
 class LibraryGroup(click.Group):

@@ -69,6 +69,12 @@ def test_usage_errors_are_one_line_with_status_2(args) -> None:
     assert result.stderr.rstrip().endswith("--help'."), result.stderr
 
 
+def test_a_group_without_a_command_shows_its_help() -> None:
+    result = CliRunner().invoke(main, ["users"])
+    assert result.exit_code == ExitCode.USAGE and result.stderr.startswith("Usage: main users [OPTIONS] COMMAND")
+    assert "token  Issue, list and revoke bearer tokens" in result.stderr
+
+
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
