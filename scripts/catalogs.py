@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from library.catalogs.cli import catalogs  # noqa: E402
+from library.cli.catalogs import catalogs  # noqa: E402
 
 if __name__ == "__main__":
     catalogs(prog_name="catalogs")

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from library.cli import main
+from library.cli.exits import ExitCode
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_init_demo_export_import(run, tmp_path):
     result = run("demo")
     assert result.exit_code == 0 and "44 articles" in result.output
     again = run("demo")
-    assert again.exit_code == 1 and again.output.count("\n") == 1 and "--replace" in again.output
+    assert again.exit_code == ExitCode.CONFLICT and again.output.count("\n") == 1 and "--replace" in again.output
     path = tmp_path / "library.jsonl"
     assert run("export", str(path)).exit_code == 0
     lines = path.read_text().splitlines()
@@ -58,16 +59,16 @@ def test_malformed_import_is_one_line_and_non_zero(run, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"kind":"library","format":1}\n{"kind": "section", "slug": 1}\n')
     result = run("import", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert result.output.startswith("error: line 2: not a valid record") and result.output.count("\n") == 1
 
 
 def test_missing_file_and_bad_settings_are_one_line_errors(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["import", str(tmp_path / "none.jsonl")])
-    assert result.exit_code != 0 and "none.jsonl" in result.output
+    assert result.exit_code == ExitCode.BAD_INPUT and "none.jsonl" in result.output
     result = runner.invoke(main, ["demo"], env={"LIBRARY_DEFAULT_LANGUAGE": "de"})
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert result.output == (
         "error: configuration: LIBRARY_DEFAULT_LANGUAGE='de' is not one of LIBRARY_LANGUAGES (en, ru, kk)\n")
 
@@ -75,5 +76,5 @@ def test_missing_file_and_bad_settings_are_one_line_errors(tmp_path):
 def test_unreachable_database_is_a_one_line_error():
     result = CliRunner().invoke(
         main, ["init"], env={"LIBRARY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
-    assert result.exit_code == 1 and result.output.startswith("error: cannot use the database")
+    assert result.exit_code == ExitCode.DATABASE and result.output.startswith("error: cannot use the database")
     assert result.output.count("\n") == 1

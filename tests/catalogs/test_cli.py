@@ -1,4 +1,4 @@
-"""The ``catalogs`` command group: output, exit codes (0 fine, 1 findings, 2 bad input), no tracebacks."""
+"""The ``catalogs`` command group: output, exit codes (0 fine, 1 findings, 4 bad input), no tracebacks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from library.catalogs.cli import catalogs
+from library.cli.catalogs import catalogs
+from library.cli.exits import ExitCode
 from tests.catalogs.helpers import LOCALES, PROJECT, copy_locales, edit_entry, po_file
 
 ALL = ["--languages", "en,ru,kk"]
@@ -56,11 +57,11 @@ def test_check_required_option_turns_gaps_into_warnings(locales: Path) -> None:
         (["check", "--required", "en,de"], "--required names de"),
     ],
 )
-def test_bad_input_is_one_line_on_stderr_and_exit_2(locales: Path, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_on_stderr_and_exits_4(locales: Path, args: list[str], message: str) -> None:
     if "--locales-dir" not in args:
         args = ["--locales-dir", str(locales), *args]
     result = run(*args)
-    assert result.exit_code == 2
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert len(result.stderr.splitlines()) == 1 and message in result.stderr
     assert "Traceback" not in result.output
 
@@ -69,7 +70,7 @@ def test_a_malformed_po_is_bad_input(locales: Path) -> None:
     po_file(locales, "ru").write_text('msgid "a"\nmsgstr "б"\nnot a keyword\n', encoding="utf-8")
     for command in ("check", "stats", "compile"):
         result = run("--locales-dir", locales, *ALL, command)
-        assert result.exit_code == 2, command
+        assert result.exit_code == ExitCode.BAD_INPUT, command
         assert result.stderr.startswith("error: ") and "Syntax error" in result.stderr
         assert len(result.stderr.splitlines()) == 1
 
@@ -117,7 +118,8 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [[sys.executable, "-m", "library.catalogs.cli"], [sys.executable, str(PROJECT / "scripts" / "catalogs.py")]]
+    "argv",
+    [[sys.executable, "-m", "library.cli", "catalogs"], [sys.executable, str(PROJECT / "scripts" / "catalogs.py")]],
 )
 def test_runnable_as_a_module_and_a_script(argv: list[str]) -> None:
     result = subprocess.run(

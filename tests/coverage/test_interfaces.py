@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from library.cli import EXIT_BELOW_THRESHOLD, main
+from library.cli import main
+from library.cli.exits import ExitCode
 from library.content.models import Status
 from library.coverage.models import CoverageSnapshot
 from library.coverage.render import CSV_COLUMNS
@@ -104,26 +105,27 @@ def test_csv_parses_with_the_csv_module(library, run):
 
 def test_fail_under_exits_non_zero_naming_each_language_below_its_threshold(library, run):
     result = run("--fail-under", "kk=90,en=60,ru=100")
-    assert result.exit_code == EXIT_BELOW_THRESHOLD
+    assert result.exit_code == ExitCode.BELOW_THRESHOLD
     assert result.stderr.splitlines() == [
         "coverage of en is 20.0%, below the threshold of 60%",
         "coverage of kk is 60.0%, below the threshold of 90%",
     ]
     assert "alpha" in result.stdout  # the report is still printed
     assert run("--fail-under", "kk=60,en=20").exit_code == 0
-    assert run("--fail-under", "kk=60.1", "--format", "json").exit_code == EXIT_BELOW_THRESHOLD
+    assert run("--fail-under", "kk=60.1", "--format", "json").exit_code == ExitCode.BELOW_THRESHOLD
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--fail-under", "kk=ninety"), "error: --fail-under: 'kk=ninety' is not language=percent"),
-    (("--fail-under", "de=50"), "error: Unknown language de"),
-    (("--lang", "kk", "--fail-under", "en=50"), "error: --fail-under names en, which --lang leaves out"),
-    (("--lang", "de"), "error: Unknown language de"),
-    (("--section", "nowhere"), "error: No section has the slug 'nowhere'."),
+@pytest.mark.parametrize(("args", "message", "code"), [
+    (("--fail-under", "kk=ninety"), "error: --fail-under: 'kk=ninety' is not language=percent", ExitCode.BAD_INPUT),
+    (("--fail-under", "de=50"), "error: Unknown language de", ExitCode.BAD_INPUT),
+    (("--lang", "kk", "--fail-under", "en=50"), "error: --fail-under names en, which --lang leaves out",
+     ExitCode.BAD_INPUT),
+    (("--lang", "de"), "error: Unknown language de", ExitCode.BAD_INPUT),
+    (("--section", "nowhere"), "error: No section has the slug 'nowhere'.", ExitCode.NOT_FOUND),
 ])
-def test_mistakes_are_one_line_errors(library, run, args, message):
+def test_mistakes_are_one_line_errors(library, run, args, message, code):
     result = run(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.output.startswith(message) and result.output.count("\n") == 1
 
 

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from library.cli import main
+from library.cli.exits import ExitCode
 from library.content.models import Status
 from library.storage import session_scope
 from tests.quality.helpers import paste_russian_paragraph, resave
@@ -57,7 +58,7 @@ def test_a_bad_term_file_is_one_line_and_changes_nothing(run, engine, tmp_path, 
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     result = run("terms", "import", str(path))
-    assert result.exit_code == 1 and result.output.count("\n") == 1 and words in result.output
+    assert result.exit_code == ExitCode.BAD_INPUT and result.output.count("\n") == 1 and words in result.output
     assert run("terms", "list", "--format", "json").stdout.strip() == "[]"
 
 
@@ -75,15 +76,17 @@ def _paste_russian(engine) -> None:
 def test_check_content_prints_findings_and_exits_1_on_errors(run, demo) -> None:
     _paste_russian(demo)
     table = run("check", "content", "--lang", "kk", "--section", "about")
-    assert table.exit_code == 1
+    assert table.exit_code == ExitCode.FINDINGS
     assert table.stdout.startswith("what-are-the-sdgs  kk  r2  error  wrong-language  Paragraph 2 is in Russian")
     report = json.loads(run("check", "content", "--format", "json", "--lang", "kk").stdout)
     assert report["errors"] == 1 and report["findings"][0]["facts"]["number"] == 2
     assert run("check", "content", "--lang", "en").exit_code == 0
 
 
-@pytest.mark.parametrize(("args", "words"), [(["--lang", "de"], "'de' is not a supported language"),
-                                              (["--section", "nowhere"], "No section has the slug 'nowhere'")])
-def test_check_content_refuses_unknown_filters(run, engine, args, words) -> None:
+@pytest.mark.parametrize(("args", "words", "code"), [
+    (["--lang", "de"], "'de' is not a supported language", ExitCode.BAD_INPUT),
+    (["--section", "nowhere"], "No section has the slug 'nowhere'", ExitCode.NOT_FOUND),
+])
+def test_check_content_refuses_unknown_filters(run, engine, args, words, code) -> None:
     result = run("check", "content", *args)
-    assert result.exit_code == 1 and words in result.output
+    assert result.exit_code == code and words in result.output

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from library.cli import main
+from library.cli.exits import ExitCode
 from library.languages.registry import UnsupportedLanguage
 from library.storage import session_scope
 from library.workflow import accounts
@@ -123,15 +124,18 @@ def test_cli_adds_users_issues_lists_and_revokes_tokens(run, engine):
         accounts.principal_for_token(session, secret)
 
 
-@pytest.mark.parametrize("args, input, message", [
-    (("users", "add", "x y", "--role", "editor", "--password-stdin"), PASSWORD, "is not valid: use 2 to 100"),
-    (("users", "add", "aigerim", "--role", "translator", "--password-stdin"), PASSWORD, "at least one target"),
-    (("users", "add", "aigerim", "--role", "editor", "--password-stdin"), "short", "at least 10 characters"),
-    (("users", "token", "issue", "nobody"), None, "No account has the username nobody"),
-    (("users", "token", "revoke", "999"), None, "No token has the id 999"),
+@pytest.mark.parametrize("args, input, message, code", [
+    (("users", "add", "x y", "--role", "editor", "--password-stdin"), PASSWORD, "is not valid: use 2 to 100",
+     ExitCode.BAD_INPUT),
+    (("users", "add", "aigerim", "--role", "translator", "--password-stdin"), PASSWORD, "at least one target",
+     ExitCode.BAD_INPUT),
+    (("users", "add", "aigerim", "--role", "editor", "--password-stdin"), "short", "at least 10 characters",
+     ExitCode.BAD_INPUT),
+    (("users", "token", "issue", "nobody"), None, "No account has the username nobody", ExitCode.NOT_FOUND),
+    (("users", "token", "revoke", "999"), None, "No token has the id 999", ExitCode.NOT_FOUND),
 ])
-def test_cli_errors_are_one_line_and_non_zero(run, engine, args, input, message):
+def test_cli_errors_are_one_line_and_non_zero(run, engine, args, input, message, code):
     result = run(*args, input=input)
-    assert result.exit_code == 1 and message in result.output and result.output.count("\n") == 1
+    assert result.exit_code == code and message in result.output and result.output.count("\n") == 1
     with session_scope(engine, write=False) as session:
         assert session.scalars(select(User)).all() == []

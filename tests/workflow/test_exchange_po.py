@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from library.cli import main
+from library.cli.exits import ExitCode
 from library.content.models import Revision, Status, Variant
 from library.storage import session_scope
 from library.workflow.models import AuditEntry
@@ -157,7 +158,7 @@ def test_the_cli_exports_and_imports_the_same_way(settings, staff, queued, engin
     po = fill(polib.pofile(str(path)))
     po.save(str(path))
     refused = runner.invoke(main, ["exchange", "import", str(path), "--lang", "kk", "--as", "john"], env=env)
-    assert refused.exit_code == 1
+    assert refused.exit_code == ExitCode.CONFLICT  # john may not translate into kk
     assert "john may work only in these languages: en. It may not work in the language “kk”" in refused.output
     done = runner.invoke(main, ["exchange", "import", str(path), "--lang", "kk", "--as", "dana"], env=env)
     assert done.exit_code == 0 and "imported: 2 applied" in done.output
@@ -166,5 +167,5 @@ def test_the_cli_exports_and_imports_the_same_way(settings, staff, queued, engin
             Variant.status == Status.IN_REVIEW, Variant.updated_by == "dana")) == 2
     path.write_text(path.read_text().replace("ҚАЗ Вода", "ҚАЗ {name} Вода"))
     broken = runner.invoke(main, ["exchange", "import", str(path), "--lang", "kk", "--as", "dana"], env=env)
-    assert broken.exit_code == 1 and "water|title" in broken.output and broken.output.rstrip().endswith(
-        "Nothing was changed.")
+    assert broken.exit_code == ExitCode.BAD_INPUT
+    assert "water|title" in broken.output and broken.output.rstrip().endswith("Nothing was changed.")

@@ -1,14 +1,13 @@
-"""The ``catalogs`` command group: extract, update, compile, stats and check the interface catalogs.
+"""``catalogs``: extract, update, compile, stats and check the interface catalogs (`library.catalogs`).
 
-Attached by the top-level ``library`` command; also runnable alone as ``python -m library.catalogs.cli``
-(and ``scripts/catalogs.py``). Bad input (a missing locales folder, a malformed .po, bad settings)
-prints one line on stderr and exits 2; ``check`` exits 1 when it finds an error.
+It needs no database, so it also runs alone from a checkout (``scripts/catalogs.py``), handling its
+errors with the same table as ``library``: bad input (a missing locales folder, a malformed .po) is
+`ExitCode.BAD_INPUT`, and ``check`` exits with `ExitCode.FINDINGS` when it finds an error.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,26 +17,11 @@ from library.catalogs.checks import DEFAULT_REQUIRED
 from library.catalogs.compile import compile_catalogs
 from library.catalogs.extract import extract, update
 from library.catalogs.stats import CatalogStats, stats_for
-from library.errors import Invalid, LibraryError
+from library.cli.exits import ExitCode, LibraryGroup
+from library.errors import Invalid
 from library.quality.interface import check_interface_catalogs
 
-EXIT_FINDINGS = 1
-EXIT_BAD_INPUT = 2
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-class CatalogsGroup(click.Group):
-    """Turns the library's errors (and unreadable files) into one line on stderr and exit code 2."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except LibraryError as error:
-            message = error.detail
-        except OSError as error:
-            message = f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")
-        click.echo(f"error: {message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
 
 
 @dataclass
@@ -64,7 +48,7 @@ def _codes(raw: str | None) -> tuple[str, ...] | None:
     return codes
 
 
-@click.group(cls=CatalogsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LibraryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--locales-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -175,7 +159,8 @@ def stats_command(options: _Options, output: str) -> None:
 )
 @click.option("--compiled/--no-compiled", default=True, help="Also require each .mo to be in step with its .po.")
 @pass_options
-def check_command(options: _Options, required: str, compiled: bool) -> None:
+@click.pass_context
+def check_command(ctx: click.Context, options: _Options, required: str, compiled: bool) -> None:
     """Report problems as file:line: msgid: message.
 
     Untranslated or fuzzy messages in required languages, placeholder and plural mistakes, text in the
@@ -194,8 +179,4 @@ def check_command(options: _Options, required: str, compiled: bool) -> None:
     errors = sum(finding.severity == "error" for finding in findings)
     click.echo(f"{errors} errors, {len(findings) - errors} warnings in {len(languages)} catalogs", err=True)
     if errors:
-        sys.exit(EXIT_FINDINGS)
-
-
-if __name__ == "__main__":
-    catalogs(prog_name="python -m library.catalogs.cli")
+        ctx.exit(ExitCode.FINDINGS)

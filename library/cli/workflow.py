@@ -1,7 +1,7 @@
-"""The workflow's commands: ``library users ...`` (accounts and tokens) and ``library exchange ...``.
+"""The workflow's groups: ``users`` (accounts and their API tokens) and ``exchange`` (PO/XLIFF files).
 
-They are attached to the top-level group in `library.cli`, and call the same services as the
-HTTP API. Token secrets are printed once, alone on standard output, so scripts can capture them.
+They call the same services as the HTTP API. Token secrets are printed once, alone on standard
+output, so scripts can capture them.
 """
 
 from __future__ import annotations
@@ -11,21 +11,10 @@ from pathlib import Path
 
 import click
 
-from library.errors import LibraryError
+from library.cli.common import engine, read_input, registry, write_output
+from library.errors import Invalid
 
 ROLES = ["reader", "translator", "editor", "admin"]
-
-
-def _engine(ctx: click.Context):
-    from library.cli import _engine as engine
-
-    return engine(ctx)
-
-
-def _registry(ctx: click.Context):
-    from library.cli import _runtime
-
-    return _runtime(ctx).languages
 
 
 def _operator():
@@ -56,10 +45,12 @@ def users_add(ctx: click.Context, username: str, role: str, languages: tuple[str
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():  # getpass would warn and echo; a script says where the password comes from
+        raise Invalid("standard input is not a terminal to ask for the password: use --password-stdin")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with session_scope(_engine(ctx)) as session:
-        user = create_user(session, _registry(ctx), username=username, role=Role(role), password=password,
+    with session_scope(engine(ctx)) as session:
+        user = create_user(session, registry(ctx), username=username, role=Role(role), password=password,
                            languages=languages, by="cli")
         click.echo(f"added {user.username} ({user.role}{': ' + ', '.join(user.languages) if user.languages else ''})")
 
@@ -71,7 +62,7 @@ def users_list(ctx: click.Context) -> None:
     from library.storage import session_scope
     from library.workflow.accounts import list_users, tokens_of
 
-    with session_scope(_engine(ctx), write=False) as session:
+    with session_scope(engine(ctx), write=False) as session:
         for user in list_users(session):
             live = sum(1 for t in tokens_of(session, user) if t.revoked_at is None)
             state = "" if user.active else ", disabled"
@@ -92,7 +83,7 @@ def token_issue(ctx: click.Context, username: str, name: str) -> None:
     from library.storage import session_scope
     from library.workflow.accounts import get_user, issue_token
 
-    with session_scope(_engine(ctx)) as session:
+    with session_scope(engine(ctx)) as session:
         issued = issue_token(session, get_user(session, username), name=name, by="cli")
     click.echo(f"token {issued.id} for {issued.username}; it is shown only now:", err=True)
     click.echo(issued.secret)
@@ -106,7 +97,7 @@ def token_list(ctx: click.Context, username: str) -> None:
     from library.storage import session_scope
     from library.workflow.accounts import get_user, tokens_of
 
-    with session_scope(_engine(ctx), write=False) as session:
+    with session_scope(engine(ctx), write=False) as session:
         for t in tokens_of(session, get_user(session, username)):
             state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "live"
             click.echo(f"{t.id}\t{t.name or '-'}\tissued {t.created_at:%Y-%m-%d %H:%M}\t{state}")
@@ -120,7 +111,7 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
     from library.storage import session_scope
     from library.workflow.accounts import revoke_token
 
-    with session_scope(_engine(ctx)) as session:
+    with session_scope(engine(ctx)) as session:
         revoke_token(session, token_id)
     click.echo(f"token {token_id} revoked")
 
@@ -144,14 +135,10 @@ def exchange_export(ctx: click.Context, path: Path, language: str, fmt: str, sec
     from library.storage import session_scope
     from library.workflow.exchange.service import export_file
 
-    with session_scope(_engine(ctx), write=False) as session:
-        exported = export_file(session, _registry(ctx), _operator(), language, fmt, base_url=base_url,
+    with session_scope(engine(ctx), write=False) as session:
+        exported = export_file(session, registry(ctx), _operator(), language, fmt, base_url=base_url,
                                section=section)
-    if str(path) == "-":
-        sys.stdout.buffer.write(exported.data)
-        sys.stdout.flush()
-    else:
-        path.write_bytes(exported.data)
+    write_output(path, exported.data)
     click.echo(f"exported {exported.units} units for {language}", err=True)
 
 
@@ -171,16 +158,13 @@ def exchange_import(ctx: click.Context, path: Path, language: str, username: str
     from library.workflow.errors import ImportRejected
     from library.workflow.exchange.service import guess_format, import_file
 
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"cannot read {path}: {error.strerror}") from None
-    with session_scope(_engine(ctx)) as session:
+    data = read_input(path)
+    with session_scope(engine(ctx)) as session:
         principal = Principal.of(get_user(session, username))
-        report = import_file(session, _registry(ctx), principal, language, data, fmt or guess_format(path.name, data),
+        report = import_file(session, registry(ctx), principal, language, data, fmt or guess_format(path.name, data),
                              dry_run=dry_run)
         for line in report.messages():
-            click.echo(line, err=not report.ok)
+            click.echo(line)  # the report is the output; the one error line follows on stderr
         if not report.ok:
             raise ImportRejected(report)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.summary().items() if n)

@@ -1,46 +1,31 @@
-"""The ``terms`` and ``check`` command groups: the term base as files, and content checks for operators.
+"""The quality groups: ``terms`` (the term base as CSV or TBX files) and ``check`` (content checks).
 
-Attached to the ``library`` command, whose group turns the library's errors into one line on stderr
-and exit code 1. ``library check content`` exits 1 when it finds an error (warnings alone exit 0).
+``library check content`` exits with `ExitCode.FINDINGS` when it finds an error (warnings alone exit 0).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from library.errors import Invalid, LibraryError
-from library.settings import Settings
+from library.cli.common import engine, is_std, read_input, settings, write_output
+from library.cli.exits import ExitCode
+from library.errors import Invalid
 
-EXIT_FINDINGS = 1
 FORMATS = ("csv", "tbx")
-
-
-def _settings(ctx: click.Context) -> Settings:
-    from library.cli import _settings as settings
-
-    return settings(ctx)
-
-
-def _engine(ctx: click.Context):
-    """The library command's engine (schema checked, content changes tracked), as every command uses."""
-    from library.cli import _engine as engine
-
-    return engine(ctx)
 
 
 def _file_format(path: Path | None, given: str | None) -> str:
     if given:
         return given
-    suffix = path.suffix.lower().lstrip(".") if path and str(path) != "-" else ""
+    suffix = path.suffix.lower().lstrip(".") if path and not is_std(path) else ""
     return suffix if suffix in FORMATS else "csv"
 
 
 def _language(ctx: click.Context, language: str | None) -> str | None:
-    languages = _settings(ctx).languages
+    languages = settings(ctx).languages
     if language is not None and language not in languages:
         raise Invalid(f"--lang {language!r} is not a supported language ({', '.join(languages)})")
     return language
@@ -60,8 +45,8 @@ def list_command(ctx: click.Context, language: str | None, output: str) -> None:
     from library.quality.terms import TermData, list_terms
     from library.storage import session_scope
 
-    languages = _settings(ctx).languages
-    with session_scope(_engine(ctx), write=False) as session:
+    languages = settings(ctx).languages
+    with session_scope(engine(ctx), write=False) as session:
         rows = [TermData.of(term) for term in list_terms(session, language=_language(ctx, language))]
     if output == "json":
         click.echo(json.dumps([{"key": t.key, "forms": dict(t.forms), "forbidden": dict(t.forbidden), "note": t.note}
@@ -85,18 +70,12 @@ def export_command(ctx: click.Context, path: Path, file_format: str | None) -> N
     from library.quality.terms import TermData, list_terms
     from library.storage import session_scope
 
-    languages = _settings(ctx).languages
-    with session_scope(_engine(ctx), write=False) as session:
+    languages = settings(ctx).languages
+    with session_scope(engine(ctx), write=False) as session:
         rows = [TermData.of(term) for term in list_terms(session)]
     kind = _file_format(path, file_format)
     data = termfiles.write_tbx(rows, languages) if kind == "tbx" else termfiles.write_csv(rows, languages).encode()
-    if str(path) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        tmp = path.with_name(path.name + ".partial")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    write_output(path, data)
     click.echo(f"exported {len(rows)} terms as {kind}", err=True)
 
 
@@ -112,7 +91,7 @@ def import_command(ctx: click.Context, path: Path, file_format: str | None, repl
     from library.quality.terms import import_terms
     from library.storage import session_scope
 
-    data = _read(path)
+    data = read_input(path)
     warnings: list[termfiles.FileWarning] = []
     if _file_format(path, file_format) == "tbx":
         rows, warnings = termfiles.read_tbx(data)
@@ -123,19 +102,10 @@ def import_command(ctx: click.Context, path: Path, file_format: str | None, repl
             raise Invalid(f"{path} is not UTF-8 text; save the CSV as UTF-8.") from None
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    with session_scope(_engine(ctx)) as session:
-        result = import_terms(session, rows, languages=_settings(ctx).languages, replace=replace, by="cli")
+    with session_scope(engine(ctx)) as session:
+        result = import_terms(session, rows, languages=settings(ctx).languages, replace=replace, by="cli")
     click.echo(f"imported terms: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
                f"{result.deleted} deleted")
-
-
-def _read(path: Path) -> bytes:
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"cannot read {path}: {error.strerror}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,14 +121,14 @@ def check() -> None:
 def content_command(ctx: click.Context, language: str | None, section: str | None, output: str) -> None:
     """Check every variant's current text: language, preserved numbers and links, terms, length.
 
-    Prints one line per finding (article, language, revision, severity, code, message); exits 1 when
-    any finding is an error. Texts are checked afresh against today's term base.
+    Prints one line per finding (article, language, revision, severity, code, message); exits with
+    status 1 when any finding is an error. Texts are checked afresh against today's term base.
     """
     from library.content.service import get_section
     from library.quality.findings import as_plain, check_library
     from library.storage import session_scope
 
-    with session_scope(_engine(ctx), write=False) as session:
+    with session_scope(engine(ctx), write=False) as session:
         if section is not None:
             get_section(session, section)
         reports = check_library(session, language=_language(ctx, language), section=section)
@@ -174,4 +144,4 @@ def content_command(ctx: click.Context, language: str | None, section: str | Non
                        f"{row['code']}  {row['message']}")
     click.echo(f"{errors} errors, {len(rows) - errors} warnings in {len(reports)} variants", err=True)
     if errors:
-        sys.exit(EXIT_FINDINGS)
+        ctx.exit(ExitCode.FINDINGS)
