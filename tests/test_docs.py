@@ -56,3 +56,53 @@ def test_the_route_pattern_reads_the_readme() -> None:
     """Guards the two tests above against a pattern that finds nothing (they would pass vacuously)."""
     assert ("GET", "/api/v1/articles/{}") in documented_routes()
     assert len(documented_routes()) > 40
+
+
+_COMMAND = re.compile(r"`library ([^`]*)`")
+
+
+def command_paths(group=None, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Every command a user can run: each leaf, and each group that does something on its own."""
+    import click
+
+    from library.cli import main
+
+    group = group or main
+    found = {prefix} if prefix and group.invoke_without_command else set()
+    for name, command in group.commands.items():
+        if command.hidden:
+            continue
+        if isinstance(command, click.Group):
+            found |= command_paths(command, (*prefix, name))
+        else:
+            found.add((*prefix, name))
+    return found
+
+
+def documented_commands() -> set[tuple[str, ...]]:
+    """The command each `library ...` span of the README's command table names: its leading words, as far
+    as they name sub-commands (options and arguments follow)."""
+    import click
+
+    from library.cli import main
+
+    table = README[README.index("## The `library` command"):README.index("### Exit status")]
+    found = set()
+    for text in _COMMAND.findall(table):
+        group, path = main, []
+        for word in text.split():
+            if not isinstance(group, click.Group) or word not in group.commands:
+                break
+            group = group.commands[word]
+            path.append(word)
+        found.add(tuple(path) if path else (f"unknown: library {text}",))
+    return found
+
+
+def test_every_command_the_readme_names_exists() -> None:
+    assert documented_commands() - command_paths() == set()
+
+
+def test_every_command_is_in_the_readme() -> None:
+    assert command_paths() - documented_commands() == set()
+    assert ("users", "token", "revoke") in command_paths() and len(command_paths()) > 20
