@@ -6,6 +6,6 @@ quality, quality imports content. The CLI, the web app and the demo loader impor
 """
 
 from library.content import hooks
-from library.quality.findings import on_save
+from library.quality.findings import on_save, prepare_checks
 
-hooks.register(on_save)
+hooks.register(on_save, prepare=prepare_checks)
