@@ -150,7 +150,9 @@ class PreparedText:
     hooks: Mapping[hooks.SaveHook, object] = field(default_factory=dict)
 
     def fits(self, text: VariantText, language: str) -> bool:
-        return self.language == language and self.given == text
+        """Whether this is the preparation of ``text``: the text it was made from, or the text as
+        stored (a transition saves the stored text again; cleaning a cleaned text changes nothing)."""
+        return self.language == language and text in (self.given, self.text)
 
 
 def _translation_of(session: Session, article: Article, language: str, translated_from: str | None,
