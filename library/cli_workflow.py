@@ -170,16 +170,18 @@ def exchange_import(ctx: click.Context, path: Path, language: str, username: str
     from library.storage import session_scope
     from library.workflow.accounts import Principal, get_user
     from library.workflow.errors import ImportRejected
-    from library.workflow.exchange.service import guess_format, import_file
+    from library.workflow.exchange.service import guess_format, import_file, prepare_import
 
     try:
         data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as error:
         raise LibraryError(f"cannot read {path}: {error.strerror}") from None
-    with session_scope(_engine(ctx)) as session:
+    engine, registry, fmt = _engine(ctx), _registry(ctx), fmt or guess_format(path.name, data)
+    with session_scope(engine, write=False) as session:  # the content checks, before taking the write lock
         principal = Principal.of(get_user(session, username))
-        report = import_file(session, _registry(ctx), principal, language, data, fmt or guess_format(path.name, data),
-                             dry_run=dry_run)
+        prepared = None if dry_run else prepare_import(session, registry, principal, language, data, fmt)
+    with session_scope(engine, write=not dry_run) as session:
+        report = import_file(session, registry, principal, language, data, fmt, dry_run=dry_run, prepared=prepared)
         for line in report.messages():
             click.echo(line, err=not report.ok)
         if not report.ok:
