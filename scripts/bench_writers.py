@@ -215,28 +215,33 @@ def _ms(values: list[float], q: float) -> str:
     return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000:.0f}"
 
 
-def run(engine: str, url: str, args) -> list[str]:
+def run(engine: str, url: str, args) -> None:
     tokens = prepare_library(url)
-    lines = []
     with Served(url, "--workers", str(args.workers)) as server:
         slugs = article_slugs(server.port)
-        a = small_saves_beside_a_big_one(server.port, tokens, slugs, args.megabytes)
-        lat = a["latencies"]
-        worst = max(lat) if lat else float("nan")
-        lines.append(f"{engine:8} (a) {args.megabytes:g} MB save: {a.get('big_status')} in "
-                     f"{a.get('big_seconds', float('nan')):.1f} s; {len(lat)} small saves meanwhile: "
-                     f"median {statistics.median(lat) * 1000 if lat else float('nan'):.0f} ms, "
-                     f"max {worst * 1000:.0f} ms, statuses {_counts(a['statuses'])} "
-                     f"{'ok' if lat and worst < 1 else 'ABOVE 1 s'}")
+        if "a" in args.runs:
+            a = small_saves_beside_a_big_one(server.port, tokens, slugs, args.megabytes)
+            lat = a["latencies"]
+            worst = max(lat) if lat else float("nan")
+            say(f"{engine:8} (a) {args.megabytes:g} MB save: {a.get('big_status')} in "
+                f"{a.get('big_seconds', float('nan')):.1f} s; {len(lat)} small saves meanwhile: "
+                f"median {statistics.median(lat) * 1000 if lat else float('nan'):.0f} ms, "
+                f"max {worst * 1000:.0f} ms, statuses {_counts(a['statuses'])} "
+                f"{'ok' if lat and worst < 1 else 'ABOVE 1 s'}")
         targets = [(slug, language) for slug in slugs[2:] for language in ("kk", "en")][: args.writers]
-        for label, signins in (("(b)", 0), ("(c)", args.signins)):
+        for label, signins in (("b", 0), ("c", args.signins)):
+            if label not in args.runs:
+                continue
             found = writers(server.port, tokens["translator"], targets, args.seconds, signins)
             failed = found["statuses"][500] + found["signins"][500]
-            lines.append(f"{engine:8} {label} {len(targets)} writers, {signins} failed sign-ins/s, {args.seconds:g} s: "
-                         f"saves {_counts(found['statuses'])} (p50 {_ms(found['latencies'], .5)} ms, "
-                         f"p99 {_ms(found['latencies'], .99)} ms); sign-ins {_counts(found['signins'])} "
-                         f"{'ok' if not failed else f'{failed} x 500'}")
-    return lines
+            say(f"{engine:8} ({label}) {len(targets)} writers, {signins} failed sign-ins/s, {args.seconds:g} s: "
+                f"saves {_counts(found['statuses'])} (p50 {_ms(found['latencies'], .5)} ms, "
+                f"p99 {_ms(found['latencies'], .99)} ms); sign-ins {_counts(found['signins'])} "
+                f"{'ok' if not failed else f'{failed} x 500'}")
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
 def postgres_database() -> tuple[str, callable]:
@@ -262,22 +267,21 @@ def main() -> None:
     parser.add_argument("--signins", type=int, default=32, help="failed sign-ins per second in run (c)")
     parser.add_argument("--megabytes", type=float, default=1, help="size of the big save in run (a)")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--runs", default="a,b,c", help="which of the runs a, b, c to make")
     args = parser.parse_args()
-    lines = []
+    say(f"engine   run  ({args.workers} server worker(s); targets: small saves < 1 s, no 500)")
     for engine in args.engines.split(","):
         if engine == "sqlite":
             with tempfile.TemporaryDirectory() as folder:
-                lines += run(engine, f"sqlite:///{folder}/bench.db", args)
+                run(engine, f"sqlite:///{folder}/bench.db", args)
         elif engine == "postgres":
             url, drop = postgres_database()
             try:
-                lines += run(engine, url, args)
+                run(engine, url, args)
             finally:
                 drop()
         else:
             raise SystemExit(f"unknown engine {engine!r}")
-        print("\n".join(lines[-3:]), flush=True)
-    print("\n".join(["", *lines]))
 
 
 if __name__ == "__main__":
