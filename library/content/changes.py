@@ -43,6 +43,8 @@ def note_changed(session: Session, section_id: int) -> None:
 
 
 def _announce(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: announce at the real COMMIT
+        return
     sections = session.info.pop(_KEY, None)
     if not sections or not _listeners:
         return

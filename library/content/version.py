@@ -35,6 +35,9 @@ def mark_changed(session: Session) -> None:
 
 
 def _bump(session: Session) -> None:
+    # SQLAlchemy calls before_commit when a SAVEPOINT is released too; the bump waits for the COMMIT.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_CHANGED, False):
         session.flush()
         session.execute(_BUMP)

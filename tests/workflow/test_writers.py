@@ -14,12 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from library.content.models import Status, Variant
+from library.content.service import VariantText
 from library.quality import findings
 from library.quality.terms import TermData, create_term
 from library.storage import session_scope
+from library.workflow import review
+from library.workflow.review import Precondition
 from tests.factories import make_article, translate
 
 WAIT = 30
@@ -142,3 +145,21 @@ def test_a_save_based_on_a_revision_that_moved_on_while_it_was_checked_is_still_
         entries = client.get(_url("water", "kk") + "/history", headers=staff["olga"]).json()["entries"]
     assert [(e["kind"], e["title"]) for e in entries] == [("revision", "Су"), ("revision", "Дана"),
                                                          ("refused", "Айгерім")]
+
+
+def test_the_content_version_bump_is_the_last_statement_of_a_workflow_save(engine, principals):
+    """On PostgreSQL every writer takes the content version's row lock, so it is taken at COMMIT only,
+    not when the save's SAVEPOINT is released (SQLAlchemy runs before_commit hooks then too)."""
+    with session_scope(engine) as session:
+        make_article(session, slug="water")
+    statements: list[str] = []
+    listener = lambda conn, cursor, statement, *args: statements.append(statement.strip())  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with session_scope(engine) as session:
+            review.save_text(session, principals["aigerim"], "water", "kk", VariantText("Су"),
+                             Precondition(create=True))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert any(s.startswith("INSERT INTO audit_entry") for s in statements)
+    assert [s for s in statements if "content_version" in s] == [statements[-1]]
