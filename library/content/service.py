@@ -184,8 +184,6 @@ def prepare_text(session: Session, article: Article, language: str, text: Varian
     return replace(prepared, hooks=hooks.prepare(session, draft))
 
 
-
-
 def _current_variant(session: Session, article: Article, language: str) -> Variant | None:
     # FOR UPDATE serialises concurrent saves of one variant on PostgreSQL; on SQLite the
     # writer's BEGIN IMMEDIATE already does.
