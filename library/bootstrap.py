@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from library.catalogs.runtime import Catalogs
-from library.content.events import ContentEvents, attach
+from library.content.events import ContentEvents, OnSave, attach
 from library.content.version import bump_version
 from library.coverage.history import CoverageRecorder
 from library.languages.registry import LanguageRegistry
-from library.quality.findings import on_save as quality_gate
+from library.quality.findings import on_save, prepare_checks
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
@@ -50,11 +50,13 @@ def content_events(settings: Settings, *, history: bool = True,
     """Every reaction to a content write, in the order it runs.
 
     - on each save, the quality gate: the content checks' findings are stored with the revision, and a
-      revision with errors is published only with an override reason;
+      revision with errors is published only with an override reason (the checks themselves run
+      before the write transaction where the caller prepares the text: `prepare_checks`);
     - at each commit, a coverage snapshot of the sections it changed (``history``; tests leave it out
       unless they test it), then the content version's bump, last, which empties the response caches.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
+    quality_gate = OnSave(on_save, prepare=prepare_checks)
     return ContentEvents(saved=(quality_gate,), committing=(*recorder, bump_version))
 
 

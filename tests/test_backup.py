@@ -15,6 +15,7 @@ from library.coverage.models import CoverageSnapshot
 from library.errors import Conflict, Invalid
 from library.quality.models import QualityFinding, QualityOverride, Term
 from library.storage import create_engine_for, session_scope, upgrade
+from tests.factories import make_article
 
 
 def _export(engine) -> str:
@@ -346,3 +347,16 @@ def test_an_import_flags_the_variants_its_findings_flag(checked, fresh_database_
         assert flags(other) == before
     finally:
         other.dispose()
+
+
+def test_html_of_a_crafted_file_is_sanitised_while_parsing_before_the_write_transaction(engine):
+    with session_scope(engine) as session:
+        make_article(session, slug="water", body="<p>Water.</p>")
+    text = _export(engine).replace("<p>Water.</p>", "<p>Water.</p><script>alert(1)</script>")
+    assert text.count("<script>") == 2  # the variant and its revision
+    parsed = parse_library(text.splitlines())
+    assert [r.body for r in [*parsed.variants.values(), *parsed.revisions.values()]] == ["<p>Water.</p>"] * 2
+    _import(engine, text, replace=True)
+    with session_scope(engine, write=False) as session:
+        stored = [*session.scalars(select(Variant.body)), *session.scalars(select(Revision.body))]
+    assert stored == ["<p>Water.</p>"] * 2

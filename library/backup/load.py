@@ -1,5 +1,5 @@
-"""Reading a backup: every line checked first, then everything written in one transaction
-(see `library.backup`)."""
+"""Reading a backup: every line checked (and its HTML sanitised) first, then everything written in
+one transaction (see `library.backup`)."""
 
 from __future__ import annotations
 
@@ -93,11 +93,19 @@ def parse_library(lines: Iterable[str | bytes]) -> ParsedLibrary:
         if record is None:
             raise _invalid(number, f"unknown record kind {kind!r} in a format {parsed.format} file; expected one "
                                    f"of {', '.join(kinds)}")
-        _add(parsed, number, record)
+        _add(parsed, number, _sanitised(record))
     if number == 0:
         raise Invalid("the file is empty: expected a library export", line=0)
     _check_links(parsed)
     return parsed
+
+
+def _sanitised(record: msgspec.Struct) -> msgspec.Struct:
+    """A crafted file must not bring a script past the sanitiser every save applies. Done while
+    parsing, so the import's write transaction holds the lock only to insert (issue 13)."""
+    if isinstance(getattr(record, "body", None), str):
+        return msgspec.structs.replace(record, body=sanitise_html(record.body))
+    return record
 
 
 def _check_header(raw: str | bytes) -> int:
@@ -266,10 +274,7 @@ def _behind(parsed: ParsedLibrary, record: VariantRecord) -> int:
 
 
 def _plain(record: msgspec.Struct, drop: set[str]) -> dict[str, Any]:
-    row = {k: v for k, v in msgspec.structs.asdict(record).items() if k not in drop}
-    if "body" in row:  # a crafted file must not bring a script past the sanitiser every save applies
-        row["body"] = sanitise_html(row["body"])
-    return row
+    return {k: v for k, v in msgspec.structs.asdict(record).items() if k not in drop}
 
 
 def _insert(session: Session, model: type, rows: list[dict[str, Any]], batch: int = 5000) -> None:

@@ -156,16 +156,22 @@ def exchange_import(ctx: click.Context, path: Path, language: str, username: str
     from library.storage import session_scope
     from library.workflow.accounts import Principal, get_user
     from library.workflow.errors import ImportRejected
-    from library.workflow.exchange.service import guess_format, import_file
+    from library.workflow.exchange.service import guess_format, import_file, prepare_import
 
     data = read_input(path)
-    with session_scope(engine(ctx)) as session:
+    db, languages, fmt = engine(ctx), registry(ctx), fmt or guess_format(path.name, data)
+    with session_scope(db, write=False) as session:  # the content checks, before taking the write lock
         principal = Principal.of(get_user(session, username))
-        report = import_file(session, registry(ctx), principal, language, data, fmt or guess_format(path.name, data),
-                             dry_run=dry_run)
-        for line in report.messages():
+        prepared = None if dry_run else prepare_import(session, languages, principal, language, data, fmt)
+    try:
+        with session_scope(db, write=not dry_run) as session:
+            report = import_file(session, languages, principal, language, data, fmt, dry_run=dry_run,
+                                 prepared=prepared)
+    except ImportRejected as rejected:
+        for line in rejected.report.messages():
             click.echo(line)  # the report is the output; the one error line follows on stderr
-        if not report.ok:
-            raise ImportRejected(report)
+        raise
+    for line in report.messages():
+        click.echo(line)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.summary().items() if n)
     click.echo(f"{'checked' if dry_run else 'imported'}: {counts or 'nothing to do'}")

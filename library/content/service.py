@@ -7,13 +7,15 @@ the source word count (what coverage weighs by) equal to the article's, and note
 so coverage history can record a snapshot at commit. Every write notes that the unit of work changes
 content (`library.content.events`), so its commit runs the reactions the bootstrap listed: coverage
 snapshots, and the content version's bump that response caches watch.
+The work of a save that writes nothing (cleaning, counting words, the content checks) can be done
+first with `prepare_text`, outside the write transaction, so a writer holds the lock briefly (issue 13).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import case, delete, select, update
@@ -27,7 +29,7 @@ from library.content.errors import (
     SectionNotFound,
     StaleRevision,
 )
-from library.content.events import SavedVariant, note_change, saved
+from library.content.events import Draft, OnSave, SavedVariant, note_change, prepare, saved
 from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant
 from library.content.text import count_words, sanitise_html
 from library.storage.types import utcnow
@@ -121,6 +123,65 @@ class VariantText:
         if not self.title.strip():
             raise InvalidContent("A variant needs a title.")
 
+    def cleaned(self) -> VariantText:
+        """The text as it is stored: validated, title and summary stripped, the body sanitised."""
+        self.validate()
+        return VariantText(self.title.strip(), self.summary.strip(), sanitise_html(self.body))
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """A text made ready to save before the write transaction begins (issue 13): cleaned, its words
+    counted, and the content events' expensive work done (the content checks), so that a writer holds
+    SQLite's write lock only for its reads and writes.
+
+    `save_variant` takes it in place of that work for the text it was made from only; each reaction
+    checks that what its result depends on (the source text, the term base) is still the same.
+    """
+
+    given: VariantText
+    """The text as the writer gave it."""
+    language: str
+    text: VariantText
+    """The text as it will be stored (`VariantText.cleaned`)."""
+    words: int
+    reactions: Mapping[OnSave, object] = field(default_factory=dict)
+    """The content events' prepare steps' results, by reaction."""
+
+    def fits(self, text: VariantText, language: str) -> bool:
+        """Whether this is the preparation of ``text``: the text it was made from, or the text as
+        stored (a transition saves the stored text again; cleaning a cleaned text changes nothing)."""
+        return self.language == language and text in (self.given, self.text)
+
+
+def _translation_of(session: Session, article: Article, language: str, translated_from: str | None,
+                    source_revision: int | None) -> tuple[str | None, int | None]:
+    """(source language, source revision) a save of ``language`` records: none for the article's source
+    language; by default the article's source language at its current major revision."""
+    if language == article.source_language:
+        return None, None
+    translated_from = translated_from or article.source_language
+    if source_revision is None:
+        source_revision = _source_major(session, article, translated_from)
+    return translated_from, source_revision
+
+
+def _prepared(text: VariantText, language: str) -> PreparedText:
+    clean = text.cleaned()
+    return PreparedText(text, language, clean, count_words(clean.title, clean.summary, clean.body))
+
+
+def prepare_text(session: Session, article: Article, language: str, text: VariantText, *,
+                 translated_from: str | None = None, source_revision: int | None = None) -> PreparedText:
+    """Everything a save of ``text`` computes without writing: call it in a read-only unit of work,
+    then pass the result to `save_variant` (``prepared=``) in the writing one. Raises what a save
+    of an invalid text raises (`InvalidContent`)."""
+    prepared = _prepared(text, language)
+    translated_from, source_revision = _translation_of(session, article, language, translated_from, source_revision)
+    clean = prepared.text
+    draft = Draft(article, language, clean.title, clean.summary, clean.body, translated_from, source_revision)
+    return replace(prepared, reactions=prepare(session, draft))
+
 
 def _current_variant(session: Session, article: Article, language: str) -> Variant | None:
     # FOR UPDATE serialises concurrent saves of one variant on PostgreSQL; on SQLite the
@@ -153,6 +214,7 @@ def save_variant(
     comment: str | None = None,
     at: datetime | None = None,
     publish_override: str | None = None,
+    prepared: PreparedText | None = None,
 ) -> Variant:
     """Save a new revision of ``article`` in ``language`` (creating the variant on first save).
 
@@ -164,17 +226,16 @@ def save_variant(
     The `saved` reactions of the content events run last (`library.content.events`; the quality
     gate of ``library.quality`` is one): one may refuse to publish a revision, unless
     ``publish_override`` gives the writer's reason to publish it anyway.
+
+    ``prepared`` is the work done on ``text`` before the transaction (`prepare_text`); without it,
+    or when it was made for another text, the work is done here, holding the write lock.
     """
-    text.validate()
-    text = VariantText(text.title.strip(), text.summary.strip(), sanitise_html(text.body))
+    if prepared is None or not prepared.fits(text, language):
+        prepared = _prepared(text, language)
+    text = prepared.text
     at = at or utcnow()
     is_source = language == article.source_language
-    if is_source:
-        translated_from, source_revision = None, None
-    else:
-        translated_from = translated_from or article.source_language
-        if source_revision is None:
-            source_revision = _source_major(session, article, translated_from)
+    translated_from, source_revision = _translation_of(session, article, language, translated_from, source_revision)
     variant = _current_variant(session, article, language)
     if variant is None:
         if expected_revision not in (None, 0):
@@ -186,7 +247,7 @@ def save_variant(
     elif expected_revision is not None and expected_revision != variant.revision:
         raise StaleRevision(article.slug, language, expected_revision, variant.revision)
     note_change(session)
-    _apply(variant, text, status, by, at, minor, translated_from, source_revision)
+    _apply(variant, text, prepared.words, status, by, at, minor, translated_from, source_revision)
     if not is_source:
         source_major = _source_major(session, article, translated_from) or 0
         variant.behind = max(source_major - (source_revision or 0), 0)
@@ -206,7 +267,7 @@ def save_variant(
     if is_source:
         _set_source_words(session, article, variant.words)
     note_change(session, article.section_id)
-    saved(session, SavedVariant(article, variant, revision, by, publish_override))
+    saved(session, SavedVariant(article, variant, revision, by, publish_override), prepared.reactions)
     return variant
 
 
@@ -225,7 +286,7 @@ def _set_source_words(session: Session, article: Article, words: int) -> None:
     )
 
 
-def _apply(variant: Variant, text: VariantText, status: Status, by: str | None, at: datetime,
+def _apply(variant: Variant, text: VariantText, words: int, status: Status, by: str | None, at: datetime,
            minor: bool, translated_from: str | None, source_revision: int | None) -> None:
     variant.title, variant.summary, variant.body = text.title, text.summary, text.body
     variant.status = Status(status)
@@ -235,7 +296,7 @@ def _apply(variant: Variant, text: VariantText, status: Status, by: str | None, 
     if variant.status is Status.PUBLISHED:
         variant.published_revision = variant.revision
     variant.translated_from, variant.source_revision = translated_from, source_revision
-    variant.words = count_words(text.title, text.summary, text.body)
+    variant.words = words
     variant.updated_by, variant.updated_at = by, at
 
 

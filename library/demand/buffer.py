@@ -33,6 +33,19 @@ class Reads:
         return bool(self.views or self.demand)
 
 
+def merge_reads(batches: list[Reads]) -> Reads:
+    """Several drained `Reads` added up into one (the earliest first and the latest last time)."""
+    merged = Reads()
+    for batch in batches:
+        for article_id, n in batch.views.items():
+            merged.views[article_id] = merged.views.get(article_id, 0) + n
+        for key, d in batch.demand.items():
+            seen = merged.demand.get(key)
+            merged.demand[key] = d if seen is None else Demanded(
+                seen.count + d.count, min(seen.first_seen, d.first_seen), max(seen.last_seen, d.last_seen))
+    return merged
+
+
 class ReadCounter:
     """Thread-safe tally of article reads for one server process.
 

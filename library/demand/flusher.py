@@ -4,7 +4,9 @@ Any number of counters can be registered, each as a pair: a ``drain`` that empti
 ``write`` that adds what was drained within a unit of work (reader demand and views, interface
 strings missed at run time...). Each pair is written in its own transaction; a batch that fails to
 write (database unreachable) is kept and written with the next flush, so no count is lost; the flush
-at shutdown retries for a few seconds before giving up (issue 13).
+at shutdown retries for a few seconds before giving up (issue 13). A counter that can ``merge`` its
+batches has its kept ones merged before the transaction begins, so a backlog is written as one batch:
+the write lock is held for one statement per kind, not one per batch.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class _Sink:
     name: str
     drain: Callable[[], Any]
     write: Callable[[Session, Any], None]
+    merge: Callable[[list[Any]], Any] | None = None
     kept: list[Any] = field(default_factory=list)
 
 
@@ -47,9 +50,11 @@ class Flusher:
         self._sinks: list[_Sink] = []
         self._lock = threading.Lock()
 
-    def register(self, name: str, drain: Callable[[], Any], write: Callable[[Session, Any], None]) -> None:
-        """Flush what ``drain()`` returns with ``write(session, batch)``; empty batches are skipped."""
-        self._sinks.append(_Sink(name, drain, write))
+    def register(self, name: str, drain: Callable[[], Any], write: Callable[[Session, Any], None],
+                 merge: Callable[[list[Any]], Any] | None = None) -> None:
+        """Flush what ``drain()`` returns with ``write(session, batch)``; empty batches are skipped.
+        ``merge(batches)``, when given, adds several batches up into one."""
+        self._sinks.append(_Sink(name, drain, write, merge))
 
     def flush(self) -> bool:
         """Write every counter's pending counts; False when some could not be written (kept for next time)."""
@@ -74,6 +79,8 @@ class Flusher:
             sink.kept.append(batch)
         if not sink.kept:
             return True
+        if sink.merge is not None and len(sink.kept) > 1:
+            sink.kept[:] = [sink.merge(sink.kept)]
         try:
             with session_scope(self._engine) as session:
                 for kept in sink.kept:

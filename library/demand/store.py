@@ -67,6 +67,11 @@ def stored_msgid(msgid: str, context: str | None) -> str:
     return msgid if context is None else f"{context}{CONTEXT_SEPARATOR}{msgid}"
 
 
+def merge_misses(batches: list[list[InterfaceMissCount]]) -> list[InterfaceMissCount]:
+    """Several drained batches of misses as one (`add_interface_misses` adds up repeated strings)."""
+    return [miss for batch in batches for miss in batch]
+
+
 def add_interface_misses(session: Session, misses: Iterable[InterfaceMissCount]) -> None:
     """Add drained interface-string misses to the ``interface_miss`` table."""
     merged: dict[tuple[str, str], dict] = {}

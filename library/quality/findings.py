@@ -4,7 +4,9 @@
 it checks the saved revision against the source revision it was translated from (not the source's newest text: an
 outdated translation is judged against what its translator saw) and the term base, stores the
 findings, sets the variant's `check_flags`, and refuses to publish a revision with error findings
-unless the save carries an override reason, which is kept in `QualityOverride`. `check_library`
+unless the save carries an override reason, which is kept in `QualityOverride`. The checks are slow
+on a long text, so its prepare step `prepare_checks` runs them before the write transaction, and
+`on_save` only confirms they were run on what it stores (issue 13). `check_library`
 checks current texts afresh for reports (the CLI), without storing anything, so a report reflects
 today's term base.
 
@@ -21,7 +23,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from library.content.events import SavedVariant
+from library.content.events import Draft, SavedVariant
 from library.content.models import (
     CHECK_ERRORS,
     CHECK_WARNINGS,
@@ -44,16 +46,18 @@ from library.storage.types import utcnow
 def source_text(session: Session, variant: Variant) -> Text | None:
     """The text ``variant`` was translated from: its source's revision ``source_revision`` (the
     source's current text when that revision is unknown). None for a source variant."""
-    if not variant.translated_from:
+    return _source_of(session, variant.article_id, variant.translated_from, variant.source_revision)
+
+
+def _source_of(session: Session, article_id: int, language: str | None, number: int | None) -> Text | None:
+    if not language:
         return None
-    source = session.scalar(select(Variant).where(Variant.article_id == variant.article_id,
-                                                  Variant.language == variant.translated_from))
+    source = session.scalar(select(Variant).where(Variant.article_id == article_id, Variant.language == language))
     if source is None:
         return None
     revision = None
-    if variant.source_revision is not None:
-        revision = session.scalar(select(Revision).where(Revision.variant_id == source.id,
-                                                         Revision.number == variant.source_revision))
+    if number is not None:
+        revision = session.scalar(select(Revision).where(Revision.variant_id == source.id, Revision.number == number))
     text = revision or source
     return Text(source.language, text.title, text.summary, text.body)
 
@@ -62,6 +66,39 @@ def check_variant(session: Session, variant: Variant, terms: Sequence[TermEntry]
     """Findings for the variant's current text (its working copy)."""
     target = Text(variant.language, variant.title, variant.summary, variant.body)
     return check_text(target, source_text(session, variant), term_entries(session) if terms is None else terms)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Findings computed before a save's transaction, with everything they were computed from."""
+
+    target: Text
+    source: Text | None
+    terms: tuple[TermEntry, ...]
+    findings: tuple[Finding, ...]
+
+    def inputs(self) -> tuple[Text, Text | None, tuple[TermEntry, ...]]:
+        return self.target, self.source, self.terms
+
+
+def prepare_checks(session: Session, draft: Draft) -> Checked:
+    """The content checks of a text about to be saved, run before the write transaction (the
+    prepare step of `on_save`: the slow part of a save, language detection and term matching)."""
+    target = Text(draft.language, draft.title, draft.summary, draft.body)
+    source = _source_of(session, draft.article.id, draft.translated_from, draft.source_revision)
+    terms = tuple(term_entries(session))
+    return Checked(target, source, terms, tuple(check_text(target, source, terms)))
+
+
+def _saved_findings(session: Session, variant: Variant, prepared: object | None) -> list[Finding]:
+    """The findings of the revision just saved: those prepared before the transaction when they were
+    computed from exactly the stored text, its source revision and today's term base (a source
+    or a term saved in between makes them stale); computed afresh otherwise."""
+    inputs = (Text(variant.language, variant.title, variant.summary, variant.body), source_text(session, variant),
+              tuple(term_entries(session)))
+    if isinstance(prepared, Checked) and prepared.inputs() == inputs:
+        return list(prepared.findings)
+    return check_text(*inputs)
 
 
 def store_findings(session: Session, variant_id: int, revision: int, findings: Sequence[Finding]) -> None:
@@ -166,7 +203,7 @@ def as_plain(finding: Finding) -> dict[str, object]:
 def on_save(session: Session, saved: SavedVariant) -> None:
     """Check and record the saved revision; refuse to publish it with errors and no override."""
     variant, revision = saved.variant, saved.revision
-    findings = check_variant(session, variant)
+    findings = _saved_findings(session, variant, saved.prepared)
     store_findings(session, variant.id, revision.number, findings)
     variant.check_flags = check_flags(finding.severity for finding in findings)
     errors = [finding for finding in findings if finding.is_error]

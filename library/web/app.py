@@ -24,9 +24,9 @@ from sqlalchemy.engine import Engine
 from library import __version__
 from library.bootstrap import Runtime, build_runtime
 from library.content.version import current_version
-from library.demand.buffer import ReadCounter
+from library.demand.buffer import ReadCounter, merge_reads
 from library.demand.flusher import Flusher
-from library.demand.store import add_interface_misses, add_reads
+from library.demand.store import add_interface_misses, add_reads, merge_misses
 from library.settings import Settings, load_settings
 from library.storage import read_only
 from library.storage.availability import unavailable
@@ -63,8 +63,8 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     cache = ResponseCache(int(settings.cache_mb * 1024 * 1024))
     reads = ReadCounter()
     flusher = Flusher(engine)
-    flusher.register("article reads", reads.drain, add_reads)
-    flusher.register("interface misses", interface.misses.drain, add_interface_misses)
+    flusher.register("article reads", reads.drain, add_reads, merge_reads)
+    flusher.register("interface misses", interface.misses.drain, add_interface_misses, merge_misses)
     pages = install_pages(settings, engine)
     state = State({
         "runtime": runtime, "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from library.content import service
 from library.content.errors import StaleRevision, VariantNotFound
 from library.content.models import Article, Revision, Status, Variant
-from library.content.service import VariantText, get_article, save_variant
+from library.content.service import PreparedText, VariantText, get_article, save_variant
 from library.quality.findings import override_for
 from library.storage.types import utcnow
 from library.workflow import audit
@@ -126,27 +127,56 @@ def _check_status(principal: Principal, status: Status) -> None:
         require_role(principal, Role.EDITOR)
 
 
-def save_text(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
-              precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
-              translated_from: str | None = None, source_revision: int | None = None,
-              comment: str | None = None, action: str = "variant.save", keep_refused: bool = True,
-              override: str | None = None, at: datetime | None = None) -> SaveResult:
-    """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on.
-
-    ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
-    ``override`` is an editor's reason to publish a text with error findings (see `_audit_override`).
-    """
+def _check_save(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
+                precondition: Precondition, status: Status, minor: bool, translated_from: str | None,
+                source_revision: int | None) -> tuple[Article, str | None]:
+    """What a save is refused for before its precondition is compared; (article, source language)."""
     require_language(principal, language)
     if minor and not principal.is_editor:
         raise MinorNotAllowed()
     _check_status(principal, status)
     precondition.require()
     text.validate()
-    at = at or utcnow()
     article = get_article(session, slug)
     if language != article.source_language:
         translated_from = translated_from or article.source_language
     _check_source(session, article, language, translated_from, source_revision)
+    return article, translated_from
+
+
+def prepare_text(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
+                 precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
+                 translated_from: str | None = None, source_revision: int | None = None) -> PreparedText | None:
+    """The work `save_text` with the same arguments does without writing (the content checks, issue 13):
+    call it in a read-only unit of work and pass the result to `save_text` as ``prepared``.
+
+    It refuses what `save_text` would refuse before comparing the precondition, with the same errors;
+    None when the precondition already fails (that text will be kept as a refused edit, not checked).
+    """
+    article, translated_from = _check_save(session, principal, slug, language, text, precondition, status, minor,
+                                           translated_from, source_revision)
+    variant = session.scalar(select(Variant).where(Variant.article_id == article.id, Variant.language == language))
+    if not precondition.expected_revision(variant)[0]:
+        return None
+    return service.prepare_text(session, article, language, text, translated_from=translated_from,
+                                source_revision=source_revision)
+
+
+def save_text(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
+              precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
+              translated_from: str | None = None, source_revision: int | None = None,
+              comment: str | None = None, action: str = "variant.save", keep_refused: bool = True,
+              override: str | None = None, at: datetime | None = None,
+              prepared: PreparedText | None = None) -> SaveResult:
+    """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on.
+
+    ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
+    ``override`` is an editor's reason to publish a text with error findings (see `_audit_override`).
+    ``prepared`` is what `prepare_text` computed before this unit of work.
+    """
+    article, translated_from = _check_save(session, principal, slug, language, text, precondition, status, minor,
+                                           translated_from, source_revision)
+    at = at or utcnow()
     variant = _locked_variant(session, article, language)
     matches, expected = precondition.expected_revision(variant)
     if not matches:
@@ -157,7 +187,8 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
         with session.begin_nested():
             saved = save_variant(session, article, language, text, status=status, by=principal.username,
                                  minor=minor, translated_from=translated_from, source_revision=source_revision,
-                                 expected_revision=expected, comment=comment, at=at, publish_override=override)
+                                 expected_revision=expected, comment=comment, at=at, publish_override=override,
+                                 prepared=prepared)
     except (StaleRevision, IntegrityError):
         # Another writer created or saved the variant between our lock and our insert
         # (two creations of a new variant race on its unique key on PostgreSQL).
@@ -214,40 +245,70 @@ TRANSITIONS = {
 }
 
 
+def _check_transition(variant: Variant, slug: str, action: str, precondition: Precondition,
+                      comment: str | None) -> None:
+    allowed_from, _, _ = TRANSITIONS[action]
+    matches, expected = precondition.expected_revision(variant)
+    if not matches:
+        raise StaleWrite(slug, variant.language, expected, variant.revision, version=version_tag(variant),
+                         refused_id=None)
+    if Status(variant.status) not in allowed_from:
+        raise InvalidTransition(slug=slug, language=variant.language, status=variant.status, action=action)
+    if action == "reject" and not (comment or "").strip():
+        raise CommentRequired()
+
+
+def _current_text(variant: Variant) -> VariantText:
+    return VariantText(variant.title, variant.summary, variant.body)
+
+
+def prepare_transition(session: Session, principal: Principal, slug: str, language: str, action: str,
+                       precondition: Precondition, *, comment: str | None = None) -> PreparedText:
+    """The checks of the text a `transition` saves again, run before its unit of work (like
+    `prepare_text`), refusing what the transition would refuse, with the same errors."""
+    require_role(principal, TRANSITIONS[action][2])
+    precondition.require()
+    article, variant = working_copy(session, principal, slug, language)
+    _check_transition(variant, slug, action, precondition, comment)
+    return service.prepare_text(session, article, language, _current_text(variant),
+                                translated_from=variant.translated_from, source_revision=variant.source_revision)
+
+
 def transition(session: Session, principal: Principal, slug: str, language: str, action: str,
                precondition: Precondition, *, comment: str | None = None, override: str | None = None,
-               at: datetime | None = None) -> Variant:
+               at: datetime | None = None, prepared: PreparedText | None = None) -> Variant:
     """Move a variant to its next state; the text is unchanged, so the new revision is minor.
 
     Publishing a text with error findings needs ``override``, the editor's reason (`_audit_override`).
+    ``prepared`` is what `prepare_transition` (or `prepare_text`, for the same text) computed before.
     """
-    allowed_from, target, minimum = TRANSITIONS[action]
+    _, target, minimum = TRANSITIONS[action]
     require_role(principal, minimum)
     precondition.require()
     article, variant = _find(session, principal, slug, language)
-    matches, expected = precondition.expected_revision(variant)
-    if not matches:
-        raise StaleWrite(slug, language, expected, variant.revision, version=version_tag(variant), refused_id=None)
-    if Status(variant.status) not in allowed_from:
-        raise InvalidTransition(slug=slug, language=language, status=variant.status, action=action)
-    if action == "reject" and not (comment or "").strip():
-        raise CommentRequired()
+    _check_transition(variant, slug, action, precondition, comment)
     before = variant.revision
-    text = VariantText(variant.title, variant.summary, variant.body)
-    saved = save_variant(session, article, language, text, status=target, by=principal.username, minor=True,
-                         translated_from=variant.translated_from, source_revision=variant.source_revision,
-                         expected_revision=before, comment=comment, at=at, publish_override=override)
+    saved = save_variant(session, article, language, _current_text(variant), status=target, by=principal.username,
+                         minor=True, translated_from=variant.translated_from, source_revision=variant.source_revision,
+                         expected_revision=before, comment=comment, at=at, publish_override=override,
+                         prepared=prepared)
     audit.record(session, principal.username, f"variant.{action}", article=slug, language=language,
                  from_revision=before, to_revision=saved.revision, detail=comment or "", at=at)
     _audit_override(session, principal, slug, saved, at)
     return saved
 
 
-def restore(session: Session, principal: Principal, slug: str, language: str, precondition: Precondition, *,
-            revision: int | None = None, refused_id: int | None = None, at: datetime | None = None) -> SaveResult:
-    """Save an old revision's text (or a refused edit's) as a new draft revision; history only grows."""
-    require_language(principal, language)
-    article, variant = _find(session, principal, slug, language)
+@dataclass(frozen=True)
+class _Restored:
+    text: VariantText
+    translated_from: str | None
+    source_revision: int | None
+    label: str
+
+
+def _restored(session: Session, slug: str, language: str, variant: Variant, revision: int | None,
+              refused_id: int | None) -> _Restored:
+    """The text a restore saves again: an old revision's, or a refused edit's."""
     if refused_id is not None:
         old = session.get(RefusedEdit, refused_id)
         if old is None or old.variant_id != variant.id:
@@ -260,9 +321,28 @@ def restore(session: Session, principal: Principal, slug: str, language: str, pr
         label = f"restored revision {revision}"
     # The restored text keeps the source revision it was translated from, so restoring an old
     # translation brings back its outdated flag too.
-    return save_text(session, principal, slug, language, VariantText(old.title, old.summary, old.body),
-                     precondition, translated_from=old.translated_from, source_revision=old.source_revision,
-                     comment=label, action="variant.restore", keep_refused=False, at=at)
+    return _Restored(VariantText(old.title, old.summary, old.body), old.translated_from, old.source_revision, label)
+
+
+def prepare_restore(session: Session, principal: Principal, slug: str, language: str, precondition: Precondition,
+                    *, revision: int | None = None, refused_id: int | None = None) -> PreparedText | None:
+    """The checks of the text a `restore` saves, run before its unit of work (see `prepare_text`)."""
+    _, variant = working_copy(session, principal, slug, language)
+    old = _restored(session, slug, language, variant, revision, refused_id)
+    return prepare_text(session, principal, slug, language, old.text, precondition,
+                        translated_from=old.translated_from, source_revision=old.source_revision)
+
+
+def restore(session: Session, principal: Principal, slug: str, language: str, precondition: Precondition, *,
+            revision: int | None = None, refused_id: int | None = None, at: datetime | None = None,
+            prepared: PreparedText | None = None) -> SaveResult:
+    """Save an old revision's text (or a refused edit's) as a new draft revision; history only grows."""
+    require_language(principal, language)
+    _, variant = _find(session, principal, slug, language)
+    old = _restored(session, slug, language, variant, revision, refused_id)
+    return save_text(session, principal, slug, language, old.text, precondition, translated_from=old.translated_from,
+                     source_revision=old.source_revision, comment=old.label, action="variant.restore",
+                     keep_refused=False, at=at, prepared=prepared)
 
 
 def working_copy(session: Session, principal: Principal, slug: str, language: str) -> tuple[Article, Variant]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from library.catalogs.runtime import Miss
 from library.content.models import Article
-from library.demand.buffer import ReadCounter
+from library.demand.buffer import ReadCounter, merge_reads
 from library.demand.flusher import Flusher
 from library.demand.models import Demand, InterfaceMiss
 from library.demand.store import add_interface_misses, add_reads
@@ -118,6 +119,39 @@ def test_a_batch_that_fails_to_write_is_kept_and_written_by_the_next_flush(engin
     counter.read(articles[0], "kk", "ru")
     assert flusher.flush() is True
     assert _demand(engine)[(articles[0], "kk")][0] == 2 and _views(engine)[articles[0]] == 2
+
+
+def test_a_backlog_of_kept_batches_is_merged_before_the_transaction_and_written_as_one(engine, articles):
+    """After an outage the flush holds the write lock for one statement per kind, not one per batch."""
+    clock, down = Clock(), [True]
+    counter = ReadCounter(clock)
+
+    def write(session, reads) -> None:
+        if down[0]:
+            raise RuntimeError("database unreachable")
+        add_reads(session, reads)
+
+    flusher = Flusher(engine)
+    flusher.register("reads", counter.drain, write, merge_reads)
+    for minute in range(5):
+        clock.now = T0 + timedelta(minutes=minute)
+        counter.read(articles[0], "kk", "ru")
+        counter.read(articles[1], "en", None)
+        assert flusher.flush() is False
+    statements: list[str] = []
+    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        down[0] = False
+        assert flusher.flush() is True
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    writes = [m.group(1) for s in statements if (m := re.match(r"\s*(UPDATE \w+|INSERT INTO \w+)", s))]
+    assert writes == ["UPDATE article", "INSERT INTO demand"]
+    assert _views(engine)[articles[0]] == 5
+    demand = _demand(engine)
+    assert demand[(articles[1], "en")] == (5, T0, T0 + timedelta(minutes=4))
+    assert demand[(articles[0], "kk")] == (5, T0, T0 + timedelta(minutes=4))
 
 
 class FakeMissCounter:

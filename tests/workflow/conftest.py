@@ -1,8 +1,12 @@
-"""Workflow fixtures: accounts with tokens, and Argon2 at its cheapest so tests stay fast."""
+"""Workflow fixtures: accounts with tokens, Argon2 at its cheapest so tests stay fast, a real server."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+import uvicorn
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from sqlalchemy import select
@@ -14,9 +18,11 @@ from library.content.service import VariantText
 from library.languages import LanguageRegistry
 from library.settings import load_settings
 from library.storage import session_scope
+from library.web.app import create_app
 from library.workflow import accounts
 from library.workflow.accounts import Principal
 from tests.factories import make_article, make_section, make_user, translate
+from tests.servers import free_port
 
 #: (username, role, languages) of the accounts every workflow test can use.
 STAFF = [
@@ -86,3 +92,20 @@ def kk_state(engine):
             return {v.article_id: (v.revision, v.status, v.title, v.body, v.published_revision) for v in rows}
 
     return snapshot
+
+
+@pytest.fixture
+def server(settings):
+    """The app served by uvicorn in a thread: requests really run in parallel worker threads."""
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not instance.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(15)

@@ -12,36 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 
 from library.content.service import VariantText
 from library.storage import session_scope
-from library.web.app import create_app
 from library.workflow import review
 from library.workflow.review import Precondition
 from tests.factories import make_article, translate
-from tests.servers import free_port
 
 KK = "/api/v1/workflow/variants/water/kk"
 
 
-
-
-@pytest.fixture
-def server(settings):
-    """The app served by uvicorn in a thread: requests really run in parallel worker threads."""
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not instance.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(15)
 
 
 @pytest.fixture

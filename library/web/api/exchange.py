@@ -12,14 +12,13 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromQuery, RawBody
 
-from library.storage import session_scope
+from library.storage import read_only, session_scope
 from library.web.auth import Lang, Staff
 from library.web.i18n import request_translator
 from library.web.problems import problem_responses
 from library.workflow.accounts import Principal
-from library.workflow.errors import ImportRejected
 from library.workflow.exchange.report import ImportReport
-from library.workflow.exchange.service import export_file, guess_format, import_file
+from library.workflow.exchange.service import export_file, guess_format, import_file, prepare_import
 
 PROBLEMS = problem_responses(401, 403, 422)
 #: Every route: run in a worker thread (they use the database), errors documented as problem details.
@@ -47,11 +46,11 @@ def export_queue(request: Request, state: State, principal: Staff, language: Lan
 
 
 def _import(state: State, principal: Principal, language: str, data: bytes, fmt: str, dry_run: bool) -> ImportReport:
-    with session_scope(state.engine) as session:
-        report = import_file(session, state.languages, principal, language, data, fmt, dry_run=dry_run)
-        if not report.ok:
-            raise ImportRejected(report)  # rolls the unit of work back: nothing is written
-    return report
+    prepared = None if dry_run else read_only(state.engine, prepare_import, state.languages, principal, language,
+                                              data, fmt)
+    with session_scope(state.engine, write=not dry_run) as session:
+        return import_file(session, state.languages, principal, language, data, fmt, dry_run=dry_run,
+                           prepared=prepared)
 
 
 @post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200,

@@ -1,6 +1,7 @@
 """Workflow routes: the translator queue, variant writes with If-Match, review states, history, audit.
 
-Handlers parse HTTP (headers, query, body), call the workflow services in one unit of work, and
+Handlers parse HTTP (headers, query, body), call the workflow services in one unit of work (after
+a read-only one that prepares a write's content checks, so the write lock is held briefly), and
 shape the answer; who may do what is decided by the services. Writes answer with the new ETag; a
 refused write commits its refused edit first and then answers 412 with the current revision.
 """
@@ -18,7 +19,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from library.content.models import Status, Variant
 from library.content.service import VariantText
 from library.quality.findings import current_notes
-from library.storage import session_scope
+from library.storage import read_only, session_scope
 from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
 from library.web.i18n import request_translator
 from library.web.problems import problem_responses
@@ -179,11 +180,12 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
     state.languages.get(language)
     condition = precondition(request)
     text = VariantText(data.title, data.summary, data.body)
+    options = {"status": data.status, "minor": data.minor, "translated_from": data.translated_from,
+               "source_revision": data.source_revision}
+    prepared = read_only(state.engine, review.prepare_text, principal, slug, language, text, condition, **options)
     with session_scope(state.engine) as session:
-        result = review.save_text(session, principal, slug, language, text, condition, status=data.status,
-                                  minor=data.minor, translated_from=data.translated_from,
-                                  source_revision=data.source_revision, comment=data.comment,
-                                  override=data.override)
+        result = review.save_text(session, principal, slug, language, text, condition, **options,
+                                  comment=data.comment, override=data.override, prepared=prepared)
         if result.refused is None:
             answer = _answer(request, session, slug, result.variant, 200 if result.variant.revision > 1 else 201)
     if result.refused is not None:
@@ -194,9 +196,11 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
 def _transition(request: Request, state: State, principal: Principal, slug: str, language: str, action: str,
                 comment: str | None = None, override: str | None = None) -> Response[VariantOut]:
     condition = precondition(request)
+    prepared = read_only(state.engine, review.prepare_transition, principal, slug, language, action, condition,
+                         comment=comment)
     with session_scope(state.engine) as session:
         variant = review.transition(session, principal, slug, language, action, condition, comment=comment,
-                                    override=override)
+                                    override=override, prepared=prepared)
         return _answer(request, session, slug, variant)
 
 
@@ -227,9 +231,10 @@ def restore(request: Request, state: State, principal: Staff, slug: Slug, langua
     condition = precondition(request)
     if (data.revision is None) == (data.refused is None):
         raise RestoreWhat()
+    chosen = {"revision": data.revision, "refused_id": data.refused}
+    prepared = read_only(state.engine, review.prepare_restore, principal, slug, language, condition, **chosen)
     with session_scope(state.engine) as session:
-        result = review.restore(session, principal, slug, language, condition, revision=data.revision,
-                                refused_id=data.refused)
+        result = review.restore(session, principal, slug, language, condition, **chosen, prepared=prepared)
         if result.refused is None:
             answer = _answer(request, session, slug, result.variant)
     if result.refused is not None:

@@ -25,7 +25,7 @@ from library.coverage.report import coverage_report
 from library.quality.errors import QualityBlocked
 from library.quality.findings import Note, current_notes
 from library.reading import section_name
-from library.storage import session_scope
+from library.storage import read_only, session_scope
 from library.web.pages import chart, routes
 from library.web.pages.signin import login_redirect, signed_in
 from library.web.pages.templating import short_date
@@ -33,7 +33,14 @@ from library.workflow.accounts import require_role
 from library.workflow.diff import field_diffs
 from library.workflow.models import Role
 from library.workflow.queue import best_source, localized_queue, queue
-from library.workflow.review import Precondition, save_text, transition, version_tag
+from library.workflow.review import (
+    Precondition,
+    prepare_text,
+    prepare_transition,
+    save_text,
+    transition,
+    version_tag,
+)
 
 COVERAGE = N_("Translation coverage")
 WORKBENCH = N_("Translation workbench")
@@ -187,13 +194,15 @@ def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: Fro
     mine = {f: data.get(f, "") for f in ("title", "summary", "body")}
     version = data.get("version", "")
     precondition = Precondition(tags=(version,)) if version else Precondition(create=True)
-    source_revision = int(data["source_revision"]) if data.get("source_revision", "").isdigit() else None
+    source = {"translated_from": data.get("source_language") or None,
+              "source_revision": int(data["source_revision"]) if data.get("source_revision", "").isdigit() else None}
+    text = VariantText(**mine)
+    prepared = read_only(state.engine, prepare_text, principal, slug, target, text, precondition, **source)
     with session_scope(state.engine) as session:
-        result = save_text(session, principal, slug, target, VariantText(**mine), precondition,
-                           translated_from=data.get("source_language") or None, source_revision=source_revision)
+        result = save_text(session, principal, slug, target, text, precondition, **source, prepared=prepared)
         if result.refused is None and data.get("action") == "submit":
             transition(session, principal, slug, target, "submit",
-                       Precondition(tags=(version_tag(result.variant),)))
+                       Precondition(tags=(version_tag(result.variant),)), prepared=prepared)
     view = _read_view(state, slug, target)
     if result.refused is not None:
         return _editor(request, language, principal, view, status=409, mine=mine, notice=CONFLICT)
@@ -210,10 +219,13 @@ def review(request: Request, lang: FromPath[str], slug: FromPath[str], target: F
         return login_redirect(request, language)
     action = "publish" if data.get("action") == "publish" else "reject"
     state = request.app.state
+    condition, comment = Precondition(tags=(data.get("version", ""),)), data.get("comment") or None
     try:
+        prepared = read_only(state.engine, prepare_transition, principal, slug, target, action, condition,
+                             comment=comment)
         with session_scope(state.engine) as session:
-            transition(session, principal, slug, target, action, Precondition(tags=(data.get("version", ""),)),
-                       comment=data.get("comment") or None, override=data.get("override") or None)
+            transition(session, principal, slug, target, action, condition, comment=comment,
+                       override=data.get("override") or None, prepared=prepared)
     except QualityBlocked:
         # The findings are on the page again, beside the form that takes the override reason.
         view = _read_view(state, slug, target)

@@ -1,13 +1,15 @@
 """Checking a whole exchange file against the library, then applying it in one go.
 
 `check` reads nothing but the database and writes nothing: it returns the report (errors,
-conflicts, skipped articles) and the plan of variants to write. `apply` writes the plan only when
+conflicts, skipped articles) and the plan of variants to write. `prepare` runs the content checks
+of the planned texts before the writing unit of work (issue 13). `apply` writes the plan only when
 the report has no errors, so an import is all or nothing; every translation lands "in review",
 attributed to the importing translator.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,7 +17,7 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from library.content.models import Article, Revision, Status, Variant
-from library.content.service import VariantText, save_variant
+from library.content.service import PreparedText, VariantText, prepare_text, save_variant
 from library.storage.types import utcnow
 from library.workflow import audit
 from library.workflow.accounts import Principal
@@ -170,21 +172,40 @@ def _complete(plans: dict[str, ArticlePlan], sources: dict, report: ImportReport
     return ready
 
 
+def _articles_of(session: Session, plans: list[ArticlePlan]) -> dict[str, Article]:
+    slugs = [plan.slug for plan in plans]
+    return {a.slug: a for a in session.scalars(select(Article).where(Article.slug.in_(slugs)))}
+
+
+def _text(plan: ArticlePlan) -> VariantText:
+    return VariantText(**{f: plan.texts.get(f, "") for f in FIELDS})
+
+
+def prepare(session: Session, language: str, plans: list[ArticlePlan]) -> dict[str, PreparedText]:
+    """The content checks of every planned text, by article slug, before the writing unit of work."""
+    articles = _articles_of(session, plans)
+    return {plan.slug: prepare_text(session, articles[plan.slug], language, _text(plan),
+                                    translated_from=plan.source_language, source_revision=plan.source_revision)
+            for plan in plans}
+
+
 def apply(session: Session, principal: Principal, language: str, plans: list[ArticlePlan], report: ImportReport,
-          *, at: datetime | None = None) -> None:
-    """Write every planned variant as a new "in review" revision. Call only when ``report.ok``."""
+          *, at: datetime | None = None, prepared: Mapping[str, PreparedText] | None = None) -> None:
+    """Write every planned variant as a new "in review" revision. Call only when ``report.ok``.
+
+    ``prepared`` holds the texts `prepare` made ready beforehand (a text that differs is checked here)."""
     assert report.ok, "an import with errors must not write anything"
     at = at or utcnow()
-    slugs = [plan.slug for plan in plans]
-    articles = {a.slug: a for a in session.scalars(select(Article).where(Article.slug.in_(slugs)))}
+    articles = _articles_of(session, plans)
+    prepared = prepared or {}
     for plan in plans:
         article = articles[plan.slug]
         current = session.scalar(select(Variant.revision).where(Variant.article_id == article.id,
                                                                 Variant.language == language).with_for_update())
-        text = VariantText(**{f: plan.texts.get(f, "") for f in FIELDS})
-        saved = save_variant(session, article, language, text, status=Status.IN_REVIEW, by=principal.username,
+        saved = save_variant(session, article, language, _text(plan), status=Status.IN_REVIEW, by=principal.username,
                              translated_from=plan.source_language, source_revision=plan.source_revision,
-                             expected_revision=current or 0, comment=f"imported from a {report.format} file", at=at)
+                             expected_revision=current or 0, comment=f"imported from a {report.format} file", at=at,
+                             prepared=prepared.get(plan.slug))
         audit.record(session, principal.username, "variant.import", article=plan.slug, language=language,
                      from_revision=current or 0, to_revision=saved.revision, detail=report.format, at=at)
         report.add(Kind.APPLIED, (N_("article {article}"), {"article": plan.slug}),

@@ -6,19 +6,21 @@ permission checks, validation and report apply wherever a file comes from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
 
+from library.content.service import PreparedText
 from library.languages.registry import LanguageRegistry
 from library.quality.terms import notes_for, term_entries
 from library.storage.types import utcnow
 from library.workflow.accounts import Principal, require_language
-from library.workflow.errors import UnknownFormat
+from library.workflow.errors import ImportRejected, UnknownFormat
 from library.workflow.exchange import ingest, po, xliff
 from library.workflow.exchange.report import ImportReport, Kind
-from library.workflow.exchange.units import units_of
+from library.workflow.exchange.units import ReadFile, units_of
 from library.workflow.messages import N_
 from library.workflow.queue import queue
 
@@ -64,29 +66,74 @@ def export_file(session: Session, registry: LanguageRegistry, principal: Princip
     return ExportFile(name, media_type, data, len(units))
 
 
-def import_file(session: Session, registry: LanguageRegistry, principal: Principal, language: str, data: bytes,
-                fmt: str, *, dry_run: bool = False, at: datetime | None = None) -> ImportReport:
-    """Check a whole file, then (unless ``dry_run`` or any error) apply it; the report says what happened.
+@dataclass(frozen=True)
+class PreparedImport:
+    """An import's work done before its writing unit of work (issue 13): the file read, and the
+    content checks of every text it would write, as the library stood then."""
 
-    The caller raises `ImportRejected` for a report with errors, so its transaction writes nothing.
-    """
+    language: str
+    fmt: str
+    data: bytes
+    found: ReadFile
+    texts: Mapping[str, PreparedText]
+    """By article slug."""
+
+    def fits(self, language: str, fmt: str, data: bytes) -> bool:
+        return (self.language, self.fmt) == (language, fmt) and self.data == data
+
+
+def _read(registry: LanguageRegistry, principal: Principal, language: str, data: bytes, fmt: str,
+          prepared: PreparedImport | None = None) -> ReadFile:
     registry.get(language)
     require_language(principal, language)
     _, read, _, _ = _format(fmt)
-    report = ImportReport(language, fmt)
-    found = read(data)
+    return prepared.found if prepared is not None and prepared.fits(language, fmt, data) else read(data)
+
+
+def _usable(found: ReadFile, language: str, report: ImportReport) -> bool:
+    """Whether the file as a whole can be imported (the report says why not)."""
     for where, template, facts in found.problems:
         report.add(Kind.ERROR, where, template, **facts)
     if found.problems:
-        return report
+        return False
     if found.language != language:
         report.add(Kind.ERROR, (N_("the file"), {}), N_("its language is “{found}”, not “{language}”"),
                    found=found.language or "-", language=language)
-        return report
-    plans = ingest.check(session, language, found.units, report)
-    if report.ok and not dry_run:
-        ingest.apply(session, principal, language, plans, report, at=at)
-    elif report.ok:
+        return False
+    return True
+
+
+def prepare_import(session: Session, registry: LanguageRegistry, principal: Principal, language: str, data: bytes,
+                   fmt: str) -> PreparedImport:
+    """What `import_file` computes without writing: call it in a read-only unit of work and pass the
+    result as ``prepared``, so the writing one only checks the file against the library again and writes."""
+    report = ImportReport(language, fmt)
+    found = _read(registry, principal, language, data, fmt)
+    texts = {}
+    if _usable(found, language, report):
+        plans = ingest.check(session, language, found.units, report)
+        texts = ingest.prepare(session, language, plans) if report.ok else {}
+    return PreparedImport(language, fmt, data, found, texts)
+
+
+def import_file(session: Session, registry: LanguageRegistry, principal: Principal, language: str, data: bytes,
+                fmt: str, *, dry_run: bool = False, at: datetime | None = None,
+                prepared: PreparedImport | None = None) -> ImportReport:
+    """Check a whole file, then (unless ``dry_run``) apply it; the report says what happened.
+
+    All or nothing: a file with any error raises `ImportRejected` (carrying the report) before anything
+    is written, so the caller's unit of work rolls back whatever it holds. ``prepared`` is what
+    `prepare_import` computed for the same file before this unit of work.
+    """
+    report = ImportReport(language, fmt)
+    found = _read(registry, principal, language, data, fmt, prepared)
+    plans = ingest.check(session, language, found.units, report) if _usable(found, language, report) else []
+    if not report.ok:
+        raise ImportRejected(report)
+    if not dry_run:
+        texts = prepared.texts if prepared is not None else {}
+        ingest.apply(session, principal, language, plans, report, at=at, prepared=texts)
+    else:
         for plan in plans:
             report.add(Kind.READY, (N_("article {article}"), {"article": plan.slug}), N_("ready to import"))
     return report
