@@ -67,6 +67,7 @@ NEXT_PAGE = N_("Next page")
 PREVIOUS_PAGE = N_("Previous page")
 PAGE_NOT_FOUND = N_("Page not found")
 SOMETHING_WENT_WRONG = N_("Something went wrong")
+NOT_ALLOWED = N_("You may not open this page")
 BACK_HOME = N_("Back to the home page")
 ORIGINAL_UPDATED = N_("The original of this article has been updated since this translation was made.")
 # Translators: a link to the translators' site, next to a fallback notice.
@@ -108,6 +109,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "precondition-required": N_("Precondition required"),
     "internal": N_("Internal server error"),
     "not-authenticated": N_("Not authenticated"),
+    "too-many-sign-ins": N_("Too many sign-in attempts"),
     # Translators: a write was sent without saying which revision it was based on (If-Match).
     "revision-required": N_("Revision required"),
     "import-rejected": N_("Import rejected"),

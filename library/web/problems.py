@@ -31,7 +31,7 @@ from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
-from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
+from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired, TooManySignIns
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -40,6 +40,7 @@ log = logging.getLogger("library.web")
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     NotAuthenticated: (401, "not-authenticated"),
+    TooManySignIns: (429, "too-many-sign-ins"),
     RevisionRequired: (428, "revision-required"),
     ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
@@ -52,9 +53,11 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     ConfigurationError: (500, "configuration"),
 }
 
-#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
-HEADERS: dict[type[LibraryError], dict[str, str]] = {
-    NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
+#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1), a 429
+#: when to try again (RFC 6585 4).
+HEADERS: dict[type[LibraryError], Callable[[Any], dict[str, str]]] = {
+    NotAuthenticated: lambda e: {"WWW-Authenticate": 'Bearer realm="library"'},
+    TooManySignIns: lambda e: {"Retry-After": str(e.facts["retry_after"])},
 }
 
 
@@ -155,11 +158,9 @@ def library_error_handler(request: Request, error: LibraryError) -> Response:
     facts = {k: v for k, v in facts.items() if k not in {"type", "title", "status", "detail"}}
     response = problem_response(status, slug, error.title, detail, request=request, template=_template(error),
                                 **facts)
-    headers: dict[str, str] = {}
     for cls, extra in HEADERS.items():
         if isinstance(error, cls):
-            headers.update(extra)
-    response.headers.update(headers)
+            response.headers.update(extra(error))
     return response
 
 

@@ -23,7 +23,6 @@ from library.content.service import VariantText, get_article, save_variant
 from library.quality.findings import override_for
 from library.storage.types import utcnow
 from library.workflow import audit
-from library.workflow.accounts import Principal, require_language, require_role
 from library.workflow.errors import (
     CommentRequired,
     InvalidTransition,
@@ -37,6 +36,7 @@ from library.workflow.errors import (
     StaleWrite,
 )
 from library.workflow.models import RefusedEdit, Role
+from library.workflow.permissions import Principal, require_language, require_role
 
 _TAG = re.compile(r"^v(\d+)-r(\d+)$")
 

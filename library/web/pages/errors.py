@@ -16,6 +16,7 @@ from library.languages.registry import UnsupportedLanguage
 from library.web import chrome
 from library.web.negotiation import request_language
 from library.web.problems import status_of, translated_detail
+from library.workflow.errors import NotAuthenticated
 
 log = logging.getLogger("library.web")
 
@@ -38,7 +39,7 @@ def error_page(request: Request, error: Exception) -> Response[str]:
     if status >= 500:
         log.exception("error on %s %s", request.method, request.url.path, exc_info=error)
     language = _error_language(request)
-    heading = chrome.PAGE_NOT_FOUND if status == 404 else chrome.SOMETHING_WENT_WRONG
+    heading = {404: chrome.PAGE_NOT_FOUND, 403: chrome.NOT_ALLOWED}.get(status, chrome.SOMETHING_WENT_WRONG)
     try:
         page = routes._page(request, language, "/")
     except Exception:  # the database itself may be what failed: show the page without its calendar
@@ -60,6 +61,10 @@ def for_pages_or_api(api_handler: Callable[[Request, Any], Response]) -> Callabl
     def handler(request: Request, error: Any) -> Response:
         if request.url.path.startswith("/api") or request.url.path.startswith("/static"):
             return api_handler(request, error)
+        if isinstance(error, NotAuthenticated):  # a staff page opened by nobody: sign in first
+            from library.web.pages.signin import login_redirect
+
+            return login_redirect(request, _error_language(request))
         return error_page(request, error)
 
     return handler
