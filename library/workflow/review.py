@@ -223,6 +223,7 @@ def transition(session: Session, principal: Principal, slug: str, language: str,
     """
     allowed_from, target, minimum = TRANSITIONS[action]
     require_role(principal, minimum)
+    require_language(principal, language)  # who may, before what the request lacks
     precondition.require()
     article, variant = _find(session, principal, slug, language)
     matches, expected = precondition.expected_revision(variant)
