@@ -1,7 +1,7 @@
 """Signing in with a username and password, for the token API and the login form alike.
 
-An attempt is booked against the account and the client address first (`library.workflow.throttle`,
-one short write; over the limit it is a 429 with ``Retry-After``), the stored hash is read in a
+An attempt is booked against the account and the client address first (`library.workflow.throttle`:
+over the limit a 429 with ``Retry-After`` after one read, else one short write), the stored hash is read in a
 read-only transaction (no write lock), and Argon2 runs in a worker thread with no transaction open,
 at most `PASSWORD_CHECKS` at a time so a flood of guesses cannot take every worker thread from
 readers. Only a right password writes more: the token, and forgetting the account's failures.
@@ -23,9 +23,10 @@ from library.workflow.errors import BadCredentials
 from library.workflow.models import User
 from library.workflow.throttle import Throttle
 
-PASSWORD_CHECKS = max(2, os.cpu_count() or 1)
-"""Argon2 verifications running at once per server process; more attempts wait their turn without
-holding one of the threads that serve readers."""
+PASSWORD_CHECKS = max(1, (os.cpu_count() or 1) // 2)
+"""Argon2 verifications running at once per server process (each hashes on several threads of its
+own): half the cores, so readers keep the other half; more attempts wait their turn without holding
+one of the threads that serve readers."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ async def sign_in(request: Request, username: str, password: str, *, token_name:
     keys = limits.keys(username, client_address(request))
 
     def book() -> throttle.Booking:
+        with session_scope(state.engine, write=False) as session:  # refusals stay read-only
+            throttle.refuse_if_over(session, limits, keys)
         with session_scope(state.engine) as session:
             return throttle.book_attempt(session, limits, keys)
 

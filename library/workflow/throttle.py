@@ -2,11 +2,11 @@
 process refuses the same guesser: after ``limit`` failures within ``window`` seconds the next attempt
 is refused (HTTP 429, ``Retry-After``) until the oldest of them leaves the window.
 
-An attempt is booked *before* its password is checked, in one short write (count, then insert a row
-per key), and the rows are deleted again when the password was right. So concurrent guesses count
-too: on SQLite the booking is serialised by the write lock and the limit is exact; on PostgreSQL two
-bookings at the same instant may both pass, so the overshoot is at most the number of concurrent
-password checks. No transaction is open while the password is checked.
+A refused attempt costs one read (`refuse_if_over`, no write lock). An allowed one is booked *before*
+its password is checked, in one short write (count again, then insert a row per key), and its rows
+are deleted again when the password was right; so concurrent guesses count too. Bookings of one key
+are serialised (SQLite's write lock; a transaction-scoped advisory lock per key on PostgreSQL), so
+the limit is exact on both engines. No transaction is open while the password is checked.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
 from library.storage.types import utcnow
@@ -50,15 +50,10 @@ class Booking:
     account_key: str
 
 
-def book_attempt(session: Session, throttle: Throttle, keys: tuple[str, ...], *,
-                 now: datetime | None = None) -> Booking:
-    """Refuse the attempt (`TooManySignIns`) if a key is at its limit, else book it: one row per key.
-
-    Also forgets failures that have left the window (an indexed range delete, usually empty).
-    """
-    now = now or utcnow()
-    cutoff = now - timedelta(seconds=throttle.window)
-    session.execute(delete(SignInFailure).where(SignInFailure.at <= cutoff))
+def refuse_if_over(session: Session, throttle: Throttle, keys: tuple[str, ...], *,
+                   now: datetime | None = None) -> None:
+    """`TooManySignIns` (with the seconds to wait) if a key has had ``limit`` failures within the window."""
+    cutoff = (now or utcnow()) - timedelta(seconds=throttle.window)
     wait = 0.0
     for key in keys:
         recent = list(session.scalars(select(SignInFailure.at)
@@ -69,6 +64,20 @@ def book_attempt(session: Session, throttle: Throttle, keys: tuple[str, ...], *,
             wait = max(wait, (recent[-1] - cutoff).total_seconds())
     if wait > 0:
         raise TooManySignIns(retry_after=max(1, math.ceil(wait)))
+
+
+def book_attempt(session: Session, throttle: Throttle, keys: tuple[str, ...], *,
+                 now: datetime | None = None) -> Booking:
+    """In a write transaction: refuse the attempt if a key is at its limit, else book it, a row per key.
+
+    Also forgets failures that have left the window (an indexed range delete, usually empty).
+    """
+    now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        for key in sorted(keys):  # in one order, so two bookings never wait for each other's lock
+            session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+    session.execute(delete(SignInFailure).where(SignInFailure.at <= now - timedelta(seconds=throttle.window)))
+    refuse_if_over(session, throttle, keys, now=now)
     rows = [SignInFailure(key=key, at=now) for key in keys]
     session.add_all(rows)
     session.flush()

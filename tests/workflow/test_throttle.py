@@ -70,3 +70,18 @@ def test_failures_that_left_the_window_are_deleted(engine):
     _fail(engine, "olga", "10.0.0.9", T0 + timedelta(minutes=5))
     with session_scope(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(SignInFailure)) == 2  # only olga's two keys
+
+
+def test_concurrent_bookings_never_exceed_the_limit(engine):
+    """Twelve guesses at the same instant, limit three: exactly three are let through to Argon2."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> bool:
+        try:
+            _fail(engine, "olga", f"10.0.0.{i}", T0)
+        except TooManySignIns:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert sum(pool.map(attempt, range(12))) == 3
