@@ -90,3 +90,25 @@ def test_presenting_a_token_writes_nothing_until_the_flush_records_its_last_use(
         used = session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == issued["id"]))
         assert used is not None
         assert session.scalar(select(User.last_used_at).where(User.username == "olga")) == used
+
+
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("LIBRARY_SIGNIN_LIMIT", "0", "whole number of at least 1"), ("LIBRARY_SIGNIN_LIMIT", "five", "whole number"),
+    ("LIBRARY_SIGNIN_WINDOW", "-1", "positive"), ("LIBRARY_TRUSTED_PROXIES", "10.0.0.0/8,proxy", "'proxy'")])
+def test_bad_access_settings_stop_the_start_naming_the_variable(variable, value, says):
+    from library.errors import ConfigurationError
+    from library.settings import load_settings
+
+    with pytest.raises(ConfigurationError, match=variable) as error:
+        load_settings({variable: value})
+    assert says in str(error.value)
+
+
+def test_access_settings_are_read():
+    from library.settings import load_settings
+
+    settings = load_settings({"LIBRARY_SIGNIN_LIMIT": "3", "LIBRARY_SIGNIN_WINDOW": "30",
+                              "LIBRARY_TRUSTED_PROXIES": " 10.0.0.1, 192.168.0.0/16 "})
+    assert (settings.sign_in_limit, settings.sign_in_window) == (3, 30.0)
+    assert settings.trusted_proxies == ("10.0.0.1", "192.168.0.0/16")
+    assert load_settings({"LIBRARY_TRUSTED_PROXIES": ""}).trusted_proxies == ()
