@@ -2,9 +2,9 @@
 
 Each domain adds its routes as a router in ``library.web.api``; this module only assembles them,
 opens the database, installs the problem-details error handlers and the security headers, and runs
-the two background jobs of every server process: flushing buffered read counts (and the last use of
-accounts and tokens), and watching the content version so the
-response cache never serves an edit more than a second late.
+the two background jobs of every server process: flushing buffered read counts (and the last use
+of accounts and tokens), and watching the content version so the response cache never serves an
+edit more than a second late.
 """
 
 from __future__ import annotations

@@ -39,10 +39,8 @@ class Principal:
 
     @property
     def is_editor(self) -> bool:
+        """For templates and minor edits: an editor or an admin."""
         return has_role(self, Role.EDITOR)
-
-    def may_work_in(self, language: str) -> bool:
-        return may_work_in(self, language)
 
     @classmethod
     def of(cls, user: User, token_id: int | None = None) -> Principal:

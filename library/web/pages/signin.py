@@ -44,6 +44,7 @@ def login_redirect(request: Request, language: str) -> Redirect:
 
 def _form(request: Request, language: str, next_path: str, *, error: str | None = None,
           username: str = "", status: int = 200) -> Response[str]:
+    """The login form; ``error`` is already in the page's language."""
     page = routes.page_for(request, language, "/login")
     return routes.html(request, page, "login.html", status=status, next_path=next_path, error=error,
                        username=username, heading=SIGN_IN)
@@ -62,16 +63,15 @@ async def login(request: Request, lang: FromPath[str],
     language = routes.check_language(request, lang)
     next_path = safe_next(data.get("next"), language)
     username = data.get("username", "").strip()
+    translator = request.app.state.catalogs.translator(language)
     try:
         done = await sign_in(request, username, data.get("password", ""), token_name="browser session")
     except BadCredentials:
-        return await to_thread.run_sync(partial(_form, request, language, next_path, error=WRONG_CREDENTIALS,
-                                                username=username, status=401))
+        return await to_thread.run_sync(partial(_form, request, language, next_path, username=username, status=401,
+                                                error=translator.gettext(WRONG_CREDENTIALS)))
     except TooManySignIns as refused:
-        error = request.app.state.catalogs.translator(language)
-        response = await to_thread.run_sync(partial(_form, request, language, next_path,
-                                                    error=refused.localized(error)[0], username=username,
-                                                    status=429))
+        response = await to_thread.run_sync(partial(_form, request, language, next_path, username=username,
+                                                    status=429, error=refused.localized(translator)[0]))
         response.headers["Retry-After"] = str(refused.facts["retry_after"])
         return response
     response = Redirect(next_path, status_code=303)
