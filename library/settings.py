@@ -54,6 +54,17 @@ class Settings:
     """Key protecting forms against cross-site requests (LIBRARY_SECRET_KEY); when unset, a random
     key is generated once and kept in the database so that every worker shares it."""
 
+    sign_in_limit: int = 5
+    """Failed sign-ins allowed per account and per client address within `sign_in_window`; the next
+    attempt is refused (HTTP 429 with Retry-After) until the oldest leaves the window (LIBRARY_SIGNIN_LIMIT)."""
+
+    sign_in_window: float = 60.0
+    """Seconds over which failed sign-ins are counted (LIBRARY_SIGNIN_WINDOW)."""
+
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    """Addresses or networks of reverse proxies whose ``X-Forwarded-Proto`` and ``X-Forwarded-For``
+    are believed (LIBRARY_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8; empty: none)."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -90,6 +101,24 @@ def _parse_float(name: str, raw: str, *, unit: str = "seconds", zero: bool = Fal
     return value
 
 
+def _parse_count(name: str, raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
+def _parse_networks(name: str, raw: str) -> tuple[str, ...]:
+    import ipaddress
+
+    networks = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigurationError(f"{name}: {network!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
+    return networks
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the URLs people write (``postgres://``, ``postgresql://``) and pick the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -124,6 +153,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if len(raw) < 32:
             raise ConfigurationError("LIBRARY_SECRET_KEY must be at least 32 characters long")
         kwargs["secret_key"] = raw
+    if raw := env.get("LIBRARY_SIGNIN_LIMIT"):
+        kwargs["sign_in_limit"] = _parse_count("LIBRARY_SIGNIN_LIMIT", raw)
+    if raw := env.get("LIBRARY_SIGNIN_WINDOW"):
+        kwargs["sign_in_window"] = _parse_float("LIBRARY_SIGNIN_WINDOW", raw)
+    if (raw := env.get("LIBRARY_TRUSTED_PROXIES")) is not None:
+        kwargs["trusted_proxies"] = _parse_networks("LIBRARY_TRUSTED_PROXIES", raw)
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     _validate(settings)
     return settings

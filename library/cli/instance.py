@@ -81,7 +81,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, log_level: str
     _check_address(host, port)
     engine(ctx).dispose()  # create or check the schema once, before any worker starts
     uvicorn.run("library.web.app:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level=log_level, proxy_headers=True)
+                workers=workers, log_level=log_level,
+                proxy_headers=False)  # the app believes forwarded headers from LIBRARY_TRUSTED_PROXIES only
 
 
 def _check_address(host: str, port: int) -> None:

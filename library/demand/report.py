@@ -35,7 +35,8 @@ class UntranslatedArticle(msgspec.Struct, kw_only=True):
     state: str
     """``missing`` (nothing published in this language) or ``outdated`` (published from an older source)."""
     status: str | None
-    """Workflow status of the variant's working copy in this language, if there is one."""
+    """Workflow status of the variant's working copy in this language, if there is one; only for
+    staff (``states=True``): readers do not learn what is being written before it is published."""
     demand: int
     """Reads that wanted this language and were served another one."""
     views: int
@@ -99,14 +100,15 @@ def _gaps(languages: Sequence[str], section: str | None):
 
 
 def untranslated(session: Session, languages: Sequence[str], section: str | None = None,
-                 limit: int = DEFAULT_LIMIT) -> UntranslatedReport:
-    """Gaps per language in ``languages`` (display order), optionally in one section."""
+                 limit: int = DEFAULT_LIMIT, *, states: bool = False) -> UntranslatedReport:
+    """Gaps per language in ``languages`` (display order), optionally in one section; with ``states``
+    each gap says the workflow status of its working copy (draft, in review), else its status is None."""
     if section is not None and session.scalar(select(Section.id).where(Section.slug == section)) is None:
         raise SectionNotFound(section)
     gaps = _gaps(languages, section).subquery("gaps")
     totals = {(language, state): n for language, state, n in session.execute(
         select(gaps.c.language, gaps.c.state, func.count()).group_by(gaps.c.language, gaps.c.state))}
-    articles = _top_articles(session, gaps, limit)
+    articles = _top_articles(session, gaps, limit, states)
     interface = _top_misses(session, languages, limit)
     return UntranslatedReport(section=section, languages=[
         LanguageGaps(language=code, missing=totals.get((code, "missing"), 0),
@@ -116,7 +118,7 @@ def untranslated(session: Session, languages: Sequence[str], section: str | None
     ])
 
 
-def _top_articles(session: Session, gaps, limit: int) -> dict[str, list[UntranslatedArticle]]:
+def _top_articles(session: Session, gaps, limit: int, states: bool) -> dict[str, list[UntranslatedArticle]]:
     rank = func.row_number().over(partition_by=gaps.c.language,
                                   order_by=(gaps.c.demand.desc(), gaps.c.views.desc(), gaps.c.slug))
     ranked = select(gaps, rank.label("rank")).subquery("ranked")
@@ -134,7 +136,7 @@ def _top_articles(session: Session, gaps, limit: int) -> dict[str, list[Untransl
     for row in session.execute(titles):
         result.setdefault(row.language, []).append(UntranslatedArticle(
             slug=row.slug, section=row.section, source_language=row.source_language, title=row.title,
-            state=row.state, status=row.status, demand=row.demand, views=row.views))
+            state=row.state, status=row.status if states else None, demand=row.demand, views=row.views))
     return result
 
 

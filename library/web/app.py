@@ -2,8 +2,9 @@
 configured at import.
 
 Each domain adds its routes as a router in ``library.web.api``; this module only assembles them,
-installs the problem-details error handlers and runs the two background jobs of every server process:
-flushing buffered read counts, and watching the content version so the response cache never serves an
+installs the problem-details error handlers and the security headers, and runs the two background
+jobs of every server process: flushing buffered read counts (and the last use of accounts and tokens),
+and watching the content version so the response cache never serves an
 edit more than a second late.
 """
 
@@ -46,6 +47,8 @@ from library.web.api import (
 from library.web.cache import CHECK_INTERVAL, ResponseCache
 from library.web.pages import install as install_pages
 from library.web.problems import EXCEPTION_HANDLERS
+from library.web.security import secure_response
+from library.workflow.last_use import LastUse, write_last_use
 
 log = logging.getLogger("library.web")
 
@@ -65,10 +68,13 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     flusher = Flusher(engine)
     flusher.register("article reads", reads.drain, add_reads, merge_reads)
     flusher.register("interface misses", interface.misses.drain, add_interface_misses, merge_misses)
+    last_use = LastUse()
+    flusher.register("last use of accounts and tokens", last_use.drain, write_last_use)
     pages = install_pages(settings, engine)
     state = State({
         "runtime": runtime, "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
-        "cache": cache, "reads": reads, "flusher": flusher, "language_lists": {}, **pages.state,
+        "cache": cache, "reads": reads, "flusher": flusher, "last_use": last_use, "language_lists": {},
+        **pages.state,
     })
 
     @asynccontextmanager
@@ -99,6 +105,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
         state=state,
         exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),
         csrf_config=pages.csrf,
+        before_send=[secure_response],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="library",

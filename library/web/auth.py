@@ -1,8 +1,10 @@
-"""Bearer-token authentication for the workflow API, and the preconditions writes must carry.
+"""Who is asking: a bearer token (the API) or the session cookie (the pages), and the preconditions
+writes must carry.
 
 Every workflow route depends on `principal`: no ``Authorization: Bearer`` header, or a token that
-names no active account, is a 401 problem detail (with a ``WWW-Authenticate`` challenge); role and
-language checks happen in the services, which raise 403 errors that say what is missing.
+names no active account, is a 401 problem detail (with a ``WWW-Authenticate`` challenge); what that
+account may do is decided by `library.workflow.permissions`, in the services, which raise 403 errors
+that say what is missing. Routes open to everyone that show staff more use `optional_principal`.
 """
 
 from __future__ import annotations
@@ -27,15 +29,43 @@ def bearer_secret(request: Request) -> str | None:
     return secret.strip()
 
 
+SESSION_COOKIE = "library_session"
+"""The browser session: an ordinary API token in an HttpOnly cookie (`library.web.pages.signin`)."""
+
+
+def _principal(state: State, secret: str) -> Principal:
+    if len(secret) > 200:
+        raise BadToken()
+    with session_scope(state.engine, write=False) as session:
+        principal = principal_for_token(session, secret)
+    state.last_use.saw(principal)
+    return principal
+
+
 def current_principal(request: Request, state: State) -> Principal:
     """The account behind the request's bearer token (one indexed query), or a 401."""
     secret = bearer_secret(request)
     if secret is None:
         raise NotAuthenticated()
-    if len(secret) > 200:
-        raise BadToken()
-    with session_scope(state.engine, write=False) as session:
-        return principal_for_token(session, secret)
+    return _principal(state, secret)
+
+
+def session_principal(request: Request) -> Principal | None:
+    """The account signed in by the session cookie, or None (no cookie, or a revoked or unknown one)."""
+    secret = request.cookies.get(SESSION_COOKIE, "")
+    if not secret:
+        return None
+    try:
+        return _principal(request.app.state, secret)
+    except BadToken:
+        return None
+
+
+def optional_principal(request: Request) -> Principal | None:
+    """A bearer token's account (a bad token is still a 401), else the session's, else nobody."""
+    if bearer_secret(request) is not None:
+        return current_principal(request, request.app.state)
+    return session_principal(request)
 
 
 PRINCIPAL = {"principal": Provide(current_principal, sync_to_thread=True)}

@@ -69,6 +69,7 @@ PAGE_NOT_FOUND = N_("Page not found")
 SOMETHING_WENT_WRONG = N_("Something went wrong")
 # Translators: heading of the page shown while the database cannot be reached (HTTP 503).
 TEMPORARILY_UNAVAILABLE = N_("Temporarily unavailable")
+NOT_ALLOWED = N_("You may not open this page")
 BACK_HOME = N_("Back to the home page")
 ORIGINAL_UPDATED = N_("The original of this article has been updated since this translation was made.")
 # Translators: a link to the translators' site, next to a fallback notice.
@@ -110,6 +111,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "precondition-required": N_("Precondition required"),
     "internal": N_("Internal server error"),
     "not-authenticated": N_("Not authenticated"),
+    "too-many-sign-ins": N_("Too many sign-in attempts"),
     # Translators: a write was sent without saying which revision it was based on (If-Match).
     "revision-required": N_("Revision required"),
     "import-rejected": N_("Import rejected"),

@@ -14,6 +14,7 @@ else stays English.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -32,7 +33,7 @@ from library.storage.availability import DatabaseUnavailable, unavailable
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES, SEND_BEARER_TOKEN, SEND_IF_MATCH
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
-from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
+from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired, TooManySignIns
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://library.example/problems/"
@@ -44,6 +45,7 @@ RETRY_AFTER_SECONDS = 5
 #: Error class -> (HTTP status, problem type slug). The most specific class wins (MRO order).
 STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     NotAuthenticated: (401, "not-authenticated"),
+    TooManySignIns: (429, "too-many-sign-ins"),
     RevisionRequired: (428, "revision-required"),
     ImportRejected: (422, "import-rejected"),
     StaleRevision: (412, "stale-revision"),
@@ -60,10 +62,12 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
 #: What an error's detail gains over HTTP: which header carries what the domain says is missing.
 HINTS: dict[type[LibraryError], str] = {NotAuthenticated: SEND_BEARER_TOKEN, RevisionRequired: SEND_IF_MATCH}
 
-#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1).
-HEADERS: dict[type[LibraryError], dict[str, str]] = {
-    NotAuthenticated: {"WWW-Authenticate": 'Bearer realm="library"'},
-    DatabaseUnavailable: {"Retry-After": str(RETRY_AFTER_SECONDS)},
+#: Headers some problems must carry: a 401 names the scheme to authenticate with (RFC 9110 11.6.1), a 429
+#: and a 503 when to try again (RFC 6585 4, RFC 9110 10.2.3).
+HEADERS: dict[type[LibraryError], Callable[[Any], dict[str, str]]] = {
+    NotAuthenticated: lambda e: {"WWW-Authenticate": 'Bearer realm="library"'},
+    TooManySignIns: lambda e: {"Retry-After": str(e.facts["retry_after"])},
+    DatabaseUnavailable: lambda e: {"Retry-After": str(RETRY_AFTER_SECONDS)},
 }
 
 
@@ -173,7 +177,7 @@ def headers_of(error: Exception) -> dict[str, str]:
     headers: dict[str, str] = {}
     for cls, extra in HEADERS.items():
         if isinstance(error, cls):
-            headers.update(extra)
+            headers.update(extra(error))
     return headers
 
 

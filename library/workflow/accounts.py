@@ -1,4 +1,5 @@
-"""Accounts, passwords and API tokens, and the two questions every workflow call asks: who, and may they.
+"""Accounts, passwords and API tokens: who is behind a request (what they may do is
+`library.workflow.permissions`).
 
 Passwords are hashed with Argon2 (argon2-cffi); a password is only checked when a token is issued,
 so an API call costs one indexed lookup of the token's SHA-256 digest, not an Argon2 hash. Token
@@ -7,6 +8,7 @@ secrets are random, shown once, and never stored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -27,46 +29,20 @@ from library.workflow.errors import (
     BadToken,
     DuplicateUser,
     InvalidUsername,
-    LanguageNotAllowed,
     LanguagesRequired,
-    RoleRequired,
     TokenNotFound,
-    TokenNotYours,
     UserNotFound,
     WeakPassword,
 )
 from library.workflow.models import ApiToken, Role, User
+from library.workflow.permissions import Principal, require_token_owner
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "lib_"
-RANK = {Role.READER: 0, Role.TRANSLATOR: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 #: Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile). Tests swap in a cheaper profile.
 hasher = PasswordHasher()
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The account behind a request: what the checks below look at."""
-
-    user_id: int
-    username: str
-    role: Role
-    languages: tuple[str, ...]
-    token_id: int | None = None
-
-    @property
-    def is_editor(self) -> bool:
-        return RANK[self.role] >= RANK[Role.EDITOR]
-
-    def may_work_in(self, language: str) -> bool:
-        """Editors and admins work in every language; translators in their own; readers in none."""
-        return self.is_editor or (self.role is Role.TRANSLATOR and language in self.languages)
-
-    @classmethod
-    def of(cls, user: User, token_id: int | None = None) -> Principal:
-        return cls(user.id, user.username, Role(user.role), tuple(user.languages), token_id)
 
 
 @dataclass(frozen=True)
@@ -79,19 +55,6 @@ class IssuedToken:
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def require_role(principal: Principal, minimum: Role) -> None:
-    if RANK[principal.role] < RANK[minimum]:
-        raise RoleRequired(required=minimum.value, username=principal.username, role=principal.role.value)
-
-
-def require_language(principal: Principal, language: str) -> None:
-    """Translators (and above) who may work in ``language``; others get a 403 that says why."""
-    require_role(principal, Role.TRANSLATOR)
-    if not principal.may_work_in(language):
-        raise LanguageNotAllowed(username=principal.username, language=language,
-                                 allowed=", ".join(principal.languages) or "-")
 
 
 def create_user(session: Session, registry: LanguageRegistry, *, username: str, role: Role, password: str,
@@ -124,23 +87,58 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The active account with this username and password, or `BadCredentials` (never which was wrong)."""
-    user = session.scalar(select(User).where(User.username == username))
+@dataclass(frozen=True)
+class StoredPassword:
+    """What checking a password needs, read without a write lock; no session stays open while Argon2 runs."""
+
+    user_id: int
+    password_hash: str
+    active: bool
+
+
+def stored_password(session: Session, username: str) -> StoredPassword | None:
+    row = session.execute(select(User.id, User.password_hash, User.active).where(User.username == username)).first()
+    return None if row is None else StoredPassword(*row)
+
+
+_dummy_hash: list[str] = []
+
+
+def password_matches(stored: StoredPassword | None, password: str) -> bool:
+    """Argon2 verification (tens of milliseconds of CPU: call it from a worker thread, never the event
+    loop). An unknown account is checked against a dummy hash, so it takes as long as a wrong password."""
+    if stored is None:
+        if not _dummy_hash:
+            _dummy_hash.append(hasher.hash(secrets.token_urlsafe(16)))
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            hasher.verify(_dummy_hash[0], password)
+        return False
     try:
-        if user is None:
-            # Hash anyway, so an unknown username takes as long as a wrong password.
-            hasher.hash(password)
-            raise BadCredentials()
-        hasher.verify(user.password_hash, password)
+        hasher.verify(stored.password_hash, password)
     except (VerificationError, InvalidHashError):
-        raise BadCredentials() from None
-    if not user.active:
-        raise BadCredentials()
+        return False
+    return stored.active
+
+
+def signed_in_user(session: Session, stored: StoredPassword, password: str) -> User:
+    """The account whose password matched, its hash upgraded when the Argon2 parameters changed (a rare write)."""
+    user = session.get(User, stored.user_id)
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
         session.add(user)
     return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active account with this username and password, or `BadCredentials` (never which was wrong).
+
+    For callers that hold a session anyway (tests, scripts); the web app signs in through
+    `library.web.credentials`, which adds throttling and keeps Argon2 off the event loop.
+    """
+    stored = stored_password(session, username)
+    if not password_matches(stored, password):
+        raise BadCredentials()
+    return signed_in_user(session, stored, password)
 
 
 def issue_token(session: Session, user: User, *, name: str = "", by: str | None = None,
@@ -162,8 +160,8 @@ def revoke_token(session: Session, token_id: int, *, by: Principal | None = None
     token = session.get(ApiToken, token_id)
     if token is None:
         raise TokenNotFound(token_id=token_id)
-    if by is not None and token.user_id != by.user_id and by.role is not Role.ADMIN:
-        raise TokenNotYours(token_id=token_id)
+    if by is not None:
+        require_token_owner(by, token.user_id, token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)

@@ -162,3 +162,10 @@ class ImportRejected(WorkflowError, Invalid):
     def localized(self, language: MessageLanguage) -> tuple[str, dict[str, object]]:
         detail, facts = super().localized(language)
         return detail, {**facts, "problems": self.report.messages(errors_only=True, translate=language.gettext)}
+
+
+class TooManySignIns(WorkflowError):
+    """Too many wrong passwords for an account or from a client address within the window."""
+
+    title = "Too many sign-in attempts"
+    template = N_("Too many failed sign-ins for this account or from this address. Try again in {retry_after} s.")

@@ -1,4 +1,5 @@
-"""Tables of the workflow: accounts, API tokens, refused writes kept for history, and the audit log.
+"""Tables of the workflow: accounts, API tokens, failed sign-ins, refused writes kept for history,
+and the audit log.
 
 Secrets are never stored: passwords as Argon2 hashes, API tokens as SHA-256 digests. The audit log
 and the refused writes name people and articles by text (username, slug) rather than by foreign
@@ -41,6 +42,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    """When one of its tokens was last presented; recorded in batches, so up to a flush interval late."""
 
 
 class ApiToken(SQLModel, table=True):
@@ -55,6 +58,21 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    """When it was last presented; recorded in batches, so up to a flush interval late."""
+
+
+class SignInFailure(SQLModel, table=True):
+    """One wrong password, counted against the account name and against the client address (one row
+    each), so every server process sees the same count. Rows older than the throttling window mean
+    nothing and are deleted as new failures are recorded."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_key_at", "key", "at"), Index("ix_sign_in_failure_at", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, description="``account:<username>`` or ``address:<client address>``.")
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
 class RefusedEdit(SQLModel, table=True):

@@ -22,8 +22,8 @@ from library.demand.models import Demand
 from library.errors import MessageLanguage
 from library.languages.registry import LanguageRegistry
 from library.quality.findings import Note, current_notes
-from library.workflow.accounts import Principal, require_language
 from library.workflow.diff import FIELDS, FieldDiff, field_diffs
+from library.workflow.permissions import Principal, require_language
 from library.workflow.review import version_tag
 
 MAX_PAGE = 200

@@ -24,7 +24,6 @@ from library.content.service import PreparedText, VariantText, get_article, save
 from library.quality.findings import override_for
 from library.storage.types import utcnow
 from library.workflow import audit
-from library.workflow.accounts import Principal, require_language, require_role
 from library.workflow.errors import (
     CommentRequired,
     InvalidTransition,
@@ -38,6 +37,7 @@ from library.workflow.errors import (
     StaleWrite,
 )
 from library.workflow.models import RefusedEdit, Role
+from library.workflow.permissions import Principal, require_language, require_role
 
 _TAG = re.compile(r"^v(\d+)-r(\d+)$")
 
@@ -267,6 +267,7 @@ def prepare_transition(session: Session, principal: Principal, slug: str, langua
     """The checks of the text a `transition` saves again, run before its unit of work (like
     `prepare_text`), refusing what the transition would refuse, with the same errors."""
     require_role(principal, TRANSITIONS[action][2])
+    require_language(principal, language)  # who may, before what the request lacks
     precondition.require()
     article, variant = working_copy(session, principal, slug, language)
     _check_transition(variant, slug, action, precondition, comment)
@@ -284,6 +285,7 @@ def transition(session: Session, principal: Principal, slug: str, language: str,
     """
     _, target, minimum = TRANSITIONS[action]
     require_role(principal, minimum)
+    require_language(principal, language)  # who may, before what the request lacks
     precondition.require()
     article, variant = _find(session, principal, slug, language)
     _check_transition(variant, slug, action, precondition, comment)

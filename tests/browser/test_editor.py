@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, csp_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-password-1"
@@ -56,6 +56,7 @@ def test_an_editor_sees_the_matrix_and_the_chart(page, accounts):
 def test_a_second_translator_with_the_older_version_gets_both_texts(browser, accounts):
     first = browser.new_context(locale="en-US").new_page()
     second = browser.new_context(locale="en-US").new_page()
+    violations = csp_violations(first), csp_violations(second)
     sign_in(first, accounts, "aigul", "/en/translate")
     sign_in(second, accounts, "dana", "/en/translate")
     link = first.locator("table.queue a").first.get_attribute("href")
@@ -77,6 +78,7 @@ def test_a_second_translator_with_the_older_version_gets_both_texts(browser, acc
     assert second.get_by_label("Title").input_value() == "Аударма (біріктірілген)"
     first.context.close()
     second.context.close()
+    assert violations == ([], [])
 
 
 def test_a_translator_sees_what_the_checks_found_in_the_editor_and_the_queue(page, accounts):

@@ -9,6 +9,7 @@ import pytest
 from library.demand.store import add_interface_misses
 from library.storage import session_scope
 from tests.demand.test_counting import FakeMissCounter, Miss
+from tests.factories import make_user
 
 FLUSH_LATER = {"LIBRARY_FLUSH_INTERVAL": "3600"}
 
@@ -39,9 +40,39 @@ def test_missing_and_outdated_variants_per_language_most_demanded_first(reader):
     assert top[0]["title"].startswith("Из хобби") and top[0]["source_language"] == "ru"
     states = {a["slug"]: a for a in kk["articles"]}
     assert states["iwg-planet-meeting-2023-09"]["state"] == "outdated"
-    assert states["sdg-13-climate-action-carbon-neutrality"]["status"] == "draft"
+    assert states["sdg-13-climate-action-carbon-neutrality"]["status"] is None  # a reader: no workflow states
     assert "what-are-the-sdgs" not in states
     assert len(kk["articles"]) == 21
+
+
+def _token(engine, username: str, role: str, languages=("kk",)) -> str:
+    from library.workflow.accounts import issue_token
+
+    with session_scope(engine) as session:
+        return issue_token(session, make_user(session, username, role, languages)).secret
+
+
+def _status(client, **kwargs) -> str | None:
+    response = client.get("/api/v1/untranslated", params={"lang": "kk"}, **kwargs)
+    assert response.status_code == 200
+    articles = {a["slug"]: a for a in response.json()["languages"][0]["articles"]}
+    assert articles["sdg-13-climate-action-carbon-neutrality"]["state"] == "missing"
+    return articles["sdg-13-climate-action-carbon-neutrality"]["status"]
+
+
+@pytest.mark.parametrize(("role", "languages", "sees"), [
+    ("reader", (), False), ("translator", ("en",), True), ("translator", ("kk",), True), ("editor", (), True),
+    ("admin", (), True)])
+def test_only_staff_see_whether_an_unpublished_text_is_a_draft_or_in_review(reader, engine, role, languages, sees):
+    secret = _token(engine, f"a-{role}", role, languages)
+    assert _status(reader, headers={"Authorization": f"Bearer {secret}"}) == ("draft" if sees else None)
+    reader.cookies.set("library_session", secret)  # the pages' session cookie counts as well
+    assert _status(reader) == ("draft" if sees else None)
+
+
+def test_a_bad_token_on_the_report_is_a_401_not_a_reader_view(reader):
+    response = reader.get("/api/v1/untranslated", headers={"Authorization": "Bearer lib_nonsense"})
+    assert response.status_code == 401 and response.headers["content-type"].startswith("application/problem+json")
 
 
 def test_every_language_by_default_a_section_and_a_limit(reader):

@@ -80,3 +80,33 @@ def test_0009_fills_check_flags_from_the_current_revisions_findings(fresh_databa
         assert flags == {1: 0, 2: 3, 3: 0, 4: 0}
     finally:
         engine.dispose()
+
+
+def test_0010_keeps_accounts_and_tokens_and_downgrades_to_0009(fresh_database_url):
+    """Accounts and tokens made before 0010 survive it (never used, as far as it knows), and back."""
+    from sqlalchemy import text
+
+    engine = create_engine_for(fresh_database_url)
+    try:
+        upgrade(engine, "0009")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO account (id, username, role, languages, password_hash, active, created_at) "
+                              "VALUES (1, 'olga', 'editor', '[]', 'x', :true, '2025-01-01 00:00:00+00:00')"),
+                         {"true": True})
+            conn.execute(text("INSERT INTO api_token (id, user_id, digest, name, created_at) "
+                              "VALUES (1, 1, 'd', '', '2025-01-01 00:00:00+00:00')"))
+        upgrade(engine, "0010")
+        inspector = inspect(engine)
+        assert {"ix_sign_in_failure_key_at", "ix_sign_in_failure_at"} <= {
+            i["name"] for i in inspector.get_indexes("sign_in_failure")}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT username, last_used_at FROM account")).all() == [("olga", None)]
+            assert conn.execute(text("SELECT id, last_used_at FROM api_token")).all() == [(1, None)]
+        downgrade(engine, "0009")
+        inspector = inspect(engine)
+        assert "sign_in_failure" not in inspector.get_table_names()
+        assert "last_used_at" not in {c["name"] for c in inspector.get_columns("api_token")}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT digest FROM api_token")).all() == [("d",)]
+    finally:
+        engine.dispose()

@@ -1,17 +1,19 @@
 """Token endpoints: sign in with a username and password for a bearer token, revoke one, ask who you are.
 
-The password is checked (Argon2) only here; every other call presents the token.
+The password is checked (Argon2, throttled: `library.web.credentials`) only here; every other call
+presents the token.
 """
 
 from __future__ import annotations
 
 import msgspec
-from litestar import Router, delete, get, post
+from litestar import Request, Router, delete, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Staff
+from library.web.credentials import sign_in
 from library.web.problems import problem_responses
 from library.workflow import accounts
 
@@ -43,12 +45,12 @@ class Me(msgspec.Struct):
     token_id: int | None
 
 
-@post("/tokens", summary="Issue a bearer token for a username and password", **ROUTE)
-def issue_token(state: State, data: JSONBody[Credentials]) -> TokenOut:
-    with session_scope(state.engine) as session:
-        user = accounts.authenticate(session, data.username, data.password)
-        issued = accounts.issue_token(session, user, name=data.name)
-        return TokenOut(issued.id, issued.secret, user.username, user.role, list(user.languages))
+@post("/tokens", summary="Issue a bearer token for a username and password (failures are throttled)",
+      responses=problem_responses(401, 403, 429))
+async def issue_token(request: Request, data: JSONBody[Credentials]) -> TokenOut:
+    done = await sign_in(request, data.username, data.password, token_name=data.name)
+    user = done.user
+    return TokenOut(done.token.id, done.token.secret, user.username, user.role, list(user.languages))
 
 
 @delete("/tokens/{token_id:int}", summary="Revoke a token (your own; admins any)", **ROUTE,

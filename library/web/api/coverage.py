@@ -21,8 +21,8 @@ from library.coverage.service import Coverage, compute_coverage, pick_languages
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Staff
 from library.web.problems import problem_responses
-from library.workflow.accounts import Principal, require_role
 from library.workflow.models import Role
+from library.workflow.permissions import Principal, require_role
 
 T = TypeVar("T")
 Codes = Annotated[list[str] | None, Parameter(description="Languages to report (repeat or comma-separate).")]

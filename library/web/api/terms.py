@@ -19,8 +19,8 @@ from library.quality.models import Term
 from library.storage import session_scope
 from library.web.auth import PRINCIPAL, Staff
 from library.web.problems import PROBLEM_RESPONSES, problem_responses
-from library.workflow.accounts import Principal, require_role
 from library.workflow.models import Role
+from library.workflow.permissions import Principal, require_role
 
 #: Write routes: the signed-in account is required, and their errors include 401, 403 and 409.
 WRITE = {"sync_to_thread": True, "dependencies": PRINCIPAL, "responses": problem_responses(401, 403, 409)}

@@ -1,6 +1,8 @@
 """Translators' view of reader demand: what readers wanted and did not get, most demanded first.
 
-Open to read until the workflow issue adds roles. Not cached: demand moves with every flush.
+Open to everyone; the workflow state of unpublished texts (draft, in review) only for staff, signed
+in by bearer token or session cookie (`library.workflow.permissions.may_see_states`). Not cached:
+demand moves with every flush.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from library.reading import InvalidQuery
 from library.reading.listing import whole_number as parse_whole_number
 from library.storage import read_only
 from library.web.api import whole_number
+from library.web.auth import optional_principal
 from library.web.problems import problem_responses
+from library.workflow.permissions import may_see_states
 
 
 @get(
@@ -25,7 +29,7 @@ from library.web.problems import problem_responses
     summary="Missing and outdated article variants per language with their demand and views, and "
     "interface strings missed at run time",
     tags=["translation"],
-    responses=problem_responses(400, 404),
+    responses=problem_responses(400, 401, 404),
     sync_to_thread=True,
 )
 def untranslated_report(
@@ -42,4 +46,5 @@ def untranslated_report(
     count = DEFAULT_LIMIT if count is None else count
     if not 1 <= count <= MAX_LIMIT:
         raise InvalidQuery("limit", count, low=1, high=MAX_LIMIT)
-    return read_only(state.engine, untranslated, languages, section or None, count)
+    states = may_see_states(optional_principal(request))
+    return read_only(state.engine, untranslated, languages, section or None, count, states=states)

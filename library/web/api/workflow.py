@@ -24,9 +24,9 @@ from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
 from library.web.i18n import request_translator
 from library.web.problems import problem_responses
 from library.workflow import audit, review
-from library.workflow.accounts import Principal, require_role
 from library.workflow.errors import RestoreWhat
 from library.workflow.models import Role
+from library.workflow.permissions import Principal, require_role
 from library.workflow.queue import QueuePage, localized_queue, queue
 from library.workflow.review import version_tag
 

@@ -1,6 +1,8 @@
 """The editors' coverage dashboard and the translators' workbench, as server-rendered pages.
 
-Both need a signed-in account (`signin`): a reader is sent to the login page. The dashboard reads
+Who may open what is decided by `library.workflow.permissions`, as for the API: nobody signed in is
+sent to the login page (the pages' error handler turns `NotAuthenticated` into that redirect), an
+account without the right gets a 403 page in the reader's language. The dashboard reads
 `library.coverage.report.coverage_report` (a fixed number of queries); the workbench reads the
 workflow's queue and saves through `library.workflow.review.save_text` with the variant's version,
 so a translator who started from an older revision gets both texts back, never an overwrite.
@@ -26,12 +28,12 @@ from library.quality.errors import QualityBlocked
 from library.quality.findings import Note, current_notes
 from library.reading import section_name
 from library.storage import read_only, session_scope
+from library.web.auth import session_principal
 from library.web.pages import chart, routes
-from library.web.pages.signin import login_redirect, signed_in
 from library.web.pages.templating import short_date
-from library.workflow.accounts import require_role
 from library.workflow.diff import field_diffs
 from library.workflow.models import Role
+from library.workflow.permissions import require_editor, require_language, require_role
 from library.workflow.queue import best_source, localized_queue, queue
 from library.workflow.review import (
     Precondition,
@@ -85,10 +87,7 @@ def _chart(state, report, language: str):
 @get("/{lang:str}/editor/coverage", include_in_schema=False, sync_to_thread=True)
 def dashboard(request: Request, lang: FromPath[str]) -> Response:
     language = routes.check_language(request, lang)
-    principal = signed_in(request)
-    if principal is None:
-        return login_redirect(request, language)
-    require_role(principal, Role.EDITOR)
+    principal = require_editor(session_principal(request))
     state = request.app.state
     with session_scope(state.engine, write=False) as session:
         report = coverage_report(session, state.languages.codes, locales_dir=state.settings.locales_dir)
@@ -103,9 +102,7 @@ def dashboard(request: Request, lang: FromPath[str]) -> Response:
 @get("/{lang:str}/translate", include_in_schema=False, sync_to_thread=True)
 def workbench(request: Request, lang: FromPath[str]) -> Response:
     language = routes.check_language(request, lang)
-    principal = signed_in(request)
-    if principal is None:
-        return login_redirect(request, language)
+    principal = require_role(session_principal(request), Role.TRANSLATOR)
     state = request.app.state
     mine = principal.languages or state.languages.codes
     translator = state.catalogs.translator(language)
@@ -167,9 +164,7 @@ def _editor(request: Request, language: str, principal, view: dict, *, status: i
 @get("/{lang:str}/translate/{slug:str}/{target:str}", include_in_schema=False, sync_to_thread=True)
 def translate_form(request: Request, lang: FromPath[str], slug: FromPath[str], target: FromPath[str]) -> Response:
     language = routes.check_language(request, lang)
-    principal = signed_in(request)
-    if principal is None:
-        return login_redirect(request, language)
+    principal = require_language(session_principal(request), target)
     state = request.app.state
     state.languages.get(target)
     view = _read_view(state, slug, target)
@@ -187,9 +182,7 @@ CONFLICT = N_("Someone else saved this translation after you opened it. Both tex
 def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: FromPath[str],
          data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
     language = routes.check_language(request, lang)
-    principal = signed_in(request)
-    if principal is None:
-        return login_redirect(request, language)
+    principal = require_language(session_principal(request), target)
     state = request.app.state
     mine = {f: data.get(f, "") for f in ("title", "summary", "body")}
     version = data.get("version", "")
@@ -214,9 +207,7 @@ def review(request: Request, lang: FromPath[str], slug: FromPath[str], target: F
            data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
     """Editors publish a translation in review, or send it back to draft with a comment."""
     language = routes.check_language(request, lang)
-    principal = signed_in(request)
-    if principal is None:
-        return login_redirect(request, language)
+    principal = require_editor(session_principal(request))
     action = "publish" if data.get("action") == "publish" else "reject"
     state = request.app.state
     condition, comment = Precondition(tags=(data.get("version", ""),)), data.get("comment") or None

@@ -17,11 +17,12 @@ from library.storage.availability import DatabaseUnavailable
 from library.web import chrome
 from library.web.negotiation import request_language
 from library.web.problems import as_library_error, headers_of, log_outage, status_of, translated_detail
+from library.workflow.errors import NotAuthenticated
 
 log = logging.getLogger("library.web")
 
 #: Page heading per status; any other error is "Something went wrong".
-HEADINGS = {404: chrome.PAGE_NOT_FOUND, 503: chrome.TEMPORARILY_UNAVAILABLE}
+HEADINGS = {403: chrome.NOT_ALLOWED, 404: chrome.PAGE_NOT_FOUND, 503: chrome.TEMPORARILY_UNAVAILABLE}
 
 
 def _error_language(request: Request) -> str:
@@ -75,6 +76,10 @@ def for_pages_or_api(api_handler: Callable[[Request, Any], Response]) -> Callabl
     def handler(request: Request, error: Any) -> Response:
         if request.url.path.startswith("/api") or request.url.path.startswith("/static"):
             return api_handler(request, error)
+        if isinstance(error, NotAuthenticated):  # a staff page opened by nobody: sign in first
+            from library.web.pages.signin import login_redirect
+
+            return login_redirect(request, _error_language(request))
         return error_page(request, error)
 
     return handler

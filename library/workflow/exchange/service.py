@@ -16,12 +16,12 @@ from library.content.service import PreparedText
 from library.languages.registry import LanguageRegistry
 from library.quality.terms import notes_for, term_entries
 from library.storage.types import utcnow
-from library.workflow.accounts import Principal, require_language
 from library.workflow.errors import ImportRejected, UnknownFormat
 from library.workflow.exchange import ingest, po, xliff
 from library.workflow.exchange.report import ImportReport, Kind
 from library.workflow.exchange.units import ReadFile, units_of
 from library.workflow.messages import N_
+from library.workflow.permissions import Principal, require_language
 from library.workflow.queue import queue
 
 FORMATS = {
