@@ -10,6 +10,7 @@ per item).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -108,8 +109,9 @@ def queue(session: Session, registry: LanguageRegistry, principal: Principal, la
     if limit is not None:
         query = query.limit(max(1, min(limit, MAX_PAGE)))
     rows = session.execute(query).all()
-    variants = _variants_of(session, [row.id for row in rows])
-    old_sources = _old_source_revisions(session, rows, variants)
+    variants = variants_of(session, [row.id for row in rows])
+    old_sources = old_source_revisions(session, [(row.target, variants.get(row.id, {}).get(row.target.translated_from))
+                                                 for row in rows if row.target is not None])
     notes = current_notes(session, [row.target.id for row in rows if row.target is not None])
     chain = registry.chain(language)[1:]
     items = [_item(row, language, chain, variants.get(row.id, {}), old_sources, notes) for row in rows]
@@ -148,7 +150,8 @@ def _candidates(language: str, section: str | None):
     return query
 
 
-def _variants_of(session: Session, article_ids: list[int]) -> dict[int, dict[str, Variant]]:
+def variants_of(session: Session, article_ids: list[int]) -> dict[int, dict[str, Variant]]:
+    """Every variant of the articles, by article id and language, in one query."""
     found: dict[int, dict[str, Variant]] = {}
     if article_ids:
         for variant in session.scalars(select(Variant).where(Variant.article_id.in_(article_ids))):
@@ -156,22 +159,19 @@ def _variants_of(session: Session, article_ids: list[int]) -> dict[int, dict[str
     return found
 
 
-def _old_source_revisions(session: Session, rows, variants: dict[int, dict[str, Variant]]) -> dict[tuple, Revision]:
-    """The source revisions outdated targets were translated from, in one query."""
-    wanted = set()
-    for row in rows:
-        target = row.target
-        if target is not None and target.outdated and target.source_revision:
-            source = variants.get(row.id, {}).get(target.translated_from)
-            if source is not None:
-                wanted.add((source.id, target.source_revision))
+def old_source_revisions(session: Session, pairs: Iterable[tuple[Variant, Variant | None]]) -> dict[tuple, Revision]:
+    """The source revisions outdated targets were translated from, in one query, for (target, the
+    variant it was translated from) pairs; keyed by (source variant id, revision number)."""
+    wanted = {(source.id, target.source_revision) for target, source in pairs
+              if source is not None and target.outdated and target.source_revision}
     if not wanted:
         return {}
     query = select(Revision).where(or_(*(and_(Revision.variant_id == v, Revision.number == n) for v, n in wanted)))
     return {(r.variant_id, r.number): r for r in session.scalars(query)}
 
 
-def _text(variant: Variant, revision: int | None = None) -> Text:
+def text_of(variant: Variant, revision: int | None = None) -> Text:
+    """The variant's current text (labelled with ``revision`` when given)."""
     return Text(variant.language, revision or variant.revision, variant.title, variant.summary, variant.body)
 
 
@@ -196,21 +196,23 @@ def _item(row, language: str, chain: tuple[str, ...], variants: dict[str, Varian
     target: Variant | None = row.target
     diff = None
     if target is not None and target.outdated:
-        diff = _diff(target, variants.get(target.translated_from), old_sources)
+        diff = source_diff(target, variants.get(target.translated_from), old_sources)
     return QueueItem(
         article=row.slug, section=row.section, language=language,
         reason="outdated" if target is not None and target.outdated else "missing",
         demand=row.demand, views=row.views, published_at=row.published_at, source_words=row.source_words,
-        source=_text(source),
+        source=text_of(source),
         target=None if target is None else Target(
-            _text(target), target.status, target.published_revision, target.translated_from,
+            text_of(target), target.status, target.published_revision, target.translated_from,
             target.source_revision, version_tag(target)),
         diff=diff,
         findings=notes.get(target.id, []) if target is not None else [],
     )
 
 
-def _diff(target: Variant, source: Variant | None, old_sources: dict[tuple, Revision]) -> SourceDiff | None:
+def source_diff(target: Variant, source: Variant | None, old_sources: dict[tuple, Revision]) -> SourceDiff | None:
+    """How ``source`` changed since the outdated ``target`` was translated from it (None when it cannot
+    be told), labelled "ru@3" -> "ru@5"; ``old_sources`` from `old_source_revisions`."""
     if source is None:
         return None
     old = old_sources.get((source.id, target.source_revision))

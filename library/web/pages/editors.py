@@ -10,6 +10,7 @@ so a translator who started from an older revision gets both texts back, never a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -18,23 +19,21 @@ from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect
-from sqlalchemy import select
 
 from library.catalogs.lazy import N_, use_translator
-from library.content.models import Revision, Variant
-from library.content.service import VariantText, get_article
+from library.content.service import VariantText
 from library.coverage.report import coverage_report
 from library.quality.errors import QualityBlocked
-from library.quality.findings import Note, current_notes
+from library.quality.findings import Note
 from library.reading import section_name
 from library.storage import read_only, session_scope
 from library.web.auth import session_principal
 from library.web.pages import chart, routes
 from library.web.pages.templating import short_date
-from library.workflow.diff import field_diffs
+from library.workflow.editor import EditorView, editor_view
 from library.workflow.models import Role
 from library.workflow.permissions import require_editor, require_language, require_role
-from library.workflow.queue import best_source, localized_queue, queue
+from library.workflow.queue import localized_queue, queue
 from library.workflow.review import (
     Precondition,
     prepare_text,
@@ -119,43 +118,17 @@ def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]
     return [note.localized(translator) for note in notes]
 
 
-def _read_view(state, slug: str, target: str) -> dict:
-    """`_editor_view` in a read-only unit of work of its own (after a write has committed)."""
-    with session_scope(state.engine, write=False) as session:
-        return _editor_view(session, state.languages, slug, target)
+def _read_view(state, principal, slug: str, target: str) -> EditorView:
+    """The editor's view (`library.workflow.editor`) in a read-only unit of work of its own (after a
+    write has committed)."""
+    return read_only(state.engine, editor_view, state.languages, principal, slug, target)
 
 
-def _editor_view(session, registry, slug: str, target: str) -> dict:
-    """What the side-by-side editor shows: the source, the target as it stands, the source's diff
-    since the target was translated, and what the content checks found in the target's current text."""
-    article = get_article(session, slug)
-    variants = {v.language: v for v in session.scalars(select(Variant).where(Variant.article_id == article.id))}
-    current = variants.get(target)
-    source = best_source(article.source_language, registry.chain(target), variants)
-    diffs = []
-    if current is not None and current.outdated and current.source_revision and current.translated_from:
-        origin = variants.get(current.translated_from)
-        old = session.scalar(select(Revision).where(Revision.variant_id == origin.id,
-                                                    Revision.number == current.source_revision)) if origin else None
-        if old is not None:
-            fields = ("title", "summary", "body")
-            diffs = field_diffs({f: getattr(old, f) for f in fields}, {f: getattr(origin, f) for f in fields},
-                                old_label=f"r{old.number}", new_label=f"r{origin.revision}")
-    return {"slug": slug, "target": target, "source": _text(source), "source_language": source.language,
-            "source_revision": source.revision, "current": _text(current) if current else None,
-            "status": current.status if current else None, "version": version_tag(current) or "",
-            "diffs": diffs, "findings": current_notes(session, [current.id]).get(current.id, []) if current else []}
-
-
-def _text(variant) -> dict[str, str]:
-    return {"title": variant.title, "summary": variant.summary, "body": variant.body}
-
-
-def _editor(request: Request, language: str, principal, view: dict, *, status: int = 200,
+def _editor(request: Request, language: str, principal, view: EditorView, *, status: int = 200,
             mine: dict | None = None, notice: str | None = None, alert: bool = False) -> Response:
     state = request.app.state
-    page = routes.page_for(request, language, f"/translate/{view['slug']}/{view['target']}")
-    view = {**view, "findings": _localized(request, language, view["findings"])}
+    page = routes.page_for(request, language, f"/translate/{view.slug}/{view.target}")
+    view = replace(view, findings=_localized(request, language, view.findings))
     return routes.html(request, page, "translate.html", status=status, heading=WORKBENCH, view=view,
                        mine=mine, notice=notice, alert=alert or mine is not None,
                        names=state.languages.names_in(language), principal=principal)
@@ -167,7 +140,7 @@ def translate_form(request: Request, lang: FromPath[str], slug: FromPath[str], t
     principal = require_language(session_principal(request), target)
     state = request.app.state
     state.languages.get(target)
-    view = _read_view(state, slug, target)
+    view = _read_view(state, principal, slug, target)
     return _editor(request, language, principal, view)
 
 
@@ -196,7 +169,7 @@ def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: Fro
         if result.refused is None and data.get("action") == "submit":
             transition(session, principal, slug, target, "submit",
                        Precondition(tags=(version_tag(result.variant),)), prepared=prepared)
-    view = _read_view(state, slug, target)
+    view = _read_view(state, principal, slug, target)
     if result.refused is not None:
         return _editor(request, language, principal, view, status=409, mine=mine, notice=CONFLICT)
     return _editor(request, language, principal, view, notice=SAVED)
@@ -219,7 +192,7 @@ def review(request: Request, lang: FromPath[str], slug: FromPath[str], target: F
                        override=data.get("override") or None, prepared=prepared)
     except QualityBlocked:
         # The findings are on the page again, beside the form that takes the override reason.
-        view = _read_view(state, slug, target)
+        view = _read_view(state, principal, slug, target)
         return _editor(request, language, principal, view, status=409, notice=BLOCKED, alert=True)
     return Redirect(f"/{language}/translate/{slug}/{target}", status_code=303)
 
