@@ -200,14 +200,12 @@ def apply(session: Session, principal: Principal, language: str, plans: list[Art
     prepared = prepared or {}
     for plan in plans:
         article = articles[plan.slug]
-        current = session.scalar(select(Variant.revision).where(Variant.article_id == article.id,
-                                                                Variant.language == language).with_for_update())
+        # save_variant locks the variant's row itself; each save adds exactly one revision.
         saved = save_variant(session, article, language, _text(plan), status=Status.IN_REVIEW, by=principal.username,
                              translated_from=plan.source_language, source_revision=plan.source_revision,
-                             expected_revision=current or 0, comment=f"imported from a {report.format} file", at=at,
-                             prepared=prepared.get(plan.slug))
+                             comment=f"imported from a {report.format} file", at=at, prepared=prepared.get(plan.slug))
         audit.record(session, principal.username, "variant.import", article=plan.slug, language=language,
-                     from_revision=current or 0, to_revision=saved.revision, detail=report.format, at=at)
+                     from_revision=saved.revision - 1, to_revision=saved.revision, detail=report.format, at=at)
         report.add(Kind.APPLIED, (N_("article {article}"), {"article": plan.slug}),
                    N_("now revision {revision}, in review"), revision=saved.revision)
     report.written = bool(plans)
