@@ -17,6 +17,7 @@ import click
 from sqlalchemy import exc as sa
 
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.storage.availability import DatabaseUnavailable, unavailable
 
 DEBUG_VARIABLE = "LIBRARY_DEBUG"
 
@@ -55,6 +56,7 @@ class ExitCode(IntEnum):
 
 # The library's own errors, most specific kind first (a class may have several kinds among its bases).
 KINDS: tuple[tuple[type[LibraryError], ExitCode], ...] = (
+    (DatabaseUnavailable, ExitCode.DATABASE),
     (ConfigurationError, ExitCode.CONFIGURATION),
     (NotFound, ExitCode.NOT_FOUND),
     (Conflict, ExitCode.CONFLICT),
@@ -82,6 +84,10 @@ def classify(error: BaseException) -> tuple[ExitCode, str]:
         if isinstance(error.__context__, EOFError):
             return ExitCode.BAD_INPUT, "standard input ended before the answer was given"
         return ExitCode.INTERRUPTED, "interrupted"
+    if not isinstance(error, LibraryError) and (outage := unavailable(error)) is not None:
+        error = outage  # a lost connection or a pool timeout, whatever the driver called it
+    if isinstance(error, DatabaseUnavailable):
+        return ExitCode.DATABASE, f"cannot use the database: {error.reason}"
     if isinstance(error, LibraryError):
         code = next(code for kind, code in KINDS if isinstance(error, kind))
         prefix = "configuration: " if code is ExitCode.CONFIGURATION else ""

@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa
 from library.cli import main
 from library.cli.exits import ExitCode, classify, one_line
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, NotFound
+from library.storage.availability import DatabaseUnavailable
 
 PROJECT = Path(__file__).resolve().parents[2]
 PACKAGE = PROJECT / "library"
@@ -44,6 +45,9 @@ def test_the_readme_table_is_the_code_table() -> None:
      "the database refused the change: UNIQUE constraint failed"),
     (sa.OperationalError("SELECT", {}, ValueError("database is locked")), ExitCode.DATABASE,
      "cannot use the database: database is locked"),
+    (DatabaseUnavailable("connection refused"), ExitCode.DATABASE, "cannot use the database: connection refused"),
+    (sa.TimeoutError("QueuePool limit of size 5 overflow 10 reached"), ExitCode.DATABASE,
+     "cannot use the database: QueuePool limit of size 5 overflow 10 reached"),
     (FileNotFoundError(2, "No such file or directory", "x.csv"), ExitCode.BAD_INPUT,
      "x.csv: No such file or directory"),
     (KeyboardInterrupt(), ExitCode.INTERRUPTED, "interrupted"),
