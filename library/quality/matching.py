@@ -57,7 +57,6 @@ KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
 KK_PLURALS = ("лар", "лер", "дар", "дер", "тар", "тер")
 
 _TOKEN = re.compile(r"[^\W_]+")
-_TRAILING_PARENS = re.compile(r"^(?P<full>.*?)\s*\((?P<short>[^()]+)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -106,10 +105,11 @@ def alternatives(form: str) -> list[str]:
     without a trailing parenthesis is its own only alternative.
     """
     form = " ".join(form.split())
-    match = _TRAILING_PARENS.match(form)
-    if not match or not match.group("full"):
+    # Not a regular expression: "(.*?)\s*\((.+)\)$" retries from every position (issue 13).
+    full, _, short = form.removesuffix(")").rpartition("(")
+    if not form.endswith(")") or not full.strip() or not short.strip() or ")" in short:
         return [form] if form else []
-    return [match.group("full"), match.group("short").strip()]
+    return [full.rstrip(), short.strip()]
 
 
 def _is_abbreviation(word: str) -> bool:

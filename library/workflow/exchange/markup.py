@@ -15,7 +15,10 @@ from library.workflow.messages import N_
 Problem = tuple[str, dict[str, object]]
 """A message template and its facts."""
 
-TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)\s*>")
+#: A tag: closing slash, name, attributes (quoted values may hold ">"), self-closing slash. No part holds a
+#: "<", so a tag without its ">" is given up at the next "<" and the scan stays linear in the text
+#: (issue 13); sanitised HTML writes "<" inside an attribute as "&lt;".
+TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)((?:[^<>\"'/]|/(?!\s*>)|\"[^\"<]*\"|'[^'<]*')*+)(/?)\s*>")
 _KEPT_ATTRIBUTE = re.compile(r"\b(href|src|id|class)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%\([A-Za-z_][A-Za-z0-9_]*\)[sdif]|%[sdif]")
 VOID = {"br", "hr", "img", "wbr", "input", "meta", "link", "source", "col", "area", "embed", "track"}
