@@ -49,6 +49,11 @@ class Settings:
     """Key protecting forms against cross-site requests (LIBRARY_SECRET_KEY); when unset, a random
     key is generated once and kept in the database so that every worker shares it."""
 
+    max_text_kb: int = 1024
+    """Largest title, summary or body of a variant, in kilobytes of UTF-8 (LIBRARY_MAX_TEXT_KB): every way
+    text enters refuses more (`library.content.limits`), and HTTP request bodies are bounded from it
+    (`library.web.guard`)."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -85,6 +90,16 @@ def _parse_float(name: str, raw: str, *, unit: str = "seconds", zero: bool = Fal
     return value
 
 
+def _parse_whole(name: str, raw: str, *, unit: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number of {unit}, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, not {raw!r}")
+    return value
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the URLs people write (``postgres://``, ``postgresql://``) and pick the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -113,6 +128,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["cache_mb"] = _parse_float("LIBRARY_CACHE_MB", raw, unit="megabytes", zero=True)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):
         kwargs["translators_url"] = raw.strip()
+    if raw := env.get("LIBRARY_MAX_TEXT_KB"):
+        kwargs["max_text_kb"] = _parse_whole("LIBRARY_MAX_TEXT_KB", raw, unit="kilobytes")
     if raw := env.get("LIBRARY_SECRET_KEY"):
         if len(raw) < 32:
             raise ConfigurationError("LIBRARY_SECRET_KEY must be at least 32 characters long")

@@ -1,7 +1,8 @@
 """The Litestar application: built from `Settings` by `create_app`, nothing configured at import.
 
 Each domain adds its routes as a router in ``library.web.api``; this module only assembles them,
-opens the database, installs the problem-details error handlers and runs the two background jobs
+opens the database, installs the problem-details error handlers and the input guard in front of the
+router (`library.web.guard`), and runs the two background jobs
 of every server process: flushing buffered read counts, and watching the content version so the
 response cache never serves an edit more than a second late.
 """
@@ -15,6 +16,8 @@ from contextlib import asynccontextmanager, suppress
 
 from anyio import to_thread
 from litestar import Litestar, Router
+# What Litestar wraps its router in; the guard sits between the two (see create_app).
+from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -45,6 +48,7 @@ from library.web.api import (
     workflow,
 )
 from library.web.cache import CHECK_INTERVAL, ResponseCache
+from library.web.guard import InputGuard, Limits
 from library.web.pages import install as install_pages
 from library.web.problems import EXCEPTION_HANDLERS
 
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     flusher.register("article reads", reads.drain, add_reads)
     flusher.register("interface misses", interface.misses.drain, add_interface_misses)
     pages = install_pages(settings, engine)
+    limits = Limits.from_settings(settings)
     state = State({
         "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
         "cache": cache, "reads": reads, "flusher": flusher, "language_lists": {}, **pages.state,
@@ -94,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await to_thread.run_sync(flusher.flush)
             engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
                                                                 coverage.router(), terms.router]),
                         *pages.route_handlers],
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),
         csrf_config=pages.csrf,
         lifespan=[lifespan],
+        request_max_body_size=limits.upload_bytes,
         openapi_config=OpenAPIConfig(
             title="library",
             version=__version__,
@@ -110,6 +116,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
     )
+    # Before routing, inside the exception handling: what the guard refuses is answered like any error.
+    # The router resolves the handlers of the route it finds; before routing they are the app's.
+    app.asgi_handler = ExceptionHandlerMiddleware(InputGuard(app.asgi_router, limits), None, app.exception_handlers)
+    return app
 
 
 async def _every(seconds: float, job: Callable[[], object]) -> None:

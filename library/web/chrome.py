@@ -115,6 +115,13 @@ PROBLEM_TITLES: dict[str, str] = {
     "stale-revision": N_("Stale revision"),
     "quality-blocked": N_("Blocked by content checks"),
     "configuration": N_("Configuration error"),
+    # Translators: the request holds a character such as NUL (U+0000) that no text may contain.
+    "control-character": N_("Control character"),
+    "json-too-deep": N_("JSON too deeply nested"),
+    "text-too-large": N_("Text too large"),
+    "body-too-large": N_("Request body too large"),
+    # Translators: the web address (URL) of the request is too long.
+    "uri-too-long": N_("URI too long"),
 }
 
 #: Problem ``detail`` templates; fill with the error's facts: ``gettext(text).format(**facts)``.

@@ -1,0 +1,102 @@
+"""What every text entering the library must satisfy, wherever it comes from (issue 13).
+
+One rule for characters: no C0 control character but TAB, LF and CR (and none of those either where a
+value is one line, such as a URL), no DEL, no lone surrogate. PostgreSQL cannot store NUL, UTF-8 cannot
+encode a lone surrogate, SQLite stores both and a later move to PostgreSQL breaks; no reader needs any
+of them. And one bound on size: a variant's title, summary or body holds at most ``max_text_kb``
+kilobytes of UTF-8 (`Settings.max_text_kb`), since every save runs the content checks over all of it.
+
+The HTTP edge (`library.web.guard`), the pages' forms and every importer (JSON Lines backups, PO and
+XLIFF files, CSV and TBX term bases) apply these, so nothing is written once a value breaks them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from library.catalogs.lazy import N_
+from library.errors import Invalid, LibraryError, Localized, MessageLanguage, render
+
+#: Default of `Settings.max_text_kb`: 1 MB of UTF-8 per title, summary or body.
+DEFAULT_MAX_TEXT_KB = 1024
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FORBIDDEN_IN_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+Place = tuple[str, dict[str, object]]
+"""Where a value is, as a template and its facts: (N_("the field {name}"), {"name": "title"}). Places are
+slotted into "... in {where}", so a translation gives them the case that needs (Russian: prepositional)."""
+
+URL_PATH: Place = (N_("the URL path"), {})
+
+
+def query_parameter(name: str) -> Place:
+    return N_("the query parameter {name}"), {"name": _shown(name)}
+
+
+def field(name: str) -> Place:
+    return N_("the field {name}"), {"name": _shown(name)}
+
+
+def line(number: int) -> Place:
+    return N_("line {line}"), {"line": number}
+
+
+def forbidden_character(text: str, *, multiline: bool = True) -> str | None:
+    """The first character of ``text`` the rule refuses, or None. TAB, LF and CR pass when ``multiline``."""
+    found = (_FORBIDDEN if multiline else _FORBIDDEN_IN_LINE).search(text)
+    return found.group() if found else None
+
+
+def code_point(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _shown(name: str) -> str:
+    """A name as it can be quoted back: its forbidden characters written as code points, at most 100 long."""
+    return _FORBIDDEN_IN_LINE.sub(lambda match: code_point(match.group()), name[:100])
+
+
+class _PlacedError(Localized, LibraryError):
+    """An error about a value at a `Place`, whose message names the place in the same language."""
+
+    def __init__(self, where: Place, **facts: object) -> None:
+        self.where = where
+        super().__init__(render(self.template, {"where": render(*where), **facts}), **facts)
+
+    def localized(self, language: MessageLanguage) -> tuple[str, dict[str, object]]:
+        where = render(self.where[0], self.where[1], language.gettext)
+        return render(self.template, {"where": where, **self.facts}, language.gettext), self.facts
+
+
+class ControlCharacter(_PlacedError, Invalid):
+    """A value holds a character of the refused kinds (see the module docstring)."""
+
+    title = "Control character"
+    # Translators: {where} is one of the places translated nearby ("the field {name}", "line {line}"...);
+    # {character} a code point such as U+0000.
+    template = N_("The control character {character} is not accepted in {where}.")
+
+    def __init__(self, where: Place, character: str) -> None:
+        super().__init__(where, character=code_point(character))
+
+
+class TextTooLarge(_PlacedError, Invalid):
+    """A text beyond `Settings.max_text_kb`."""
+
+    title = "Text too large"
+    # Translators: {where} as in "The control character {character} is not accepted in {where}."; sizes in KB.
+    template = N_("At most {limit} KB of text are accepted in {where}; it holds {size} KB.")
+
+    def __init__(self, where: Place, size_kb: int, limit_kb: int) -> None:
+        super().__init__(where, size=size_kb, limit=limit_kb)
+
+
+def check_text(where: Place, text: str, *, max_kb: int | None = None, multiline: bool = True) -> None:
+    """Raise `ControlCharacter` or `TextTooLarge` when ``text`` breaks the rules."""
+    if (char := forbidden_character(text, multiline=multiline)) is not None:
+        raise ControlCharacter(where, char)
+    if max_kb is not None and len(text) > max_kb * 256:  # cheap: a char is 1 to 4 bytes of UTF-8
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_kb * 1024:
+            raise TextTooLarge(where, -(-size // 1024), max_kb)

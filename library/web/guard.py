@@ -1,0 +1,196 @@
+"""Hostile input refused before routing: control characters, deep JSON, oversized URLs and bodies (issue 13).
+
+`InputGuard` wraps the app's router inside Litestar's exception handling, so whatever it raises is
+answered like any other error: a problem detail under /api, a page in the reader's language elsewhere.
+It refuses
+
+- a URL (path and query) longer than `MAX_URL_BYTES`: 414;
+- a path, query parameter name or value holding a character `library.content.limits` refuses: 400;
+- a JSON or form body larger than `Limits.form_bytes`: 413; other bodies (PO and XLIFF uploads) are
+  bounded by Litestar's ``request_max_body_size`` (`Limits.upload_bytes`), answered with a 413 too;
+- a JSON body nested deeper than `MAX_JSON_DEPTH` (msgspec raises RecursionError from about 1,000
+  levels, a 500 before this guard), or with such a character in any string, keys included: 400;
+- a form field (sign-in, newsletter, workbench) with such a character: 400.
+
+A body the guard reads is handed on unchanged, so handlers parse it as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+import msgspec
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from library.catalogs.lazy import N_
+from library.content import limits
+from library.errors import Invalid, LibraryError, Localized
+from library.settings import Settings
+
+#: Longest URL (path and query, as sent) the app answers; longer is a 414. Browsers and proxies send
+#: and pass 8 KB; uvicorn itself refuses a request head beyond its own limit (see the README).
+MAX_URL_BYTES = 8192
+#: Deepest JSON any route accepts; the API's bodies are at most three levels deep.
+MAX_JSON_DEPTH = 64
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+
+
+class UriTooLong(Localized, LibraryError):
+    title = "URI too long"
+    template = N_("The address is {size} bytes long; at most {limit} bytes are accepted.")
+
+    def __init__(self, size: int) -> None:
+        super().__init__(self.template.format(size=size, limit=MAX_URL_BYTES), size=size, limit=MAX_URL_BYTES)
+
+
+class BodyTooLarge(Localized, LibraryError):
+    title = "Request body too large"
+    template = N_("The request body is larger than {limit} KB.")
+
+    def __init__(self, limit_bytes: int) -> None:
+        limit = limit_bytes // 1024
+        super().__init__(self.template.format(limit=limit), limit=limit)
+
+
+class JsonTooDeep(Localized, Invalid):
+    title = "JSON too deeply nested"
+    template = N_("The JSON body is nested more than {limit} levels deep.")
+
+    def __init__(self) -> None:
+        super().__init__(self.template.format(limit=MAX_JSON_DEPTH), limit=MAX_JSON_DEPTH)
+
+
+@dataclass(frozen=True)
+class Limits:
+    form_bytes: int
+    """Largest JSON or form body: a variant's three texts at their limit, escaped, and some room."""
+    upload_bytes: int
+    """Largest body of any other kind: a PO or XLIFF file carries a whole language's queue."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        text = settings.max_text_kb * 1024
+        return cls(form_bytes=4 * text + 64 * 1024, upload_bytes=32 * text)
+
+
+class InputGuard:
+    """ASGI middleware around the router: refuses what the module docstring lists."""
+
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("path_params", {})  # error pages read them; the router sets them later
+        raw_path, query = scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b"")
+        if len(raw_path) + len(query) + (1 if query else 0) > MAX_URL_BYTES:
+            raise UriTooLong(len(raw_path) + len(query) + 1)
+        limits.check_text(limits.URL_PATH, scope["path"], multiline=False)
+        _check_pairs(parse_qsl(query.decode("latin-1"), keep_blank_values=True), limits.query_parameter,
+                     multiline=False)
+        kind = _body_kind(scope)
+        if kind is None or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive, self.limits.form_bytes)
+        if kind == "json":
+            check_json(body)
+        else:
+            _check_pairs(parse_qsl(body.decode("utf-8", "surrogateescape"), keep_blank_values=True), limits.field,
+                         multiline=True)
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _body_kind(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            media = value.split(b";", 1)[0].strip().lower()
+            if media == b"application/json" or media.endswith(b"+json"):
+                return "json"
+            if media == b"application/x-www-form-urlencoded":
+                return "form"
+            return None
+    return None
+
+
+def _check_pairs(pairs: list[tuple[str, str]], place: Callable[[str], limits.Place], *, multiline: bool) -> None:
+    for name, value in pairs:
+        limits.check_text(place(name), name, multiline=False)
+        limits.check_text(place(name), value, multiline=multiline)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text ``body`` nests arrays and objects more than ``limit`` deep (brackets in
+    strings do not count). Linear, and without recursion."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def check_json(body: bytes) -> None:
+    """Raise `JsonTooDeep` or `limits.ControlCharacter` for a JSON body; malformed JSON is left to the
+    handler's own decoding (a 400 naming the error)."""
+    if too_deep(body):
+        raise JsonTooDeep()
+    try:
+        value = msgspec.json.decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        return
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            limits.check_text(limits.field(name or "(body)"), value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                limits.check_text(limits.field(_joined(name, key)), key, multiline=False)
+                stack.append((_joined(name, key), item))
+        elif isinstance(value, list):
+            stack.extend((name, item) for item in value)
+
+
+def _joined(name: str, key: str) -> str:
+    return f"{name}.{key}" if name else key
