@@ -178,7 +178,7 @@ def import_cmd(ctx: click.Context, path: Path, replace: bool) -> None:
 
     stream = sys.stdin.buffer if str(path) == "-" else _open(path)
     with stream:
-        parsed = parse_library(stream)
+        parsed = parse_library(stream, max_text_kb=_settings(ctx).max_text_kb)
     with session_scope(_engine(ctx)) as session:
         counts = import_library(session, parsed, replace=replace)
     click.echo("imported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))

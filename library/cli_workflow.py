@@ -29,6 +29,12 @@ def _registry(ctx: click.Context):
     return LanguageRegistry.from_settings(_settings(ctx))
 
 
+def _max_text_kb(ctx: click.Context) -> int:
+    from library.cli import _settings
+
+    return _settings(ctx).max_text_kb
+
+
 def _operator():
     """Who the CLI acts as when no account is named: the operator, with every right."""
     from library.workflow.accounts import Principal
@@ -179,7 +185,7 @@ def exchange_import(ctx: click.Context, path: Path, language: str, username: str
     with session_scope(_engine(ctx)) as session:
         principal = Principal.of(get_user(session, username))
         report = import_file(session, _registry(ctx), principal, language, data, fmt or guess_format(path.name, data),
-                             dry_run=dry_run)
+                             dry_run=dry_run, max_text_kb=_max_text_kb(ctx))
         for line in report.messages():
             click.echo(line, err=not report.ok)
         if not report.ok:

@@ -13,6 +13,7 @@ XLIFF files, CSV and TBX term bases) apply these, so nothing is written once a v
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from library.catalogs.lazy import N_
 from library.errors import Invalid, LibraryError, Localized, MessageLanguage, render
@@ -100,3 +101,86 @@ def check_text(where: Place, text: str, *, max_kb: int | None = None, multiline:
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > max_kb * 1024:
             raise TextTooLarge(where, -(-size // 1024), max_kb)
+
+
+#: Messages for reports that name the place themselves (an import's lines): templates and `check_text`'s facts.
+CONTROL_IN_TEXT = N_("the text contains the control character {character}, which is not accepted")
+TEXT_TOO_LARGE = N_("the text holds {size} KB; at most {limit} KB are accepted")
+
+
+def text_problem(text: str, *, max_kb: int | None = None) -> tuple[str, dict[str, object]] | None:
+    """Why ``text`` breaks the rules, as a message template and its facts (for reports that name the
+    place themselves, such as an import's lines), or None."""
+    try:
+        check_text(URL_PATH, text, max_kb=max_kb)
+    except ControlCharacter as error:
+        return CONTROL_IN_TEXT, error.facts
+    except TextTooLarge as error:
+        return TEXT_TOO_LARGE, error.facts
+    return None
+
+
+#: Deepest JSON accepted anywhere (request bodies, backup lines); the library's own is at most four deep.
+MAX_JSON_DEPTH = 64
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+
+
+class JsonTooDeep(Localized, Invalid):
+    title = "JSON too deeply nested"
+    template = N_("The JSON is nested more than {limit} levels deep.")
+
+    def __init__(self) -> None:
+        super().__init__(self.template.format(limit=MAX_JSON_DEPTH), limit=MAX_JSON_DEPTH)
+
+
+def check_json_depth(data: bytes | str) -> None:
+    """Raise `JsonTooDeep` when the JSON text ``data`` nests arrays and objects more than `MAX_JSON_DEPTH`
+    deep (brackets inside strings do not count): msgspec raises RecursionError from about 1,000 levels.
+    Linear, without recursion, and a mere count of brackets for ordinary JSON."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise JsonTooDeep()
+
+
+def check_json_value(value: object, place: Callable[[str], Place] = field, *, max_kb: int | None = None) -> None:
+    """Every string of a decoded JSON value, keys included, checked by `check_text`; ``place`` names where,
+    from the dotted path of the string ("forms.kk")."""
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            check_text(place(name or "(value)"), value, max_kb=max_kb)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                path = f"{name}.{key}" if name else str(key)
+                check_text(place(path), str(key), multiline=False)
+                stack.append((path, item))
+        elif isinstance(value, list):
+            stack.extend((name, item) for item in value)
+
+
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def check_lines(text: str, *, xml: bool = False) -> None:
+    """Raise `ControlCharacter` naming the first line of a file's ``text`` that holds a refused character;
+    with ``xml``, a numeric character reference to one (``&#x7f;``) counts too."""
+    found = _FORBIDDEN.search(text)
+    position, char = (found.start(), found.group()) if found else (len(text), "")
+    if xml:
+        for reference in _REFERENCE.finditer(text, 0, position):
+            code = int(reference.group(1), 16) if reference.group(1) else int(reference.group(2))
+            referenced = chr(code) if code <= 0x10FFFF else "\x00"
+            if forbidden_character(referenced) is not None:
+                position, char = reference.start(), referenced
+                break
+    if char:
+        raise ControlCharacter(line(text.count("\n", 0, position) + 1), char)

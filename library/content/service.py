@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from library.content import hooks
+from library.content import hooks, limits
 from library.content.changes import note_changed
 from library.content.errors import (
     ArticleNotFound,
@@ -119,9 +119,12 @@ class VariantText:
     summary: str = ""
     body: str = ""
 
-    def validate(self) -> None:
+    def validate(self, max_kb: int | None = limits.DEFAULT_MAX_TEXT_KB) -> None:
+        """A title, and no text breaking `library.content.limits` (its size unchecked when ``max_kb`` is None)."""
         if not self.title.strip():
             raise InvalidContent("A variant needs a title.")
+        for name in ("title", "summary", "body"):
+            limits.check_text(limits.field(name), getattr(self, name), max_kb=max_kb)
 
 
 def _current_variant(session: Session, article: Article, language: str) -> Variant | None:
@@ -167,7 +170,7 @@ def save_variant(
     ``library.quality``): one may refuse to publish a revision, unless ``publish_override`` gives
     the writer's reason to publish it anyway.
     """
-    text.validate()
+    text.validate(max_kb=None)  # sizes are the business of the callers, which know the setting
     text = VariantText(text.title.strip(), text.summary.strip(), sanitise_html(text.body))
     at = at or utcnow()
     is_source = language == article.source_language

@@ -16,9 +16,8 @@ from contextlib import asynccontextmanager, suppress
 
 from anyio import to_thread
 from litestar import Litestar, Router
-# What Litestar wraps its router in; the guard sits between the two (see create_app).
-from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
 from litestar.datastructures import State
+from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.engine import Engine
@@ -117,8 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
     )
     # Before routing, inside the exception handling: what the guard refuses is answered like any error.
-    # The router resolves the handlers of the route it finds; before routing they are the app's.
-    app.asgi_handler = ExceptionHandlerMiddleware(InputGuard(app.asgi_router, limits), None, app.exception_handlers)
+    app.asgi_handler = ExceptionHandlerMiddleware(InputGuard(app.asgi_router, limits), None)
     return app
 
 

@@ -8,8 +8,9 @@ It refuses
 - a path, query parameter name or value holding a character `library.content.limits` refuses: 400;
 - a JSON or form body larger than `Limits.form_bytes`: 413; other bodies (PO and XLIFF uploads) are
   bounded by Litestar's ``request_max_body_size`` (`Limits.upload_bytes`), answered with a 413 too;
-- a JSON body nested deeper than `MAX_JSON_DEPTH` (msgspec raises RecursionError from about 1,000
-  levels, a 500 before this guard), or with such a character in any string, keys included: 400;
+- a JSON body nested deeper than `limits.MAX_JSON_DEPTH` (msgspec raises RecursionError from about 1,000
+  levels, a 500 before this guard), or with such a character in any string, keys included: 400; a string beyond
+  `Settings.max_text_kb`: 413;
 - a form field (sign-in, newsletter, workbench) with such a character: 400.
 
 A body the guard reads is handed on unchanged, so handlers parse it as before.
@@ -17,27 +18,22 @@ A body the guard reads is handed on unchanged, so handlers parse it as before.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from library.catalogs.lazy import N_
 from library.content import limits
-from library.errors import Invalid, LibraryError, Localized
+from library.errors import LibraryError, Localized
 from library.settings import Settings
 
 #: Longest URL (path and query, as sent) the app answers; longer is a 414. Browsers and proxies send
 #: and pass 8 KB; uvicorn itself refuses a request head beyond its own limit (see the README).
 MAX_URL_BYTES = 8192
-#: Deepest JSON any route accepts; the API's bodies are at most three levels deep.
-MAX_JSON_DEPTH = 64
-
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 
 class UriTooLong(Localized, LibraryError):
@@ -57,25 +53,19 @@ class BodyTooLarge(Localized, LibraryError):
         super().__init__(self.template.format(limit=limit), limit=limit)
 
 
-class JsonTooDeep(Localized, Invalid):
-    title = "JSON too deeply nested"
-    template = N_("The JSON body is nested more than {limit} levels deep.")
-
-    def __init__(self) -> None:
-        super().__init__(self.template.format(limit=MAX_JSON_DEPTH), limit=MAX_JSON_DEPTH)
-
-
 @dataclass(frozen=True)
 class Limits:
     form_bytes: int
     """Largest JSON or form body: a variant's three texts at their limit, escaped, and some room."""
     upload_bytes: int
     """Largest body of any other kind: a PO or XLIFF file carries a whole language's queue."""
+    text_kb: int
+    """Largest string in a JSON body (`Settings.max_text_kb`)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
         text = settings.max_text_kb * 1024
-        return cls(form_bytes=4 * text + 64 * 1024, upload_bytes=32 * text)
+        return cls(form_bytes=4 * text + 64 * 1024, upload_bytes=32 * text, text_kb=settings.max_text_kb)
 
 
 class InputGuard:
@@ -89,7 +79,10 @@ class InputGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        scope.setdefault("path_params", {})  # error pages read them; the router sets them later
+        # What the router sets for the route it finds; before routing, the app's error handlers and no
+        # path parameters (error pages read them).
+        ScopeState.from_scope(scope).exception_handlers = scope["litestar_app"].exception_handlers
+        scope.setdefault("path_params", {})
         raw_path, query = scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b"")
         if len(raw_path) + len(query) + (1 if query else 0) > MAX_URL_BYTES:
             raise UriTooLong(len(raw_path) + len(query) + 1)
@@ -102,7 +95,7 @@ class InputGuard:
             return
         body = await _read_body(receive, self.limits.form_bytes)
         if kind == "json":
-            check_json(body)
+            check_json(body, self.limits.text_kb)
         else:
             _check_pairs(parse_qsl(body.decode("utf-8", "surrogateescape"), keep_blank_values=True), limits.field,
                          multiline=True)
@@ -157,40 +150,12 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the JSON text ``body`` nests arrays and objects more than ``limit`` deep (brackets in
-    strings do not count). Linear, and without recursion."""
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False
-    depth = 0
-    for byte in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
-        depth += 1 if byte in b"[{" else -1
-        if depth > limit:
-            return True
-    return False
-
-
-def check_json(body: bytes) -> None:
-    """Raise `JsonTooDeep` or `limits.ControlCharacter` for a JSON body; malformed JSON is left to the
-    handler's own decoding (a 400 naming the error)."""
-    if too_deep(body):
-        raise JsonTooDeep()
+def check_json(body: bytes, max_kb: int) -> None:
+    """Raise `limits.JsonTooDeep`, `limits.ControlCharacter` or `limits.TextTooLarge` for a JSON body;
+    malformed JSON is left to the handler's own decoding (a 400 naming the error)."""
+    limits.check_json_depth(body)
     try:
         value = msgspec.json.decode(body)
-    except (msgspec.DecodeError, RecursionError):
+    except msgspec.DecodeError:
         return
-    stack: list[tuple[str, object]] = [("", value)]
-    while stack:
-        name, value = stack.pop()
-        if isinstance(value, str):
-            limits.check_text(limits.field(name or "(body)"), value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                limits.check_text(limits.field(_joined(name, key)), key, multiline=False)
-                stack.append((_joined(name, key), item))
-        elif isinstance(value, list):
-            stack.extend((name, item) for item in value)
-
-
-def _joined(name: str, key: str) -> str:
-    return f"{name}.{key}" if name else key
+    limits.check_json_value(value, max_kb=max_kb)

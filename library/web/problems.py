@@ -25,14 +25,14 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.catalogs.runtime import Translator
 from library.content.errors import SectionNotFound, StaleRevision
-from library.content.limits import ControlCharacter, TextTooLarge
+from library.content.limits import ControlCharacter, JsonTooDeep, TextTooLarge
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound
 from library.languages.registry import UnsupportedLanguage
 from library.quality.errors import QualityBlocked
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES
+from library.web.guard import BodyTooLarge, UriTooLong
 from library.web.i18n import request_translator
-from library.web.guard import BodyTooLarge, JsonTooDeep, UriTooLong
 from library.web.negotiation import VARY
 from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired
 

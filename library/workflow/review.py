@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from library.content.errors import StaleRevision, VariantNotFound
+from library.content.limits import DEFAULT_MAX_TEXT_KB
 from library.content.models import Article, Revision, Status, Variant
 from library.content.service import VariantText, get_article, save_variant
 from library.quality.findings import override_for
@@ -130,8 +131,11 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
               precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
               translated_from: str | None = None, source_revision: int | None = None,
               comment: str | None = None, action: str = "variant.save", keep_refused: bool = True,
-              override: str | None = None, at: datetime | None = None) -> SaveResult:
+              override: str | None = None, at: datetime | None = None,
+              max_text_kb: int | None = DEFAULT_MAX_TEXT_KB) -> SaveResult:
     """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on.
+
+    ``max_text_kb`` bounds each text (`Settings.max_text_kb`; None for a text the library already holds).
 
     ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
     ``override`` is an editor's reason to publish a text with error findings (see `_audit_override`).
@@ -141,7 +145,7 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
         raise MinorNotAllowed()
     _check_status(principal, status)
     precondition.require()
-    text.validate()
+    text.validate(max_text_kb)
     at = at or utcnow()
     article = get_article(session, slug)
     if language != article.source_language:
@@ -262,7 +266,7 @@ def restore(session: Session, principal: Principal, slug: str, language: str, pr
     # translation brings back its outdated flag too.
     return save_text(session, principal, slug, language, VariantText(old.title, old.summary, old.body),
                      precondition, translated_from=old.translated_from, source_revision=old.source_revision,
-                     comment=label, action="variant.restore", keep_refused=False, at=at)
+                     comment=label, action="variant.restore", keep_refused=False, at=at, max_text_kb=None)
 
 
 def working_copy(session: Session, principal: Principal, slug: str, language: str) -> tuple[Article, Variant]:

@@ -48,7 +48,8 @@ def export_queue(request: Request, state: State, principal: Staff, language: Lan
 
 def _import(state: State, principal: Principal, language: str, data: bytes, fmt: str, dry_run: bool) -> ImportReport:
     with session_scope(state.engine) as session:
-        report = import_file(session, state.languages, principal, language, data, fmt, dry_run=dry_run)
+        report = import_file(session, state.languages, principal, language, data, fmt, dry_run=dry_run,
+                             max_text_kb=state.settings.max_text_kb)
         if not report.ok:
             raise ImportRejected(report)  # rolls the unit of work back: nothing is written
     return report

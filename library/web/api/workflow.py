@@ -183,7 +183,7 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
         result = review.save_text(session, principal, slug, language, text, condition, status=data.status,
                                   minor=data.minor, translated_from=data.translated_from,
                                   source_revision=data.source_revision, comment=data.comment,
-                                  override=data.override)
+                                  override=data.override, max_text_kb=state.settings.max_text_kb)
         if result.refused is None:
             answer = _answer(request, session, slug, result.variant, 200 if result.variant.revision > 1 else 201)
     if result.refused is not None:

@@ -190,7 +190,8 @@ def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: Fro
     source_revision = int(data["source_revision"]) if data.get("source_revision", "").isdigit() else None
     with session_scope(state.engine) as session:
         result = save_text(session, principal, slug, target, VariantText(**mine), precondition,
-                           translated_from=data.get("source_language") or None, source_revision=source_revision)
+                           translated_from=data.get("source_language") or None, source_revision=source_revision,
+                           max_text_kb=state.settings.max_text_kb)
         if result.refused is None and data.get("action") == "submit":
             transition(session, principal, slug, target, "submit",
                        Precondition(tags=(version_tag(result.variant),)))

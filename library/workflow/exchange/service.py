@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from library.content import limits
 from library.languages.registry import LanguageRegistry
 from library.quality.terms import notes_for, term_entries
 from library.storage.types import utcnow
@@ -65,8 +66,12 @@ def export_file(session: Session, registry: LanguageRegistry, principal: Princip
 
 
 def import_file(session: Session, registry: LanguageRegistry, principal: Principal, language: str, data: bytes,
-                fmt: str, *, dry_run: bool = False, at: datetime | None = None) -> ImportReport:
+                fmt: str, *, dry_run: bool = False, at: datetime | None = None,
+                max_text_kb: int = limits.DEFAULT_MAX_TEXT_KB) -> ImportReport:
     """Check a whole file, then (unless ``dry_run`` or any error) apply it; the report says what happened.
+
+    A control character anywhere in the file refuses it, naming the line; so does a translation longer
+    than ``max_text_kb`` (`library.content.limits`).
 
     The caller raises `ImportRejected` for a report with errors, so its transaction writes nothing.
     """
@@ -74,7 +79,15 @@ def import_file(session: Session, registry: LanguageRegistry, principal: Princip
     require_language(principal, language)
     _, read, _, _ = _format(fmt)
     report = ImportReport(language, fmt)
+    try:
+        limits.check_lines(data.decode("utf-8", "replace"), xml=fmt == "xliff")
+    except limits.ControlCharacter as error:
+        report.add(Kind.ERROR, error.where, limits.CONTROL_IN_TEXT, **error.facts)
+        return report
     found = read(data)
+    for unit in found.units:
+        if (problem := limits.text_problem(unit.target, max_kb=max_text_kb)) is not None:
+            found.problems.append((unit.where, problem[0], problem[1]))
     for where, template, facts in found.problems:
         report.add(Kind.ERROR, where, template, **facts)
     if found.problems:
