@@ -46,6 +46,7 @@ _DOTTED = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9-]+\.[A-Za-z0-9.-]+(?:/[^\s<>
 _TOP_LEVEL = re.compile(r"\.(?:kz|ru|com|org|net|int|gov|edu|info|io|eu|uk|de|fr|qaz)(?=\.|$)", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(r"\d+(?:[.,:/\u00a0\u202f ]\d+)*(?:st|nd|rd|th)?%?")
+_CAPITAL = re.compile("[A-Z]")
 #: A Latin token (letters, digits, internal hyphens): the unit for acronyms and allow-listed names.
 _LATIN_TOKEN = re.compile(r"(?<![^\W\d_])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![^\W\d_])")
 
@@ -55,6 +56,12 @@ def is_acronym(token: str) -> bool:
     letters = [char for char in token if char.isalpha()]
     capitals = sum(char.isupper() for char in letters)
     return capitals >= 2 and capitals * 2 >= len(letters) and len(letters) <= 10
+
+
+def _may_hold_names(text: str, keep: frozenset[str]) -> bool:
+    """Whether ``text`` may hold an acronym (capitals), an allow-listed name or a kept token: without any,
+    its Latin tokens need not be listed (500,000 of them take 0.3 s)."""
+    return bool(keep) or _CAPITAL.search(text) is not None or any(name in text for name in ALLOWED_NAMES)
 
 
 def _neutral_tokens(text: str, keep: frozenset[str]) -> frozenset[str]:
@@ -85,14 +92,22 @@ def strip_neutral(text: str, keep: frozenset[str] = frozenset()) -> str:
     ``keep`` holds extra Latin tokens to treat as names, such as the capitalised words a translation
     took over from its source ("Litestar" in "Работает на Litestar").
     """
-    text = _SCRIPT_OR_STYLE.sub(" ", text)
-    text = _TAG.sub(" ", text)
-    text = _ENTITY.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _DOTTED.sub(_domain, text)
-    text = _PERCENT.sub(" ", text)
-    text = _BRACE.sub(" ", text)
-    if neutral := _neutral_tokens(text, keep):
+    # Each pattern runs only when the character it starts from is there: a pass over 1 MB costs ~0.1 s.
+    if "<" in text:
+        text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
+    if "&" in text:
+        text = _ENTITY.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(" ", text)
+    if "." in text:
+        text = _DOTTED.sub(_domain, text)
+    if "%" in text:
+        text = _PERCENT.sub(" ", text)
+    if "{" in text:
+        text = _BRACE.sub(" ", text)
+    text = _NUMBER.sub(" ", text)
+    if _may_hold_names(text, keep) and (neutral := _neutral_tokens(text, keep)):
         text = _LATIN_TOKEN.sub(lambda match: " " if match.group(0) in neutral else match.group(0), text)
-    return _NUMBER.sub(" ", text)
+    return text
