@@ -25,8 +25,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _FORBIDDEN_IN_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 Place = tuple[str, dict[str, object]]
-"""Where a value is, as a template and its facts: (N_("the field {name}"), {"name": "title"}). Places are
-slotted into "... in {where}", so a translation gives them the case that needs (Russian: prepositional)."""
+"""Where a value is, as a template and its facts: (N_("the field {name}"), {"name": "title"}); messages
+open with it ("{where}: ..."), so it stays in the nominative in every language."""
 
 URL_PATH: Place = (N_("the URL path"), {})
 
@@ -76,7 +76,7 @@ class ControlCharacter(_PlacedError, Invalid):
     title = "Control character"
     # Translators: {where} is one of the places translated nearby ("the field {name}", "line {line}"...);
     # {character} a code point such as U+0000.
-    template = N_("The control character {character} is not accepted in {where}.")
+    template = N_("{where}: the control character {character} is not accepted.")
 
     def __init__(self, where: Place, character: str) -> None:
         super().__init__(where, character=code_point(character))
@@ -86,8 +86,8 @@ class TextTooLarge(_PlacedError, Invalid):
     """A text beyond `Settings.max_text_kb`."""
 
     title = "Text too large"
-    # Translators: {where} as in "The control character {character} is not accepted in {where}."; sizes in KB.
-    template = N_("At most {limit} KB of text are accepted in {where}; it holds {size} KB.")
+    # Translators: {where} as in "{where}: the control character {character} is not accepted."; sizes in KB.
+    template = N_("{where}: {size} KB of text, but at most {limit} KB are accepted.")
 
     def __init__(self, where: Place, size_kb: int, limit_kb: int) -> None:
         super().__init__(where, size=size_kb, limit=limit_kb)
