@@ -8,9 +8,9 @@ It refuses
 - a path, query parameter name or value holding a character `library.content.limits` refuses: 400;
 - a JSON or form body larger than `Limits.form_bytes`: 413; other bodies (PO and XLIFF uploads) are
   bounded by Litestar's ``request_max_body_size`` (`Limits.upload_bytes`), answered with a 413 too;
-- a JSON body nested deeper than `limits.MAX_JSON_DEPTH` (msgspec raises RecursionError from about 1,000
-  levels, a 500 before this guard), or with such a character in any string, keys included: 400; a string beyond
-  `Settings.max_text_kb`: 413;
+- a JSON body that is not JSON (a lone surrogate included), nested deeper than `limits.MAX_JSON_DEPTH`
+  (msgspec raises RecursionError from about 1,000 levels: a 500 before this guard), or with such a
+  character in any string, keys included: 400; with a string beyond `Settings.max_text_kb`: 413;
 - a form field (sign-in, newsletter, workbench) with such a character: 400.
 
 A body the guard reads is handed on unchanged, so handlers parse it as before.
@@ -28,7 +28,7 @@ from litestar.utils.scope.state import ScopeState
 
 from library.catalogs.lazy import N_
 from library.content import limits
-from library.errors import LibraryError, Localized
+from library.errors import Invalid, LibraryError, Localized
 from library.settings import Settings
 
 #: Longest URL (path and query, as sent) the app answers; longer is a 414. Browsers and proxies send
@@ -51,6 +51,15 @@ class BodyTooLarge(Localized, LibraryError):
     def __init__(self, limit_bytes: int) -> None:
         limit = limit_bytes // 1024
         super().__init__(self.template.format(limit=limit), limit=limit)
+
+
+class MalformedJson(Localized, Invalid):
+    title = "Invalid input"
+    # Translators: {error} is the JSON parser's own message, in English.
+    template = N_("The body is not valid JSON: {error}.")
+
+    def __init__(self, error: str) -> None:
+        super().__init__(self.template.format(error=error), error=error)
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,9 @@ class InputGuard:
         # path parameters (error pages read them).
         ScopeState.from_scope(scope).exception_handlers = scope["litestar_app"].exception_handlers
         scope.setdefault("path_params", {})
-        raw_path, query = scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b"")
+        # The ASGI raw_path holds no query, but some servers and test clients leave it there.
+        raw_path = (scope.get("raw_path") or scope["path"].encode()).partition(b"?")[0]
+        query = scope.get("query_string", b"")
         if len(raw_path) + len(query) + (1 if query else 0) > MAX_URL_BYTES:
             raise UriTooLong(len(raw_path) + len(query) + 1)
         limits.check_text(limits.URL_PATH, scope["path"], multiline=False)
@@ -151,11 +162,11 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 def check_json(body: bytes, max_kb: int) -> None:
-    """Raise `limits.JsonTooDeep`, `limits.ControlCharacter` or `limits.TextTooLarge` for a JSON body;
-    malformed JSON is left to the handler's own decoding (a 400 naming the error)."""
+    """Raise `limits.JsonTooDeep`, `limits.ControlCharacter`, `limits.TextTooLarge` or `MalformedJson` (a lone
+    surrogate too: msgspec refuses it) for a JSON body, whether or not the route reads it."""
     limits.check_json_depth(body)
     try:
         value = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return
+    except msgspec.DecodeError as error:
+        raise MalformedJson(str(error)) from None
     limits.check_json_value(value, max_kb=max_kb)
