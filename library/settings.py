@@ -64,6 +64,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
     """Addresses or networks of reverse proxies whose ``X-Forwarded-Proto`` and ``X-Forwarded-For``
     are believed (LIBRARY_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8; empty: none)."""
+    max_text_kb: int = 1024
+    """Largest title, summary or body of a variant, in kilobytes of UTF-8 (LIBRARY_MAX_TEXT_KB): every way
+    text enters refuses more (`library.content.limits`), and HTTP request bodies are bounded from it
+    (`library.web.guard`)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,12 +105,6 @@ def _parse_float(name: str, raw: str, *, unit: str = "seconds", zero: bool = Fal
     return value
 
 
-def _parse_count(name: str, raw: str) -> int:
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
-    return int(raw)
-
-
 def _parse_networks(name: str, raw: str) -> tuple[str, ...]:
     import ipaddress
 
@@ -117,6 +115,17 @@ def _parse_networks(name: str, raw: str) -> tuple[str, ...]:
         except ValueError:
             raise ConfigurationError(f"{name}: {network!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
     return networks
+def _parse_whole(name: str, raw: str, *, unit: str, minimum: int | None = None) -> int:
+    """A positive whole number; with ``minimum``, the message names the smallest allowed."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number of {unit}, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigurationError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, not {raw!r}")
+    return value
 
 
 def normalise_database_url(url: str) -> str:
@@ -149,12 +158,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["sqlite_busy_timeout"] = _parse_float("LIBRARY_SQLITE_BUSY_TIMEOUT", raw)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):
         kwargs["translators_url"] = raw.strip()
+    if raw := env.get("LIBRARY_MAX_TEXT_KB"):
+        kwargs["max_text_kb"] = _parse_whole("LIBRARY_MAX_TEXT_KB", raw, unit="kilobytes")
     if raw := env.get("LIBRARY_SECRET_KEY"):
         if len(raw) < 32:
             raise ConfigurationError("LIBRARY_SECRET_KEY must be at least 32 characters long")
         kwargs["secret_key"] = raw
     if raw := env.get("LIBRARY_SIGNIN_LIMIT"):
-        kwargs["sign_in_limit"] = _parse_count("LIBRARY_SIGNIN_LIMIT", raw)
+        kwargs["sign_in_limit"] = _parse_whole("LIBRARY_SIGNIN_LIMIT", raw, unit="attempts", minimum=1)
     if raw := env.get("LIBRARY_SIGNIN_WINDOW"):
         kwargs["sign_in_window"] = _parse_float("LIBRARY_SIGNIN_WINDOW", raw)
     if (raw := env.get("LIBRARY_TRUSTED_PROXIES")) is not None:

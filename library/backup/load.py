@@ -30,6 +30,7 @@ from library.backup.records import (
     VariantRecord,
     encode_line,
 )
+from library.content import limits
 from library.content.events import note_change
 from library.content.models import Article, ArticleLink, Revision, Section, Variant, check_flags, coverage_state
 from library.content.text import sanitise_html
@@ -73,8 +74,11 @@ def _invalid(number: int, message: str) -> Invalid:
     return Invalid(f"line {number}: {message}", line=number)
 
 
-def parse_library(lines: Iterable[str | bytes]) -> ParsedLibrary:
-    """Read and check every line; the first problem raises `Invalid` naming its line number."""
+def parse_library(lines: Iterable[str | bytes], *, max_text_kb: int = limits.DEFAULT_MAX_TEXT_KB) -> ParsedLibrary:
+    """Read and check every line; the first problem raises `Invalid` naming its line number.
+
+    Every string of every line obeys `library.content.limits` (no control character, none longer than
+    ``max_text_kb``), since an import writes rows as they are."""
     parsed = ParsedLibrary()
     kinds = tuple(RECORDS)
     number = 0
@@ -86,9 +90,12 @@ def parse_library(lines: Iterable[str | bytes]) -> ParsedLibrary:
         if not raw.strip():
             continue
         try:
-            kind = msgspec.json.decode(raw, type=dict).get("kind")
+            limits.check_json_depth(raw)
+            decoded = msgspec.json.decode(raw, type=dict)
+            limits.check_json_value(decoded, lambda _, number=number: limits.line(number), max_kb=max_text_kb)
+            kind = decoded.get("kind")
             record = msgspec.json.decode(raw, type=RECORDS[kind]) if kind in kinds else None
-        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        except (msgspec.ValidationError, msgspec.DecodeError, limits.JsonTooDeep) as error:
             raise _invalid(number, f"not a valid record ({error})") from None
         if record is None:
             raise _invalid(number, f"unknown record kind {kind!r} in a format {parsed.format} file; expected one "
@@ -111,8 +118,9 @@ def _sanitised(record: msgspec.Struct) -> msgspec.Struct:
 def _check_header(raw: str | bytes) -> int:
     """The file's format, from its first line."""
     try:
+        limits.check_json_depth(raw)
         header = msgspec.json.decode(raw, type=dict)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, msgspec.ValidationError, limits.JsonTooDeep):
         header = None
     if not isinstance(header, dict) or header.keys() != HEADER.keys() or header["kind"] != HEADER["kind"]:
         raise _invalid(1, f"not a library export: the first line must be {encode_line(HEADER)}")

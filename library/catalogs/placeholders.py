@@ -2,7 +2,8 @@
 
 Three kinds are recognised: named percent (``%(name)s``), positional percent (``%s``, ``%d``; order
 matters) and brace fields (``{name}``; ``{{``/``}}`` are literal braces). The percent space flag is not
-recognised on purpose: "50% of goals" is text, not the directive ``% o``.
+recognised on purpose: "50% of goals" is text, not the directive ``% o``. A name holds no parenthesis,
+so that the search for its ``)`` stops at the next ``%(`` and the scan stays linear in the text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 _PERCENT = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[#0+-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])"
+    r"%(?:\((?P<name>[^()]*)\))?[#0+-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])"
 )
 _BRACE = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}]*)\}")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from library.cli.common import engine, open_input, open_output
+from library.cli.common import engine, open_input, open_output, settings
 
 
 @click.command("export")
@@ -37,7 +37,7 @@ def import_cmd(ctx: click.Context, path: Path, replace: bool) -> None:
     from library.storage import session_scope
 
     with open_input(path) as stream:
-        parsed = parse_library(stream)
+        parsed = parse_library(stream, max_text_kb=settings(ctx).max_text_kb)
     with session_scope(engine(ctx)) as session:
         counts = import_library(session, parsed, replace=replace)
     click.echo("imported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from library.cli.common import engine, read_input, registry, write_output
+from library.cli.common import engine, read_input, registry, settings, write_output
 from library.errors import Invalid
 
 ROLES = ["reader", "translator", "editor", "admin"]
@@ -162,11 +162,12 @@ def exchange_import(ctx: click.Context, path: Path, language: str, username: str
     db, languages, fmt = engine(ctx), registry(ctx), fmt or guess_format(path.name, data)
     with session_scope(db, write=False) as session:  # the content checks, before taking the write lock
         principal = Principal.of(get_user(session, username))
-        prepared = None if dry_run else prepare_import(session, languages, principal, language, data, fmt)
+        prepared = None if dry_run else prepare_import(session, languages, principal, language, data, fmt,
+                                                       max_text_kb=settings(ctx).max_text_kb)
     try:
         with session_scope(db, write=not dry_run) as session:
             report = import_file(session, languages, principal, language, data, fmt, dry_run=dry_run,
-                                 prepared=prepared)
+                                 prepared=prepared, max_text_kb=settings(ctx).max_text_kb)
     except ImportRejected as rejected:
         for line in rejected.report.messages():
             click.echo(line)  # the report is the output; the one error line follows on stderr

@@ -22,6 +22,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from library.content import limits
 from library.content.errors import (
     ArticleNotFound,
     DuplicateSlug,
@@ -119,13 +120,17 @@ class VariantText:
     summary: str = ""
     body: str = ""
 
-    def validate(self) -> None:
+    def validate(self, max_kb: int | None = limits.DEFAULT_MAX_TEXT_KB) -> None:
+        """A title, and no text breaking `library.content.limits` (its size unchecked when ``max_kb`` is None)."""
         if not self.title.strip():
             raise InvalidContent("A variant needs a title.")
+        for name in ("title", "summary", "body"):
+            limits.check_text(limits.field(name), getattr(self, name), max_kb=max_kb)
 
     def cleaned(self) -> VariantText:
-        """The text as it is stored: validated, title and summary stripped, the body sanitised."""
-        self.validate()
+        """The text as it is stored: validated (its size is the callers' business: they know the
+        setting), title and summary stripped, the body sanitised."""
+        self.validate(max_kb=None)
         return VariantText(self.title.strip(), self.summary.strip(), sanitise_html(self.body))
 
 

@@ -7,7 +7,8 @@ import re
 
 import nh3
 
-_TAG = re.compile(r"<[^>]*>")
+#: A tag; it holds no "<", so the search for its ">" stops where the next tag could start (linear time).
+_TAG = re.compile(r"<[^<>]*>")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 

@@ -50,6 +50,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from library.languages import model
@@ -93,6 +94,10 @@ RUSSIAN_WITH_WORDS_MIN = 0.50
 KAZAKH_MIN = 0.90
 
 NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
+
+#: A text is judged on its first 10,000 characters (about 1,500 words): a paragraph that long shows its
+#: language many times over, and judging 1 MB took seconds while the writer waited (issue 13).
+MAX_JUDGED = 10_000
 
 #: A word: letters, with apostrophes or hyphens inside ("don't", "Сондай-ақ", "UNICEF-тің").
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -223,8 +228,9 @@ def _no_kazakh_letters(words: tuple[str, ...], russian: tuple[str, ...]) -> _Gue
 
 
 def word_count(text: str) -> int:
-    """Words left once the neutral parts are removed ("Сондай-ақ қараңыз" is two)."""
-    return len(_words(strip_neutral(text)))
+    """Words left once the neutral parts are removed ("Сондай-ақ қараңыз" is two), in the first
+    `MAX_JUDGED` characters."""
+    return len(_words(strip_neutral(text[:MAX_JUDGED])))
 
 
 def identify(text: str) -> LanguageCheck:
@@ -267,12 +273,18 @@ def _names_in(source: str | None, text: str) -> frozenset[str]:
     None for a copy of the source, which has to be judged as it is."""
     if not source or is_copy(source, text):
         return frozenset()
-    words = _WORD.findall(source)
-    return frozenset(
-        word
-        for index, word in enumerate(words)
-        if any(char.isupper() for char in word[1:]) or (index and word[0].isupper())
-    )
+    return _capitalised_words(source)
+
+
+@lru_cache(maxsize=4)
+def _capitalised_words(source: str) -> frozenset[str]:
+    """`_names_in` without the copy test: computed once per source, however many of its translation's
+    paragraphs are checked against it, and once per distinct word, however often it occurs."""
+    first, *rest = _WORD.findall(source) or [""]
+    names = {word for word in set(rest) if word[0].isupper() or any(char.isupper() for char in word[1:])}
+    if any(char.isupper() for char in first[1:]):
+        names.add(first)
+    return frozenset(names)
 
 
 def normalise(text: str) -> str:
@@ -298,7 +310,8 @@ def check(text: str, expected: str, *, source: str | None = None) -> LanguageChe
     """
     if expected not in DETECTABLE:
         return LanguageCheck(expected, "unsure", None, 0.0, (f"no detector for language {expected!r}",))
-    facts = _facts(text, keep=_names_in(source, text) if expected != "en" else frozenset())
+    whole, text = text, text[:MAX_JUDGED]
+    facts = _facts(text, keep=_names_in(source, whole) if expected != "en" else frozenset())
     if not facts.cyrillic and not facts.latin:
         verdict: Verdict = "unsure"
         guess = _Guess(None, 0.0, ("nothing left to judge once placeholders, markup, numbers and names are removed",))
@@ -310,7 +323,7 @@ def check(text: str, expected: str, *, source: str | None = None) -> LanguageChe
     reason: Reason | None = None
     if verdict == "wrong":
         reason = "wrong-script" if guess.language == "en" or expected == "en" else "wrong-language"
-    copy = source is not None and is_copy(source, text)
+    copy = source is not None and is_copy(source, whole)
     if copy and (verdict == "wrong" or len(facts.cyrillic) + len(facts.latin) >= 3):
         verdict, reason = "wrong", "identical-to-source"
         evidence = ("identical to its source", *evidence)

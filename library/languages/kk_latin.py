@@ -72,11 +72,11 @@ _CYRILLIC_SUFFIX = re.compile(r"([\x00-\x7f]+)(-[\u0400-\u04ff]+)")
 
 _PROTECTED = re.compile(
     r"""
-      (?P<url> \b[A-Za-z][A-Za-z0-9+.-]*://[^\s<>"']+ | \bwww\.[^\s<>"']+ | \bmailto:[^\s<>"']+ )
-    | <!--.*?-->                                                # HTML comment
+      (?P<url> (?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s<>"']+ | \bwww\.[^\s<>"']+ | \bmailto:[^\s<>"']+ )
+    | <!--(?:(?!<!--|-->).)*-->                                 # HTML comment
     | </?[A-Za-z][^<>]*>                                        # tag, attributes included
     | &(?:[A-Za-z][A-Za-z0-9]*|\#[0-9]+|\#[xX][0-9A-Fa-f]+);    # character reference
-    | \{\{.*?\}\} | \{%.*?%\}                                   # Jinja expression or statement
+    | \{\{(?:(?!\{\{|\}\}).)*\}\} | \{%(?:(?!\{%|%\}).)*%\}       # Jinja expression or statement
     | \{[^{}\s]*\}                                              # str.format field: {count}, {0:,}
     | %(?:\([^()]*\))?[#0 +-]*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]+))?[A-Za-z%]   # printf: %(name)s, %d
     """,

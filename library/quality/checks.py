@@ -54,6 +54,10 @@ LENGTH_RATIO = (0.85, 1.25)
 #: Sources shorter than this (visible characters) are not compared by length: short texts vary.
 LENGTH_MIN_SOURCE = 300
 
+#: Paragraphs whose language is checked, from the first: an article has a few dozen; a body of
+#: 250,000 one-word paragraphs took seconds to check while its writer waited (issue 13).
+MAX_PARAGRAPHS = 500
+
 _CYRILLIC_WORD = re.compile(r"\b\w*[\u0400-\u04ff]\w*\b")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -124,7 +128,7 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
     if source_plain is not None and detect.is_copy(source_plain, target_plain) and detect.word_count(target_plain) >= 3:
         # The detector's own rule for a copy (`detect.check`), applied to the whole variant at once.
         return [Finding("identical-to-source", ERROR, {"source": source.language})]
-    for part in extract.parts(target.title, target.summary, target.body):
+    for part in extract.parts(target.title, target.summary, target.body, limit=MAX_PARAGRAPHS):
         # The source only tells the detector which Latin words are names (kept in Russian and Kazakh).
         names_from = source_plain if target.language != "en" and _LATIN.search(part.text) else None
         result = detect.check(part.text, target.language, source=names_from)

@@ -11,6 +11,7 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from library.languages.detect import paragraphs
 
@@ -21,6 +22,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: A number as any of the three languages writes it: 2024, 1 000 (no-break or narrow spaces), 1,000,
 #: 2,5, 3.1.1 (an SDG indicator), 19.03.2024 (a date).
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[\u00a0\u202f ]\d{3}(?!\d))*(?:[.,]\d+)*")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 #: Language segments of a URL that a translation may switch (/ru/ -> /kk/, ?lang=ru -> ?lang=kk).
 _LANGUAGE_SEGMENT = re.compile(r"(?<=[/=.])(?:en|ru|kk|kz|qaz)(?=[/&#.]|$)", re.IGNORECASE)
@@ -39,21 +41,31 @@ class Part:
     text: str
 
 
+@lru_cache(maxsize=8)
 def plain(markup: str) -> str:
-    """Visible text of an HTML fragment, tags removed and entities decoded."""
-    return html.unescape(_TAG.sub(" ", markup))
+    """Visible text of an HTML fragment, tags removed and entities decoded. Remembered for the last few
+    fragments: one save's checks ask for the plain text of the same source and target many times."""
+    return _plain_text(markup)
 
 
-def parts(title: str, summary: str, body: str) -> list[Part]:
-    """The title, the summary (when there is one) and each paragraph of the body, in reading order."""
-    result = [Part("title", None, plain(title).strip())]
+def parts(title: str, summary: str, body: str, *, limit: int | None = None) -> list[Part]:
+    """The title, the summary (when there is one) and each paragraph of the body, in reading order; at
+    most ``limit`` paragraphs."""
+    result = [Part("title", None, _plain_text(title).strip())]
     if summary.strip():
-        result.append(Part("summary", None, plain(summary).strip()))
-    for number, paragraph in enumerate(paragraphs(body), start=1):
-        text = plain(paragraph).strip()
+        result.append(Part("summary", None, _plain_text(summary).strip()))
+    for number, paragraph in enumerate(paragraphs(body)[:limit], start=1):
+        text = _plain_text(paragraph).strip()
         if text:
             result.append(Part("paragraph", number, text))
     return result
+
+
+def _plain_text(markup: str) -> str:
+    # Not remembered: there may be thousands of paragraphs. Each pattern runs only when the character it
+    # starts from is there, here and below: a pass over 1 MB costs about 0.1 s.
+    text = _TAG.sub(" ", markup) if "<" in markup else markup
+    return html.unescape(text) if "&" in text else text
 
 
 def excerpt(text: str, words: int = 8) -> str:
@@ -69,12 +81,20 @@ def _strip_url(url: str) -> str:
 def urls(markup: str) -> set[str]:
     """Link targets (href, src) and URLs written in the text; mailto links count as e-mail addresses."""
     found = set()
-    for match in _HREF.finditer(markup):
-        target = html.unescape(next(group for group in match.groups() if group is not None)).strip()
+    for target in _targets(markup):
+        target = html.unescape(target).strip()
         if target and not target.lower().startswith("mailto:"):
             found.add(target)
-    found.update(_strip_url(url) for url in _URL.findall(plain(markup)))
+    text = plain(markup)
+    if "://" in text or "www." in text.lower():
+        found.update(_strip_url(url) for url in set(_URL.findall(text)))
     return found
+
+
+@lru_cache(maxsize=8)
+def _targets(markup: str) -> frozenset[str]:
+    """The distinct href and src values of ``markup``."""
+    return frozenset("".join(groups) for groups in set(_HREF.findall(markup))) if "=" in markup else frozenset()
 
 
 def comparable_url(url: str) -> str:
@@ -92,21 +112,25 @@ def comparable_url(url: str) -> str:
 
 def emails(markup: str) -> set[str]:
     """E-mail addresses in the text and in mailto links, lower-cased."""
-    found = {address.lower() for address in _EMAIL.findall(plain(markup))}
-    for match in _HREF.finditer(markup):
-        target = next(group for group in match.groups() if group is not None)
+    text = plain(markup)
+    found = {address.lower() for address in set(_EMAIL.findall(text))} if "@" in text else set()
+    for target in _targets(markup):
         if target.lower().startswith("mailto:"):
             found.add(html.unescape(target[7:]).split("?")[0].strip().lower())
     return found
 
 
+@lru_cache(maxsize=8)
 def _without_urls(text: str) -> str:
-    return _EMAIL.sub(" ", _URL.sub(" ", text))
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(" ", text)
+    return _EMAIL.sub(" ", text) if "@" in text else text
 
 
 def years(markup: str) -> set[str]:
     """Four-digit years 1900-2099 in the visible text (not inside URLs or e-mail addresses)."""
-    return set(_YEAR.findall(_without_urls(plain(markup))))
+    text = _without_urls(plain(markup))
+    return set(_YEAR.findall(text)) if _DIGIT.search(text) else set()
 
 
 def _canonical_number(token: str, language: str) -> list[str]:
@@ -129,19 +153,21 @@ def numbers(markup: str, language: str) -> Counter[str]:
     """Numbers in the visible text, canonical (``1 000`` and ``1,000`` are ``1000``; ``2,5`` is
     ``2.5``), counted; URLs and e-mail addresses are not searched."""
     found: Counter[str] = Counter()
-    for token in _NUMBER.findall(_without_urls(plain(markup))):
-        found.update(_canonical_number(token, language))
+    text = _without_urls(plain(markup))
+    for token, count in Counter(_NUMBER.findall(text) if _DIGIT.search(text) else ()).items():  # distinct once
+        for number in _canonical_number(token, language):
+            found[number] += count
     return found
 
 
 def tag_counts(markup: str) -> Counter[str]:
     """Opening tags by name, layout tags (`LAYOUT_TAGS`) and links left out (links are compared by
     target)."""
-    return Counter(
-        name.lower()
-        for closing, name, _ in _TAG.findall(markup)
-        if not closing and name.lower() not in LAYOUT_TAGS and name.lower() != "a"
-    )
+    found: Counter[str] = Counter()
+    for (closing, name, _), count in Counter(_TAG.findall(markup) if "<" in markup else ()).items():
+        if not closing and name.lower() not in LAYOUT_TAGS and name.lower() != "a":
+            found[name.lower()] += count
+    return found
 
 
 def text_length(title: str, summary: str, body: str) -> int:

@@ -26,7 +26,7 @@ reader can dismiss; a term written in a way nobody inflects (an abbreviation) al
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,7 +57,6 @@ KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
 KK_PLURALS = ("лар", "лер", "дар", "дер", "тар", "тер")
 
 _TOKEN = re.compile(r"[^\W_]+")
-_TRAILING_PARENS = re.compile(r"^(?P<full>.*?)\s*\((?P<short>[^()]+)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -86,17 +85,32 @@ class Pattern:
     words: tuple[Word, ...]
 
     def find(self, tokens: list[str]) -> int | None:
-        """Index of the first token where the pattern starts, or None."""
+        """Index of the first token where the pattern starts, or None. The first word is tried once per
+        distinct token, then only where one of those that match occurs (a text may have 500,000 tokens)."""
         size = len(self.words)
-        for start in range(len(tokens) - size + 1):
-            if all(word.matches(tokens[start + i]) for i, word in enumerate(self.words)):
+        last = len(tokens) - size
+        firsts = {token for token in set(tokens) if self.words[0].matches(token)}
+        starts = sorted(index for first in firsts for index in _positions(tokens, first, last))
+        for start in starts:
+            if all(word.matches(tokens[start + i]) for i, word in enumerate(self.words[1:], start=1)):
                 return start
         return None
 
 
+def _positions(tokens: list[str], token: str, last: int) -> Iterator[int]:
+    """Where ``token`` occurs in ``tokens``, up to index ``last``."""
+    index = -1
+    while True:
+        try:
+            index = tokens.index(token, index + 1, last + 1)
+        except ValueError:
+            return
+        yield index
+
+
 def tokens(text: str) -> list[str]:
     """The case-folded words of ``text``; hyphens, apostrophes and punctuation split words."""
-    return [token.casefold() for token in _TOKEN.findall(text)]
+    return _TOKEN.findall(text.casefold())  # folded first: one pass instead of one call per word
 
 
 def alternatives(form: str) -> list[str]:
@@ -106,10 +120,11 @@ def alternatives(form: str) -> list[str]:
     without a trailing parenthesis is its own only alternative.
     """
     form = " ".join(form.split())
-    match = _TRAILING_PARENS.match(form)
-    if not match or not match.group("full"):
+    # Not a regular expression: "(.*?)\s*\((.+)\)$" retries from every position (issue 13).
+    full, _, short = form.removesuffix(")").rpartition("(")
+    if not form.endswith(")") or not full.strip() or not short.strip() or ")" in short:
         return [form] if form else []
-    return [match.group("full"), match.group("short").strip()]
+    return [full.rstrip(), short.strip()]
 
 
 def _is_abbreviation(word: str) -> bool:

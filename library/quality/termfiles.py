@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from library.content import limits
 from library.quality.errors import InvalidTermFile
 from library.quality.terms import TermData, make_key
 
@@ -68,7 +69,9 @@ def _column_kind(name: str) -> tuple[str, str]:
 
 
 def read_csv(text: str) -> list[TermData]:
-    """Terms of a CSV file (see the module docstring); a malformed row raises `InvalidTermFile`."""
+    """Terms of a CSV file (see the module docstring); a malformed row raises `InvalidTermFile`, a control
+    character `limits.ControlCharacter` naming its line."""
+    limits.check_lines(text)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -134,6 +137,7 @@ def _children(element: ET.Element, *names: str) -> list[ET.Element]:
 
 
 def _parse(data: bytes) -> ET.Element:
+    limits.check_lines(data.decode("utf-8", "replace"), xml=True)
     if re.search(rb"<!ENTITY", data):
         raise InvalidTermFile("The TBX file declares entities, which are not accepted.")
     try:

@@ -2,10 +2,10 @@
 configured at import.
 
 Each domain adds its routes as a router in ``library.web.api``; this module only assembles them,
-installs the problem-details error handlers and the security headers, and runs the two background
-jobs of every server process: flushing buffered read counts (and the last use of accounts and tokens),
-and watching the content version so the response cache never serves an
-edit more than a second late.
+installs the problem-details error handlers, the input guard in front of the router
+(`library.web.guard`) and the security headers, and runs the two background jobs of every server
+process: flushing buffered read counts (and the last use of accounts and tokens), and watching the
+content version so the response cache never serves an edit more than a second late.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager, suppress
 from anyio import to_thread
 from litestar import Litestar, Router
 from litestar.datastructures import State
+from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.engine import Engine
@@ -45,6 +46,7 @@ from library.web.api import (
     workflow,
 )
 from library.web.cache import CHECK_INTERVAL, ResponseCache
+from library.web.guard import InputGuard, Limits
 from library.web.pages import install as install_pages
 from library.web.problems import EXCEPTION_HANDLERS
 from library.web.security import secure_response
@@ -71,6 +73,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     last_use = LastUse()
     flusher.register("last use of accounts and tokens", last_use.drain, write_last_use)
     pages = install_pages(settings, engine)
+    limits = Limits.from_settings(settings)
     state = State({
         "runtime": runtime, "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
         "cache": cache, "reads": reads, "flusher": flusher, "last_use": last_use, "language_lists": {},
@@ -98,7 +101,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
             await to_thread.run_sync(flusher.flush_before_exit)
             engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
                                                                 coverage.router(), terms.router]),
                         *pages.route_handlers],
@@ -107,6 +110,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
         csrf_config=pages.csrf,
         before_send=[secure_response],
         lifespan=[lifespan],
+        request_max_body_size=limits.upload_bytes,
         openapi_config=OpenAPIConfig(
             title="library",
             version=__version__,
@@ -115,6 +119,9 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
     )
+    # Before routing, inside the exception handling: what the guard refuses is answered like any error.
+    app.asgi_handler = ExceptionHandlerMiddleware(InputGuard(app.asgi_router, limits), None)
+    return app
 
 
 async def _every(seconds: float, job: Callable[[], object], name: str) -> None:

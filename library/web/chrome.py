@@ -121,6 +121,13 @@ PROBLEM_TITLES: dict[str, str] = {
     "configuration": N_("Configuration error"),
     # Translators: the database cannot be reached for a moment (HTTP 503); the client should retry.
     "database-unavailable": N_("Temporarily unavailable"),
+    # Translators: the request holds a character such as NUL (U+0000) that no text may contain.
+    "control-character": N_("Control character"),
+    "json-too-deep": N_("JSON too deeply nested"),
+    "text-too-large": N_("Text too large"),
+    "body-too-large": N_("Request body too large"),
+    # Translators: the web address (URL) of the request is too long.
+    "uri-too-long": N_("URI too long"),
 }
 
 #: ``detail`` templates of the web's own problems (no route, an internal error); a domain error's

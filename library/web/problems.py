@@ -21,16 +21,19 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from library.catalogs.runtime import Translator
 from library.content.errors import StaleRevision
+from library.content.limits import ControlCharacter, JsonTooDeep, TextTooLarge
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound
 from library.languages.registry import UnsupportedLanguage
 from library.quality.errors import QualityBlocked
 from library.storage.availability import DatabaseUnavailable, unavailable
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES, SEND_BEARER_TOKEN, SEND_IF_MATCH
+from library.web.guard import BodyTooLarge, UriTooLong
 from library.web.i18n import request_translator
 from library.web.negotiation import VARY
 from library.workflow.errors import ImportRejected, NotAuthenticated, RevisionRequired, TooManySignIns
@@ -57,6 +60,11 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     ConfigurationError: (500, "configuration"),
     DatabaseUnavailable: (503, "database-unavailable"),
+    ControlCharacter: (400, "control-character"),
+    JsonTooDeep: (400, "json-too-deep"),
+    TextTooLarge: (413, "text-too-large"),
+    BodyTooLarge: (413, "body-too-large"),
+    UriTooLong: (414, "uri-too-long"),
 }
 
 #: What an error's detail gains over HTTP: which header carries what the domain says is missing.
@@ -217,6 +225,8 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
         path = request.url.path
         return problem_response(404, "not-found", "Not found", f"Nothing is served at {path}.", request=request,
                                 template=("nothing-served", {"path": path}))
+    if isinstance(error, RequestEntityTooLarge):  # a body beyond request_max_body_size (`library.web.guard`)
+        return library_error_handler(request, BodyTooLarge(request.app.request_max_body_size or 0))
     response = problem_response(status, f"http-{status}", _reason(status), str(error.detail))
     if error.headers:
         response.headers.update(error.headers)

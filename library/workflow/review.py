@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from library.content import service
 from library.content.errors import StaleRevision, VariantNotFound
+from library.content.limits import DEFAULT_MAX_TEXT_KB
 from library.content.models import Article, Revision, Status, Variant
 from library.content.service import PreparedText, VariantText, get_article, save_variant
 from library.quality.findings import override_for
@@ -129,14 +130,16 @@ def _check_status(principal: Principal, status: Status) -> None:
 
 def _check_save(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
                 precondition: Precondition, status: Status, minor: bool, translated_from: str | None,
-                source_revision: int | None) -> tuple[Article, str | None]:
-    """What a save is refused for before its precondition is compared; (article, source language)."""
+                source_revision: int | None, max_text_kb: int | None) -> tuple[Article, str | None]:
+    """What a save is refused for before its precondition is compared; (article, source language).
+
+    ``max_text_kb`` bounds each text (`Settings.max_text_kb`; None for a text the library already holds)."""
     require_language(principal, language)
     if minor and not principal.is_editor:
         raise MinorNotAllowed()
     _check_status(principal, status)
     precondition.require()
-    text.validate()
+    text.validate(max_text_kb)
     article = get_article(session, slug)
     if language != article.source_language:
         translated_from = translated_from or article.source_language
@@ -146,7 +149,8 @@ def _check_save(session: Session, principal: Principal, slug: str, language: str
 
 def prepare_text(session: Session, principal: Principal, slug: str, language: str, text: VariantText,
                  precondition: Precondition, *, status: Status = Status.DRAFT, minor: bool = False,
-                 translated_from: str | None = None, source_revision: int | None = None) -> PreparedText | None:
+                 translated_from: str | None = None, source_revision: int | None = None,
+                 max_text_kb: int | None = DEFAULT_MAX_TEXT_KB) -> PreparedText | None:
     """The work `save_text` with the same arguments does without writing (the content checks, issue 13):
     call it in a read-only unit of work and pass the result to `save_text` as ``prepared``.
 
@@ -154,7 +158,7 @@ def prepare_text(session: Session, principal: Principal, slug: str, language: st
     None when the precondition already fails (that text will be kept as a refused edit, not checked).
     """
     article, translated_from = _check_save(session, principal, slug, language, text, precondition, status, minor,
-                                           translated_from, source_revision)
+                                           translated_from, source_revision, max_text_kb)
     variant = session.scalar(select(Variant).where(Variant.article_id == article.id, Variant.language == language))
     if not precondition.expected_revision(variant)[0]:
         return None
@@ -167,15 +171,17 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
               translated_from: str | None = None, source_revision: int | None = None,
               comment: str | None = None, action: str = "variant.save", keep_refused: bool = True,
               override: str | None = None, at: datetime | None = None,
-              prepared: PreparedText | None = None) -> SaveResult:
+              prepared: PreparedText | None = None, max_text_kb: int | None = DEFAULT_MAX_TEXT_KB) -> SaveResult:
     """Save a new revision of a variant, or keep the text as a refused edit when the variant moved on.
+
+    ``max_text_kb`` bounds each text (`Settings.max_text_kb`; None for a text the library already holds).
 
     ``keep_refused=False`` is for texts already kept elsewhere (a restore): a refusal then keeps nothing.
     ``override`` is an editor's reason to publish a text with error findings (see `_audit_override`).
     ``prepared`` is what `prepare_text` computed before this unit of work.
     """
     article, translated_from = _check_save(session, principal, slug, language, text, precondition, status, minor,
-                                           translated_from, source_revision)
+                                           translated_from, source_revision, max_text_kb)
     at = at or utcnow()
     variant = _locked_variant(session, article, language)
     matches, expected = precondition.expected_revision(variant)
@@ -332,7 +338,7 @@ def prepare_restore(session: Session, principal: Principal, slug: str, language:
     _, variant = working_copy(session, principal, slug, language)
     old = _restored(session, slug, language, variant, revision, refused_id)
     return prepare_text(session, principal, slug, language, old.text, precondition,
-                        translated_from=old.translated_from, source_revision=old.source_revision)
+                        translated_from=old.translated_from, source_revision=old.source_revision, max_text_kb=None)
 
 
 def restore(session: Session, principal: Principal, slug: str, language: str, precondition: Precondition, *,
@@ -344,7 +350,7 @@ def restore(session: Session, principal: Principal, slug: str, language: str, pr
     old = _restored(session, slug, language, variant, revision, refused_id)
     return save_text(session, principal, slug, language, old.text, precondition, translated_from=old.translated_from,
                      source_revision=old.source_revision, comment=old.label, action="variant.restore",
-                     keep_refused=False, at=at, prepared=prepared)
+                     keep_refused=False, at=at, prepared=prepared, max_text_kb=None)
 
 
 def working_copy(session: Session, principal: Principal, slug: str, language: str) -> tuple[Article, Variant]:

@@ -46,11 +46,12 @@ def export_queue(request: Request, state: State, principal: Staff, language: Lan
 
 
 def _import(state: State, principal: Principal, language: str, data: bytes, fmt: str, dry_run: bool) -> ImportReport:
+    limit = state.settings.max_text_kb
     prepared = None if dry_run else read_only(state.engine, prepare_import, state.languages, principal, language,
-                                              data, fmt)
+                                              data, fmt, max_text_kb=limit)
     with session_scope(state.engine, write=not dry_run) as session:
         return import_file(session, state.languages, principal, language, data, fmt, dry_run=dry_run,
-                           prepared=prepared)
+                           prepared=prepared, max_text_kb=limit)
 
 
 @post("/exchange/{language:str}", summary="Import a filled PO or XLIFF file (all or nothing)", status_code=200,

@@ -182,10 +182,12 @@ def put_variant(request: Request, state: State, principal: Staff, slug: Slug, la
     text = VariantText(data.title, data.summary, data.body)
     options = {"status": data.status, "minor": data.minor, "translated_from": data.translated_from,
                "source_revision": data.source_revision}
-    prepared = read_only(state.engine, review.prepare_text, principal, slug, language, text, condition, **options)
+    prepared = read_only(state.engine, review.prepare_text, principal, slug, language, text, condition, **options,
+                         max_text_kb=state.settings.max_text_kb)
     with session_scope(state.engine) as session:
         result = review.save_text(session, principal, slug, language, text, condition, **options,
-                                  comment=data.comment, override=data.override, prepared=prepared)
+                                  comment=data.comment, override=data.override, prepared=prepared,
+                                  max_text_kb=state.settings.max_text_kb)
         if result.refused is None:
             answer = _answer(request, session, slug, result.variant, 200 if result.variant.revision > 1 else 201)
     if result.refused is not None:

@@ -163,9 +163,11 @@ def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: Fro
     source = {"translated_from": data.get("source_language") or None,
               "source_revision": int(data["source_revision"]) if data.get("source_revision", "").isdigit() else None}
     text = VariantText(**mine)
-    prepared = read_only(state.engine, prepare_text, principal, slug, target, text, precondition, **source)
+    prepared = read_only(state.engine, prepare_text, principal, slug, target, text, precondition, **source,
+                         max_text_kb=state.settings.max_text_kb)
     with session_scope(state.engine) as session:
-        result = save_text(session, principal, slug, target, text, precondition, **source, prepared=prepared)
+        result = save_text(session, principal, slug, target, text, precondition, **source, prepared=prepared,
+                           max_text_kb=state.settings.max_text_kb)
         if result.refused is None and data.get("action") == "submit":
             transition(session, principal, slug, target, "submit",
                        Precondition(tags=(version_tag(result.variant),)), prepared=prepared)

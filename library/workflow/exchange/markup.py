@@ -15,21 +15,26 @@ from library.workflow.messages import N_
 Problem = tuple[str, dict[str, object]]
 """A message template and its facts."""
 
-TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)\s*>")
+#: A tag: closing slash, name, attributes (quoted values may hold ">"), self-closing slash. No part holds a
+#: "<", so a tag without its ">" is given up at the next "<" and the scan stays linear in the text
+#: (issue 13); sanitised HTML writes "<" inside an attribute as "&lt;".
+TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)((?:[^<>\"'/]|/(?!\s*>)|\"[^\"<]*\"|'[^'<]*')*+)(/?)\s*>")
 _KEPT_ATTRIBUTE = re.compile(r"\b(href|src|id|class)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%\([A-Za-z_][A-Za-z0-9_]*\)[sdif]|%[sdif]")
 VOID = {"br", "hr", "img", "wbr", "input", "meta", "link", "source", "col", "area", "embed", "track"}
 
 
-def _tag_key(match: re.Match) -> str:
-    closing, name, attributes, _ = match.groups()
+def _tag_key(groups: tuple[str, str, str, str]) -> str:
+    closing, name, attributes, _ = groups
     kept = sorted(f'{k.lower()}={v.strip(chr(34) + chr(39))}' for k, v in _KEPT_ATTRIBUTE.findall(attributes))
     return f"<{closing}{name.lower()}{''.join(' ' + a for a in kept)}>"
 
 
 def markup(text: str) -> Counter[str]:
     """Tags (alt and title attributes ignored: they are text to translate) and placeholders in ``text``."""
-    found: Counter[str] = Counter(_tag_key(m) for m in TAG.finditer(text))
+    found: Counter[str] = Counter()
+    for groups, count in Counter(TAG.findall(text)).items():  # each distinct tag once
+        found[_tag_key(groups)] += count
     found.update(PLACEHOLDER.findall(text))
     return found
 
@@ -37,8 +42,7 @@ def markup(text: str) -> Counter[str]:
 def nesting_problem(text: str) -> Problem | None:
     """Why the tags of ``text`` are not properly nested, or None."""
     stack: list[str] = []
-    for match in TAG.finditer(text):
-        closing, name, _, self_closing = match.groups()
+    for closing, name, _, self_closing in TAG.findall(text):
         name = name.lower()
         if name in VOID or self_closing:
             continue

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from library.content import limits
 from library.content.service import PreparedText
 from library.languages.registry import LanguageRegistry
 from library.quality.terms import notes_for, term_entries
@@ -83,11 +84,23 @@ class PreparedImport:
 
 
 def _read(registry: LanguageRegistry, principal: Principal, language: str, data: bytes, fmt: str,
-          prepared: PreparedImport | None = None) -> ReadFile:
+          prepared: PreparedImport | None = None, *, max_text_kb: int | None = limits.DEFAULT_MAX_TEXT_KB) -> ReadFile:
+    """The file as its format's reader finds it. A control character anywhere refuses it, naming the line;
+    so does a translation longer than ``max_text_kb`` (`library.content.limits`)."""
     registry.get(language)
     require_language(principal, language)
     _, read, _, _ = _format(fmt)
-    return prepared.found if prepared is not None and prepared.fits(language, fmt, data) else read(data)
+    if prepared is not None and prepared.fits(language, fmt, data):
+        return prepared.found
+    try:
+        limits.check_lines(data.decode("utf-8", "replace"), xml=fmt == "xliff")
+    except limits.ControlCharacter as error:
+        return ReadFile(None, [], [(error.where, limits.CONTROL_IN_TEXT, dict(error.facts))])
+    found = read(data)
+    for unit in found.units:
+        if (problem := limits.text_problem(unit.target, max_kb=max_text_kb)) is not None:
+            found.problems.append((unit.where, problem[0], problem[1]))
+    return found
 
 
 def _usable(found: ReadFile, language: str, report: ImportReport) -> bool:
@@ -104,11 +117,11 @@ def _usable(found: ReadFile, language: str, report: ImportReport) -> bool:
 
 
 def prepare_import(session: Session, registry: LanguageRegistry, principal: Principal, language: str, data: bytes,
-                   fmt: str) -> PreparedImport:
+                   fmt: str, *, max_text_kb: int | None = limits.DEFAULT_MAX_TEXT_KB) -> PreparedImport:
     """What `import_file` computes without writing: call it in a read-only unit of work and pass the
     result as ``prepared``, so the writing one only checks the file against the library again and writes."""
     report = ImportReport(language, fmt)
-    found = _read(registry, principal, language, data, fmt)
+    found = _read(registry, principal, language, data, fmt, max_text_kb=max_text_kb)
     texts = {}
     if _usable(found, language, report):
         plans = ingest.check(session, language, found.units, report)
@@ -118,15 +131,17 @@ def prepare_import(session: Session, registry: LanguageRegistry, principal: Prin
 
 def import_file(session: Session, registry: LanguageRegistry, principal: Principal, language: str, data: bytes,
                 fmt: str, *, dry_run: bool = False, at: datetime | None = None,
-                prepared: PreparedImport | None = None) -> ImportReport:
+                prepared: PreparedImport | None = None,
+                max_text_kb: int | None = limits.DEFAULT_MAX_TEXT_KB) -> ImportReport:
     """Check a whole file, then (unless ``dry_run``) apply it; the report says what happened.
 
-    All or nothing: a file with any error raises `ImportRejected` (carrying the report) before anything
-    is written, so the caller's unit of work rolls back whatever it holds. ``prepared`` is what
+    A control character anywhere in the file refuses it, naming the line; so does a translation longer
+    than ``max_text_kb``. All or nothing: a file with any error raises `ImportRejected` (carrying the
+    report) before anything is written, so the caller's unit of work rolls back whatever it holds. ``prepared`` is what
     `prepare_import` computed for the same file before this unit of work.
     """
     report = ImportReport(language, fmt)
-    found = _read(registry, principal, language, data, fmt, prepared)
+    found = _read(registry, principal, language, data, fmt, prepared, max_text_kb=max_text_kb)
     plans = ingest.check(session, language, found.units, report) if _usable(found, language, report) else []
     if not report.ok:
         raise ImportRejected(report)

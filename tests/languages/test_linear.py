@@ -1,0 +1,77 @@
+"""Every pattern run on user text takes linear time (issue 13): each entry point that reads a writer's
+text gets 1 MB of the inputs that made the old patterns quadratic, and must finish within a second.
+
+One of the rare timed tests, because the issue asks for the bound: "a." * 8000 (16 KB) took 27 s to
+save. A quadratic pattern takes minutes on 1 MB, so a second is far from both sides.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from library.catalogs import checks as catalog_checks
+from library.catalogs.placeholders import mismatch, strip_placeholders
+from library.content.text import count_words, plain_text
+from library.languages import detect, kk_latin
+from library.languages.neutral import strip_neutral
+from library.quality import checks, extract, matching
+from library.quality.interface import language_problems
+from library.workflow import diff
+from library.workflow.exchange import markup, xliff
+
+MEGABYTE = 1_000_000
+BOUND = 1.0
+#: Repeated to 1 MB: what defeated the old patterns (scans to the end from every start) and more.
+UNITS = ["a.", "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
+         "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә "]
+TERMS = [checks.TermEntry("sdg", {"en": "Sustainable Development Goals (SDG)", "ru": "цели устойчивого развития (ЦУР)",
+                                  "kk": "тұрақты даму мақсаттары (ТДМ)"}, {"kk": ["устойчивого"]})]
+CATALOG = catalog_checks._Catalog("kk", Path("kk.po"), polib.POFile(), None, True)
+
+
+def _entry(text: str) -> polib.POEntry:
+    return polib.POEntry(msgid="Hello, %(name)s: {count}", msgstr=text)
+
+
+ENTRY_POINTS: dict[str, Callable[[str], object]] = {
+    "strip_neutral": strip_neutral,
+    "detect.check kk": lambda text: detect.check(text, "kk", source="Sustainable Development"),
+    "detect.check en": lambda text: detect.check(text, "en"),
+    "detect.paragraphs": detect.paragraphs,
+    "check_language": lambda text: checks.check_language(checks.Text("kk", text[:200], text[:200], text)),
+    "check_preserved": lambda text: checks.check_preserved(checks.Text("kk", "t", "", text),
+                                                           checks.Text("ru", "t", "", text)),
+    "check_length": lambda text: checks.check_length(checks.Text("kk", "t", "", text),
+                                                     checks.Text("ru", "t", "", text)),
+    "check_terms": lambda text: checks.check_terms(checks.Text("kk", "t", "", text), checks.Text("ru", "t", "", text),
+                                                   TERMS),
+    "term alternatives": matching.alternatives,
+    "extract.urls+emails+numbers": lambda text: (extract.urls(text), extract.emails(text), extract.numbers(text, "en")),
+    "exchange markup": lambda text: markup.markup_problem(text, text),
+    "xliff inline codes": xliff._source_codes,
+    "catalog placeholders": lambda text: (mismatch(text, text), strip_placeholders(text)),
+    "catalog checks": lambda text: (list(catalog_checks.check_placeholders(CATALOG, _entry(text))),
+                                    list(catalog_checks.check_language(CATALOG, _entry(text), language_problems))),
+    "kk Latin": kk_latin.to_latin,
+    "word count": lambda text: (count_words(text), plain_text(text)),
+    "source diff": lambda text: diff.field_diffs({"body": text}, {"body": text + "x"}, old_label="a", new_label="b"),
+}
+
+
+@pytest.mark.parametrize("name", list(ENTRY_POINTS))
+def test_each_entry_point_takes_linear_time_on_a_megabyte_of_hostile_text(name: str) -> None:
+    entry = ENTRY_POINTS[name]
+    slow = {}
+    for unit in UNITS:
+        text = (unit * (MEGABYTE // len(unit) + 1))[:MEGABYTE]
+        started = time.perf_counter()
+        entry(text)
+        elapsed = time.perf_counter() - started
+        if elapsed >= BOUND:
+            slow[unit] = round(elapsed, 2)
+    assert not slow, f"{name} took a second or more on 1 MB of: {slow}"
