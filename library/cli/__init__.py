@@ -18,6 +18,9 @@ Domain packages hold no click code. Commands import their services inside the fu
 
 from __future__ import annotations
 
+import logging
+import os
+
 import click
 
 from library.cli.backup import export_cmd, import_cmd
@@ -40,6 +43,12 @@ def main() -> None:
     first use); see README.md for every setting. Errors print one line on stderr and exit with
     the status of their kind (README, "Exit status"); LIBRARY_DEBUG=1 adds the traceback.
     """
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand != "serve" and not os.environ.get("LIBRARY_DEBUG"):
+        # A command's one line is its whole report: warnings that the library or a driver log on the
+        # way (psycopg's "error ignored terminating pipeline" after a refused write) stay out of it.
+        # The server keeps its logs: uvicorn and the app's log lines are what an operator reads.
+        logging.getLogger().addHandler(logging.NullHandler())
 
 
 for command in (init, db, demo, serve, export_cmd, import_cmd, coverage, catalogs, users, exchange, terms, check):

@@ -43,7 +43,10 @@ def library(environ, tmp_path):
 
 
 def _start(environ, *args: str, stdout=subprocess.DEVNULL) -> subprocess.Popen:
-    return subprocess.Popen([str(LIBRARY), *args], env=environ, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    # As from a terminal: Ctrl-C (SIGINT) handled by default, even where the test run itself was started
+    # in the background by a shell, which makes its children ignore SIGINT (and Python then keeps it ignored).
+    return subprocess.Popen([str(LIBRARY), *args], env=environ, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _open_when_read(fifo: Path, process: subprocess.Popen) -> int:

@@ -69,9 +69,10 @@ def test_each_entry_point_takes_linear_time_on_a_megabyte_of_hostile_text(name: 
     slow = {}
     for unit in UNITS:
         text = (unit * (MEGABYTE // len(unit) + 1))[:MEGABYTE]
-        started = time.perf_counter()
+        # CPU time of this process: the cost of the pattern, not the other test run sharing the cores.
+        started = time.process_time()
         entry(text)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         if elapsed >= BOUND:
             slow[unit] = round(elapsed, 2)
     assert not slow, f"{name} took a second or more on 1 MB of: {slow}"
