@@ -135,18 +135,18 @@ def years(markup: str) -> set[str]:
 
 def _canonical_number(token: str, language: str) -> list[str]:
     """One written number as a canonical string (or several, for a date written with dots)."""
-    token = re.sub(r"[\u00a0\u202f ]", "", token)
-    separators = re.findall(r"[.,]", token)
-    groups = re.split(r"[.,]", token)
-    if not separators:
+    token = token.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    dots, commas = token.count("."), token.count(",")  # counted, not listed: a token may be 1 MB long
+    if not dots and not commas:
         return [token.lstrip("0") or "0"]
-    if len(separators) >= 2 and set(separators) == {"."} and len(groups) == 3 and len(groups[2]) == 4:
+    if dots == 2 and not commas and len(groups := token.split(".")) == 3 and len(groups[2]) == 4:
         return [group.lstrip("0") or "0" for group in groups]  # 19.03.2024: day, month, year
-    if language == "en" and set(separators) == {","} and all(len(group) == 3 for group in groups[1:]):
-        return ["".join(groups).lstrip("0") or "0"]  # 1,000,000
-    if len(separators) == 1:
-        return [f"{groups[0].lstrip('0') or '0'}.{groups[1]}"]  # 2,5 and 2.5 alike
-    return [".".join(groups)]  # 3.1.1: an indicator number, kept as written
+    if language == "en" and commas and not dots and all(len(group) == 3 for group in token.split(",")[1:]):
+        return [token.replace(",", "").lstrip("0") or "0"]  # 1,000,000
+    if dots + commas == 1:
+        whole, _, fraction = token.replace(",", ".").partition(".")
+        return [f"{whole.lstrip('0') or '0'}.{fraction}"]  # 2,5 and 2.5 alike
+    return [token.replace(",", ".")]  # 3.1.1: an indicator number, kept as written
 
 
 def numbers(markup: str, language: str) -> Counter[str]:
