@@ -208,7 +208,7 @@ def _has_terms(session: Session) -> bool:
 def clear_library(session: Session, *, terms: bool = False) -> None:
     """Delete every content row (children first), and the term base with ``terms``; the caller's
     transaction decides whether it sticks."""
-    note_change(session)
+    note_change(session, everything=True)
     for table in TABLES:
         session.execute(delete(table))
     if terms:
@@ -224,7 +224,7 @@ def import_library(session: Session, parsed: ParsedLibrary, *, replace: bool = F
         if not replace:
             raise Conflict("The library is not empty; import into an empty database or use --replace.")
         clear_library(session, terms=parsed.holds_terms)
-    note_change(session)
+    note_change(session, everything=True)
     _write(session, parsed)
     return parsed.counts
 

@@ -51,7 +51,7 @@ def create_section(session: Session, slug: str, names: Mapping[str, str], positi
     if session.scalar(select(Section.id).where(Section.slug == slug)) is not None:
         raise DuplicateSlug("section", slug)
     section = Section(slug=slug, names=dict(names), position=position)
-    note_change(session)
+    note_change(session, everything=True)  # every page's section menu
     session.add(section)
     session.flush()
     return section
@@ -93,7 +93,7 @@ def create_article(
     )
     session.add(article)
     session.flush()
-    note_change(session, article.section_id)
+    note_change(session, article.section_id, article_id=article.id)
     return article
 
 
@@ -106,7 +106,7 @@ def set_see_also(session: Session, article: Article, target_slugs: Iterable[str]
     for slug in slugs:
         if slug not in found:
             raise ArticleNotFound(slug)
-    note_change(session)
+    note_change(session, article.section_id, article_id=article.id)
     session.execute(delete(ArticleLink).where(ArticleLink.article_id == article.id))
     session.add_all(
         ArticleLink(article_id=article.id, target_id=found[slug], position=i) for i, slug in enumerate(slugs)
@@ -251,7 +251,7 @@ def save_variant(
         session.add(variant)
     elif expected_revision is not None and expected_revision != variant.revision:
         raise StaleRevision(article.slug, language, expected_revision, variant.revision)
-    note_change(session)
+    note_change(session, article.section_id, article_id=article.id, languages=(language,))
     _apply(variant, text, prepared.words, status, by, at, minor, translated_from, source_revision)
     if not is_source:
         source_major = _source_major(session, article, translated_from) or 0
@@ -268,10 +268,10 @@ def save_variant(
         # Another writer inserted the same revision number between our read and our write.
         raise StaleRevision(article.slug, language, variant.revision - 1, variant.revision) from None
     if not minor:
-        _mark_translations_outdated(session, article, language, variant.major_revision)
+        outdated = _mark_translations_outdated(session, article, language, variant.major_revision)
+        note_change(session, article.section_id, article_id=article.id, languages=outdated)
     if is_source:
         _set_source_words(session, article, variant.words)
-    note_change(session, article.section_id)
     saved(session, SavedVariant(article, variant, revision, by, publish_override), prepared.reactions)
     return variant
 
@@ -311,8 +311,9 @@ def _flushed_id(session: Session, variant: Variant) -> int:
     return variant.id
 
 
-def _mark_translations_outdated(session: Session, article: Article, language: str, major: int) -> None:
-    session.execute(
+def _mark_translations_outdated(session: Session, article: Article, language: str, major: int) -> list[str]:
+    """Mark the translations of ``language`` older than ``major`` outdated; the languages it marked."""
+    return list(session.scalars(
         update(Variant)
         .where(
             Variant.article_id == article.id,
@@ -322,7 +323,8 @@ def _mark_translations_outdated(session: Session, article: Article, language: st
         # coverage_state carries the outdated flag as its lowest bit (see Variant; CHECKs hold both).
         .values(outdated=True, behind=major - Variant.source_revision,
                 coverage_state=case((Variant.outdated, Variant.coverage_state), else_=Variant.coverage_state + 1))
-    )
+        .returning(Variant.language)
+    ))
 
 
 def revisions(session: Session, variant: Variant) -> list[Revision]:

@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from library.content.events import Changes
 from library.content.models import ContentVersion
 
 # An upsert, so the counter survives its row being deleted (tests empty every table).
@@ -23,8 +24,8 @@ _BUMP = text(
 )
 
 
-def bump_version(session: Session, _sections: frozenset[int] = frozenset()) -> None:
-    """Add one to the content version (a `committing` reaction: it ignores which sections changed)."""
+def bump_version(session: Session, _changes: Changes | None = None) -> None:
+    """Add one to the content version (a `committing` reaction: it ignores what changed)."""
     session.execute(_BUMP)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from library.content.events import Changes
 from library.coverage.models import CoverageSnapshot
 from library.coverage.service import Cell, combine, load_sections, matrix_cells
 from library.storage.types import utcnow
@@ -154,6 +155,6 @@ class CoverageRecorder:
         self.languages = tuple(languages)
         self.clock = clock
 
-    def __call__(self, session: Session, section_ids: frozenset[int]) -> None:
-        if section_ids:
-            record_snapshots(session, self.languages, sorted(section_ids), at=self.clock())
+    def __call__(self, session: Session, changes: Changes) -> None:
+        if changes.sections:
+            record_snapshots(session, self.languages, sorted(changes.sections), at=self.clock())

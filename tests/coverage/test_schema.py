@@ -89,8 +89,8 @@ def test_the_migration_fills_the_new_columns_and_keeps_every_revision(fresh_data
 def test_content_changes_are_announced_once_at_commit_and_never_after_a_rollback(engine):
     heard: list[frozenset[int]] = []
 
-    def listener(session, sections):
-        heard.append(sections)
+    def listener(session, changes):
+        heard.append(changes.sections)
 
     # Only this test's engine carries the listener: nothing to unsubscribe afterwards.
     engine = attach(engine, ContentEvents(committing=(listener,)))
@@ -110,6 +110,38 @@ def test_content_changes_are_announced_once_at_commit_and_never_after_a_rollback
     with session_scope(engine) as session:
         session.execute(select(Article.id)).all()  # a unit of work that changes nothing
     assert heard == [ids]
+
+
+def test_commits_tell_which_articles_and_variants_changed_then_the_committed_reactions(engine):
+    heard: list = []
+    events = ContentEvents(committing=(lambda session, changes: heard.append(("committing", changes)),),
+                           committed=(lambda changes: heard.append(("committed", changes)),
+                                      lambda changes: 1 / 0,  # a failing reaction after the commit is logged
+                                      lambda changes: heard.append(("after a failure", changes))))
+    engine = attach(engine, events)
+    with session_scope(engine) as session:
+        section = make_section(session)
+    assert [moment for moment, _ in heard] == ["committing", "committed", "after a failure"]
+    assert heard[0][1].everything  # a new section changes every page's menu
+    heard.clear()
+    with session_scope(engine) as session:
+        article = make_article(session, section=session.get(type(section), section.id))
+        translate(session, article, "kk")
+        article_id = article.id
+    changes = heard[0][1]
+    assert heard[1] == ("committed", changes)
+    assert (changes.sections, changes.articles, changes.everything) == ({section.id}, {article_id}, False)
+    assert changes.variants == {(article_id, "ru"), (article_id, "kk")}
+    heard.clear()
+    with session_scope(engine) as session:  # a new source revision makes the Kazakh translation outdated
+        article = session.get(Article, article_id)
+        service.save_variant(session, article, "ru", VariantText("Новый заголовок", "", "<p>новый текст</p>"))
+    assert heard[0][1].variants == {(article_id, "ru"), (article_id, "kk")}
+    heard.clear()
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        make_article(session, section=session.get(type(section), section.id))
+        raise RuntimeError("abandon the unit of work")
+    assert heard == []
 
 
 def test_the_coverage_state_follows_every_save(session):
