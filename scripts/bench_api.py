@@ -1,15 +1,27 @@
-"""Benchmark the reader API against a trivial route of the same app, on SQLite and PostgreSQL.
+"""Benchmark the reader API and pages against a trivial route of the same app, on SQLite and PostgreSQL.
 
-Builds (or reuses) a library of 10,000 articles in three languages with realistic gaps, starts
-`library serve` with one worker, and runs a bounded load against: a trivial JSON route (the
-ceiling), an article read that falls back kk -> ru, a listing page, and the archive. Rounds are
-interleaved (ceiling, article, listing, archive, ceiling, ...) so a neighbour's load on a shared
-machine hits every target alike; each figure is the median over the rounds.
+Builds (or reuses) a library of 10,000 articles (``--articles 100000`` for the large one) in three
+languages with realistic gaps, starts `library serve` (``--workers``), and runs a bounded load.
 
-Usage: .venv/bin/python scripts/bench_api.py [--engines sqlite,postgres] [--port 8100] [--duration 5]
-Uses wrk when installed (apt-get install wrk), else a built-in asyncio HTTP/1.1 client. Add
-``--env LIBRARY_CACHE_MB=0`` to measure the uncached path (every read goes to the database), which is
-what the first reader of each page pays after a publish empties the caches.
+Two sets of targets (``--mix``):
+
+- ``hot`` (the original): a trivial JSON route (the ceiling), one article read that falls back
+  kk -> ru, one listing page, the archive: after the first request every one is a cache hit.
+- ``random`` (default), as readers and crawlers behave: every request is another URL, drawn from the
+  whole library in en, ru, kk and kk-Latn. Article API and article page, each **uniform** over all
+  articles and **Zipf**-distributed (s = 1.1: a few popular articles, a long tail); a random listing
+  page of 20 (API); a random archive month (page). Each is measured **cold** (the first seconds right
+  after a publish emptied every cache) and **warm** (after a warm-up run of the same mix).
+
+Rounds are interleaved with the ceiling (``/api/v1/ping``), so a neighbour's load on a shared machine hits
+every target alike; each figure is the median over the rounds. Printed per target: req/s, p50 and p99,
+the ratio to the same run's ceiling and the target it must reach, the server's cache hit rate during
+the run (from `/api/v1/health`), and at the end the resident memory per worker.
+
+Usage: .venv/bin/python scripts/bench_api.py [--engines sqlite,postgres] [--mix random|hot]
+       [--articles 10000] [--workers 1] [--duration 4] [--rounds 3] [--only page]
+Uses wrk (Debian package ``wrk``; random URLs through a Lua script) when installed, else a built-in
+asyncio HTTP/1.1 client. ``--env LIBRARY_CACHE_MB=0`` measures with the response cache off.
 The PostgreSQL library lives in its own database (``library_bench``), never in the tests' ``test``.
 """
 
@@ -26,6 +38,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -42,12 +55,33 @@ from library.storage import create_engine_for, current_revision, head_revision, 
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / ".venv" / "bin" / "library"
+CEILING = "ceiling /ping"
 TARGETS = {  # name: (path, ratio target)
-    "ceiling /ping": ("/api/v1/ping", None),
+    CEILING: ("/api/v1/ping", None),
     "article kk->ru": (None, 0.8),  # path chosen once the library exists
     "listing": ("/api/v1/articles?lang=kk&page=3&per_page=20", 0.5),
     "archive": ("/api/v1/archive?lang=kk", 0.8),
 }
+READER_LANGUAGES = ("en", "ru", "kk", "kk-Latn")
+RANDOM_TARGETS = {  # name: ratio target (warm, cold) of issue 15
+    "api uniform": (0.5, 0.3),
+    "api zipf": (0.5, 0.3),
+    "page uniform": (0.35, 0.2),
+    "page zipf": (0.35, 0.2),
+    "listing random": (0.35, None),
+    "archive month": (0.35, None),
+}
+ZIPF_S = 1.1
+WRK_SCRIPT = """
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(tonumber(args[2]))
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
 
 
 # --- the library -----------------------------------------------------------------------------------
@@ -179,11 +213,11 @@ def fallback_slug(url: str) -> str:
 # --- the server ------------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, url: str, port: int, env: dict[str, str]) -> None:
+    def __init__(self, url: str, port: int, env: dict[str, str], workers: int = 1) -> None:
         self.port = port
         environ = {**os.environ, "LIBRARY_DATABASE_URL": url, **env}
         self.process = subprocess.Popen(
-            [str(LIBRARY), "serve", "--port", str(port), "--workers", "1", "--log-level", "warning"],
+            [str(LIBRARY), "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
             env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -197,17 +231,14 @@ class Server:
         self.stop()
         raise SystemExit("server did not start within 60 s")
 
-    def rss_mb(self) -> float:
-        """Resident memory of the server process and its children, in MB."""
-        pids = [self.process.pid]
+    def rss_mb(self) -> list[float]:
+        """Resident memory of each worker process (of the server itself when it has no children), in MB."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            pids += [int(p) for p in children.read_text().split()]
-        total = 0
-        for pid in pids:
-            status = Path(f"/proc/{pid}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
-        return total / 1024
+        pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+        pids = [pid for pid in pids if "multiprocessing" not in Path(f"/proc/{pid}/cmdline").read_text()] or [
+            self.process.pid]
+        return [int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
+                for pid in pids]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -220,9 +251,31 @@ class Server:
 
 # --- the load --------------------------------------------------------------------------------------
 
-def run_wrk(url: str, seconds: float, connections: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+class Target:
+    """What one load run requests: one path, or a file of paths each request draws from at random."""
+
+    def __init__(self, path: str | None = None, paths: list[str] | None = None, workdir: Path | None = None,
+                 name: str = "") -> None:
+        self.path = path
+        self.paths = paths
+        self.file = None
+        if paths is not None:
+            self.file = workdir / (re.sub(r"\W+", "-", name) + ".txt")
+            self.file.write_text("\n".join(paths) + "\n")
+            self.script = workdir / "random.lua"
+            self.script.write_text(WRK_SCRIPT)
+
+    def sample(self) -> str:
+        return self.path if self.paths is None else random.choice(self.paths)
+
+
+def run_wrk(base: str, target: Target, seconds: float, connections: int) -> dict[str, float]:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    if target.file is not None:
+        command += ["-s", str(target.script), base + "/", "--", str(target.file), str(random.randrange(1 << 30))]
+    else:
+        command.append(base + target.path)
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": _wrk_ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
@@ -235,14 +288,12 @@ def _wrk_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_asyncio(url: str, seconds: float, connections: int) -> dict[str, float]:
-    return asyncio.run(_load(url, seconds, connections))
+def run_asyncio(base: str, target: Target, seconds: float, connections: int) -> dict[str, float]:
+    return asyncio.run(_load(base, target, seconds, connections))
 
 
-async def _load(url: str, seconds: float, connections: int) -> dict[str, float]:
-    parsed = urllib.parse.urlsplit(url)
-    request = (f"GET {parsed.path}{'?' + parsed.query if parsed.query else ''} HTTP/1.1\r\n"
-               f"Host: {parsed.netloc}\r\n\r\n").encode()
+async def _load(base: str, target: Target, seconds: float, connections: int) -> dict[str, float]:
+    parsed = urllib.parse.urlsplit(base)
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -252,7 +303,7 @@ async def _load(url: str, seconds: float, connections: int) -> dict[str, float]:
         reader, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
         while time.perf_counter() < deadline:
             began = time.perf_counter()
-            writer.write(request)
+            writer.write(f"GET {target.sample()} HTTP/1.1\r\nHost: {parsed.netloc}\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             length = re.search(rb"(?i)content-length:\s*(\d+)", head)
             await reader.readexactly(int(length.group(1)) if length else 0)
@@ -268,42 +319,136 @@ async def _load(url: str, seconds: float, connections: int) -> dict[str, float]:
             "p99": latencies[int(len(latencies) * 0.99)] * 1000, "errors": errors}
 
 
-def measure(server: Server, targets: dict[str, str], args) -> dict[str, dict[str, float]]:
+def cache_counts(server: Server) -> tuple[int, int]:
+    """(hits, misses) of the response cache of the worker that answers, from /api/v1/health."""
+    health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/v1/health").read())
+    cache = health.get("cache") or {}
+    return cache.get("hits", 0), cache.get("misses", 0)
+
+
+def measure(server: Server, targets: dict[str, Target], args, *, before=None,
+            warm_up: float = 1) -> dict[str, dict[str, float]]:
+    """Median figures per target over ``args.rounds`` interleaved rounds; ``before(name)`` runs before
+    each measured run of a target (e.g. a publish that empties the caches), ``warm_up`` seconds of the
+    same load before the first."""
     load = run_wrk if args.client == "wrk" else run_asyncio
     base = f"http://127.0.0.1:{server.port}"
-    for path in targets.values():  # warm up: caches filled, connections and code paths hot
-        urllib.request.urlopen(base + path).read()
-        load(base + path, 1, args.connections)
+    for target in targets.values():  # warm up: caches filled, connections and code paths hot
+        urllib.request.urlopen(base + target.sample()).read()
+        if warm_up:
+            load(base, target, warm_up, args.connections)
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
     for _ in range(args.rounds):
-        for name, path in targets.items():
-            rounds[name].append(load(base + path, args.duration, args.connections))
-    return {name: {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99")}
+        for name, target in targets.items():
+            if before is not None:
+                before(name)
+            hits, misses = cache_counts(server)
+            run = load(base, target, args.duration, args.connections)
+            hits_after, misses_after = cache_counts(server)
+            asked = (hits_after - hits) + (misses_after - misses)
+            run["hit rate"] = (hits_after - hits) / asked if asked > 0 else float("nan")
+            rounds[name].append(run)
+    return {name: {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "hit rate")}
             | {"errors": sum(r["errors"] for r in runs)} for name, runs in rounds.items()}
 
 
-def report(engine: str, results: dict[str, dict[str, float]], rss: float) -> list[str]:
-    ceiling = results["ceiling /ping"]
+def report(engine: str, results: dict[str, dict[str, float]], targets: dict[str, float | None],
+           label: str = "") -> list[str]:
+    ceiling = results[CEILING]
     lines = []
     for name, r in results.items():
-        target = TARGETS[name][1]
+        target = targets.get(name)
         ratio = r["rps"] / ceiling["rps"]
-        verdict = "" if target is None else ("ok" if ratio >= target else f"BELOW {target:.0%}")
-        if name.startswith("article") and r["p99"] > 2 * ceiling["p99"]:
-            verdict += " p99>2x"
+        verdict = "" if target is None else (f"ok (>= {target:.0%})" if ratio >= target else f"BELOW {target:.0%}")
+        if name != CEILING and r["p99"] > 3 * ceiling["p99"]:
+            verdict += " p99>3x"
         errors = f" errors={int(r['errors'])}" if r["errors"] else ""
-        lines.append(f"{engine:9} {name:16} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {ratio:6.0%}  "
-                     f"{verdict}{errors}")
-    lines.append(f"{engine:9} server RSS after the run: {rss:.0f} MB {'ok' if rss < 300 else 'ABOVE 300 MB'}")
+        hit = "" if r["hit rate"] != r["hit rate"] else f"{r['hit rate']:5.0%}"
+        lines.append(f"{engine:9} {label:5} {name:16} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {ratio:6.0%} "
+                     f"{hit:>5}  {verdict}{errors}")
+    return lines
+
+
+# --- random traffic --------------------------------------------------------------------------------
+
+def library_shape(url: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Every article's slug, and every (year, month) with articles."""
+    engine = create_engine_for(url)
+    with engine.connect() as conn:
+        slugs = list(conn.execute(select(Article.slug).order_by(Article.id)).scalars())
+        dates = conn.execute(select(Article.published_at)).scalars()
+        months = sorted({(d.year, d.month) for d in dates})
+    engine.dispose()
+    return slugs, months
+
+
+def random_paths(slugs: list[str], months: list[tuple[int, int]], count: int, seed: int = 15) -> dict[str, list[str]]:
+    """``count`` request paths per random target (see the module's docstring)."""
+    rng = random.Random(seed)
+    ranked = slugs[:]
+    rng.shuffle(ranked)  # popularity is not publication order
+    cumulative, total = [], 0.0
+    for rank in range(1, len(ranked) + 1):
+        total += 1 / rank ** ZIPF_S
+        cumulative.append(total)
+    zipf = rng.choices(ranked, cum_weights=cumulative, k=count)
+    uniform = [rng.choice(slugs) for _ in range(count)]
+    languages = [rng.choice(READER_LANGUAGES) for _ in range(count)]
+    pages = -(-len(slugs) // 20)
+    return {
+        "api uniform": [f"/api/v1/articles/{s}?lang={lang}" for s, lang in zip(uniform, languages, strict=True)],
+        "api zipf": [f"/api/v1/articles/{s}?lang={lang}" for s, lang in zip(zipf, languages, strict=True)],
+        "page uniform": [f"/{lang.lower()}/articles/{s}" for s, lang in zip(uniform, languages, strict=True)],
+        "page zipf": [f"/{lang.lower()}/articles/{s}" for s, lang in zip(zipf, languages, strict=True)],
+        "listing random": [f"/api/v1/articles?lang={lang}&page={rng.randint(1, pages)}&per_page=20"
+                           for lang in languages],
+        "archive month": [f"/{lang.lower()}/archive/{y}/{m}" for lang in languages
+                          for y, m in [rng.choice(months)]],
+    }
+
+
+def publish(url: str) -> None:
+    """What a publish does to every server's caches: the content version moves (then they notice)."""
+    engine = create_engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE content_version SET version = version + 1 WHERE id = 1"))
+    engine.dispose()
+
+
+def run_random(engine: str, url: str, server: Server, args, workdir: Path) -> list[str]:
+    slugs, months = library_shape(url)
+    paths = random_paths(slugs, months, 100_000)
+    only = [name for name in RANDOM_TARGETS if not args.only or any(word in name for word in args.only.split(","))]
+    targets = {CEILING: Target("/api/v1/ping"),
+               **{name: Target(paths=paths[name], workdir=workdir, name=name) for name in only}}
+    lines = []
+    if not args.warm_only:
+        def emptied(name: str) -> None:
+            if name != CEILING:
+                publish(url)
+                time.sleep(1.0)  # every worker sees the new version (they check it every 0.4 s)
+        cold = measure(server, targets, args, before=emptied, warm_up=0)
+        lines += report(engine, cold, {name: RANDOM_TARGETS[name][1] for name in only}, "cold")
+        print("\n".join(lines), flush=True)
+    warm = measure(server, targets, args, warm_up=args.warm_up)
+    lines += report(engine, warm, {name: RANDOM_TARGETS[name][0] for name in only}, "warm")
+    print("\n".join(lines[-len(targets):]), flush=True)
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--mix", choices=["random", "hot"], default="random")
+    parser.add_argument("--only", default="", help="random targets whose name has one of these words (api,page...)")
+    parser.add_argument("--warm-only", action="store_true", help="skip the cold runs")
+    parser.add_argument("--warm-up", type=float, default=8, help="seconds of each random target's load before "
+                        "its warm runs")
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--sqlite-path", default="/tmp/library-bench.db")
-    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/library_bench")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--sqlite-path", default=None, help="default /tmp/library-bench-<articles>.db")
+    parser.add_argument("--postgres-url", default=None,
+                        help="default postgresql+psycopg://postgres@127.0.0.1:5432/library_bench_<articles>")
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--duration", type=float, default=4, help="seconds per target and round")
     parser.add_argument("--rounds", type=int, default=3)
@@ -316,23 +461,34 @@ def main() -> None:
     if args.client == "auto":
         args.client = "wrk" if shutil.which("wrk") else "asyncio"
     env = dict(item.split("=", 1) for item in args.env)
-    urls = {"sqlite": f"sqlite:///{args.sqlite_path}", "postgres": args.postgres_url}
+    urls = {"sqlite": f"sqlite:///{args.sqlite_path or f'/tmp/library-bench-{args.articles}.db'}",
+            "postgres": args.postgres_url or
+            f"postgresql+psycopg://postgres@127.0.0.1:5432/library_bench_{args.articles}"}
     print(f"load: {os.getloadavg()[0]:.2f} (1 min average) on {os.cpu_count()} cores; client {args.client}, "
-          f"{args.connections} connections, {args.rounds} rounds x {args.duration:g} s; env {env or '-'}")
-    lines = [f"{'engine':9} {'target':16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}"]
+          f"{args.connections} connections, {args.rounds} rounds x {args.duration:g} s; {args.articles} articles, "
+          f"{args.workers} worker(s), mix {args.mix}; env {env or '-'}")
+    lines = [f"{'engine':9} {'':5} {'target':16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'hits':>5}"]
     for engine in args.engines.split(","):
         slug = ensure_library(urls[engine], args.articles, args.rebuild)
-        targets = {name: path or f"/api/v1/articles/{slug}?lang=kk" for name, (path, _) in TARGETS.items()}
-        server = Server(urls[engine], args.port, env)
+        server = Server(urls[engine], args.port, env, args.workers)
         try:
-            url = f"http://127.0.0.1:{args.port}{targets['article kk->ru']}"
-            article = json.loads(urllib.request.urlopen(url).read())
-            assert article["fallback"] and article["language"] == "ru", article
-            results = measure(server, targets, args)
-            lines += report(engine, results, server.rss_mb())
+            if args.mix == "hot":
+                targets = {name: Target(path or f"/api/v1/articles/{slug}?lang=kk")
+                           for name, (path, _) in TARGETS.items()}
+                url = f"http://127.0.0.1:{args.port}{targets['article kk->ru'].path}"
+                article = json.loads(urllib.request.urlopen(url).read())
+                assert article["fallback"] and article["language"] == "ru", article
+                lines += report(engine, measure(server, targets, args),
+                                {name: ratio for name, (_, ratio) in TARGETS.items()})
+            else:
+                with tempfile.TemporaryDirectory() as workdir:
+                    lines += run_random(engine, urls[engine], server, args, Path(workdir))
+            rss = server.rss_mb()
+            lines.append(f"{engine:9} RSS per worker after the run: {', '.join(f'{mb:.0f}' for mb in rss)} MB "
+                         f"{'ok' if max(rss) < 400 else 'ABOVE 400 MB'}")
         finally:
             server.stop()
-        print("\n".join(lines[-len(TARGETS) - 1:]), flush=True)
+        print(lines[-1], flush=True)
     print(f"\nload after: {os.getloadavg()[0]:.2f}\n" + "\n".join(lines))
 
 

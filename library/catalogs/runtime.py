@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +72,21 @@ class Miss:
         return self.msgid if self.context is None else f"{self.context}\x04{self.msgid}"
 
 
+_TAPE: ContextVar[list[tuple[str, str, str | None]] | None] = ContextVar("library_miss_tape", default=None)
+
+
+@contextmanager
+def recording_misses() -> Iterator[list[tuple[str, str, str | None]]]:
+    """Collect the misses recorded in this context (language, msgid, context), besides counting them:
+    a page rendered once and sent to many readers replays them for each (`MissCounter.replay`)."""
+    tape: list[tuple[str, str, str | None]] = []
+    token = _TAPE.set(tape)
+    try:
+        yield tape
+    finally:
+        _TAPE.reset(token)
+
+
 class MissCounter:
     """Thread-safe, in-memory tally of misses; a storage layer calls `drain` to flush it in batches."""
 
@@ -79,6 +96,16 @@ class MissCounter:
         self._pending: dict[tuple[str, str | None, str], Miss] = {}
 
     def record(self, language: str, msgid: str, context: str | None = None) -> None:
+        if (tape := _TAPE.get()) is not None:
+            tape.append((language, msgid, context))
+        self._count(language, msgid, context)
+
+    def replay(self, misses: Iterable[tuple[str, str, str | None]]) -> None:
+        """Count again misses collected by `recording_misses` (a cached page met them once more)."""
+        for language, msgid, context in misses:
+            self._count(language, msgid, context)
+
+    def _count(self, language: str, msgid: str, context: str | None) -> None:
         now = self._clock()
         key = (language, context, msgid)
         with self._lock:

@@ -68,6 +68,9 @@ def latin_lower(text: str) -> str:
 _CYRILLIC_CAPITAL = {small.upper(): latin_upper(latin) for small, latin in _CYRILLIC_SMALL.items()}
 _CYRILLIC = {**_CYRILLIC_SMALL, **_CYRILLIC_CAPITAL}
 _HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_TABLE = str.maketrans(_CYRILLIC)
+_TWO_LETTER_CAPITAL = re.compile(
+    "[" + "".join(sorted(char for char, latin in _CYRILLIC.items() if len(latin) > 1 and char.isupper())) + "]")
 _CYRILLIC_SUFFIX = re.compile(r"([\x00-\x7f]+)(-[\u0400-\u04ff]+)")
 
 _PROTECTED = re.compile(
@@ -109,21 +112,24 @@ def _url(url: str) -> str:
 
 
 def _transliterate(text: str) -> str:
-    """Letter-by-letter mapping of plain text (no tags or placeholders in it)."""
+    """Letter-by-letter mapping of plain text (no tags or placeholders in it).
+
+    A capital that becomes two Latin letters depends on its neighbours ("Ш" is "Sh" in "Шаң", "SH" in
+    "ШАҢ"): those are settled first, reading the Cyrillic text around them; every other letter maps
+    alone, through one `str.translate` (a reader page in kk-Latn is transliterated as it is built).
+    """
     if not _HAS_CYRILLIC.search(text):
         return text
     # NFC joins a decomposed й (и + U+0306) or ё (е + U+0308) into the letter the table knows.
     text = unicodedata.normalize("NFC", text)
-    out = []
-    for index, char in enumerate(text):
-        latin = _CYRILLIC.get(char)
-        if latin is None:
-            out.append(char)
-        elif len(latin) > 1 and char.isupper() and not _in_capitals(text, index):
-            out.append(latin[0] + latin_lower(latin[1:]))
-        else:
-            out.append(latin)
-    return "".join(out)
+    if _TWO_LETTER_CAPITAL.search(text):
+        text = _TWO_LETTER_CAPITAL.sub(_two_letter_capital, text)
+    return text.translate(_TABLE)
+
+
+def _two_letter_capital(match: re.Match[str]) -> str:
+    latin = _CYRILLIC[match.group()]
+    return latin if _in_capitals(match.string, match.start()) else latin[0] + latin_lower(latin[1:])
 
 
 def _in_capitals(text: str, index: int) -> bool:

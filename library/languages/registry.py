@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -18,10 +18,12 @@ from library.languages.kk_latin import to_latin
 
 
 @lru_cache(maxsize=64)
+@cache  # CLDR data does not change while the process runs; Babel parses the identifier on every call
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+@cache
 def language_name(code: str, in_language: str) -> str:
     """CLDR name of language ``code`` written in ``in_language`` (``language_name("kk", "ru") == "казахский"``)."""
     return _locale(code).get_language_name(in_language) or code

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, literal, select, union_all
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -105,7 +106,8 @@ def choose(rows: Iterable[Any], chain: Sequence[str]) -> Choice | None:
     return None
 
 
-def read_article(session: Session, slug: str, language: Language, display_order: Sequence[str]) -> ResolvedArticle:
+def read_article(session: Session | Connection, slug: str, language: Language,
+                 display_order: Sequence[str]) -> ResolvedArticle:
     """The article ``slug`` as a reader of ``language`` sees it: in that language, or the first published
     fallback of its chain, with its "See also" links; for a derived language, made its own.
 
@@ -116,7 +118,8 @@ def read_article(session: Session, slug: str, language: Language, display_order:
     return resolved
 
 
-def _resolve(session: Session, slug: str, chain: Sequence[str], display_order: Sequence[str]) -> ResolvedArticle:
+def _resolve(session: Session | Connection, slug: str, chain: Sequence[str],
+             display_order: Sequence[str]) -> ResolvedArticle:
     rows = session.execute(ARTICLE, {"slug": slug}).all()
     own = [row for row in rows if row.position < 0]
     choice = choose(own, chain)

@@ -8,16 +8,23 @@ published in one process is served by every process within a second.
 
 The cache is only touched from the event loop's thread: no lock. A response built from the database
 while the version moved is not stored (its generation is stale), so nothing stale outlives a check.
+
+Beside it, `ContentMemo` keeps what every page shares and what changes only with content (the archive
+tree of each language, for the calendar in every page's sidebar): built once per content version and
+language, emptied with the cache, and kept even when the response cache is off.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CHECK_INTERVAL = 0.4
 """Seconds between two reads of the content version by one process (each is a primary-key lookup)."""
@@ -41,6 +48,8 @@ class CachedResponse:
     ok: Any = None
     not_modified: Any = None
     expires: float = 0.0
+    misses: tuple[tuple[str, str, str | None], ...] = ()
+    """Interface strings its rendering did not find in the reader's catalog: counted again at each hit."""
 
 
 def strong_etag(body: bytes) -> str:
@@ -48,10 +57,44 @@ def strong_etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
+class ContentMemo:
+    """Values derived from content alone, one per key, until the content version moves.
+
+    For the few values every page shares (a handful per language), so it is not bounded by bytes.
+    Page handlers build in worker threads: a lock keeps a value built before a clear out of the memo.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, object] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The value for ``key``, built by ``build()`` when the memo has none (two threads may both build)."""
+        try:
+            return self._values[key]  # type: ignore[return-value]
+        except KeyError:
+            generation = self._generation
+        value = build()
+        with self._lock:
+            if generation == self._generation:
+                self._values[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values = {}
+            self._generation += 1
+
+
 class ResponseCache:
-    """A least-recently-used map of encoded responses bounded in bytes; 0 bytes disables it."""
+    """A least-recently-used map of encoded responses bounded in bytes; 0 bytes disables it.
+
+    ``memo`` (`ContentMemo`) is emptied with it, whatever its size.
+    """
 
     def __init__(self, max_bytes: int, max_age: float = MAX_AGE) -> None:
+        self.memo = ContentMemo()
         self.max_bytes = max_bytes
         self.max_age = max_age
         self.version: int | None = None
@@ -60,18 +103,29 @@ class ResponseCache:
         """Goes up each time the cache is emptied; a build started in an older generation is not stored."""
         self._entries: OrderedDict[Hashable, CachedResponse] = OrderedDict()
         self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+        """Lookups answered and not answered since the process started (reported by the health check)."""
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def size(self) -> int:
+        """Bytes the cached responses take, as the bound counts them."""
+        return self._bytes
+
     def get(self, key: Hashable) -> CachedResponse | None:
         entry = self._entries.get(key)
         if entry is None:
+            self.misses += 1
             return None
         if entry.expires < time.monotonic():
             self._drop(key)
+            self.misses += 1
             return None
         self._entries.move_to_end(key)
+        self.hits += 1
         return entry
 
     def put(self, key: Hashable, entry: CachedResponse, generation: int) -> CachedResponse:
@@ -104,3 +158,4 @@ class ResponseCache:
         self._entries.clear()
         self._bytes = 0
         self.generation += 1
+        self.memo.clear()

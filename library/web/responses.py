@@ -67,12 +67,18 @@ def encode(value: Any, headers: Mapping[str, str], article_id: int | None = None
 
 async def cached(request: Request[Any, Any, Any], key: Hashable,
                  build: Callable[[], CachedResponse]) -> CachedResponse:
-    """The cached response for ``key``, or ``build()`` run in a worker thread and cached."""
-    cache: ResponseCache = request.app.state.cache
+    """The cached response for ``key``, or ``build()`` run in a worker thread and cached.
+
+    A hit counts again the interface strings its rendering missed, as building it did.
+    """
+    state = request.app.state
+    cache: ResponseCache = state.cache
     entry = cache.get(key)
     if entry is None:
         generation = cache.generation
         entry = cache.put(key, await to_thread.run_sync(build), generation)
+    elif entry.misses:
+        state.catalogs.misses.replay(entry.misses)
     return entry
 
 

@@ -17,11 +17,22 @@ from library.storage.migrate import current_revision
 from library.web.problems import PROBLEM_RESPONSES
 
 
+class CacheFigures(msgspec.Struct):
+    """This process's response cache (each server process has its own)."""
+
+    entries: int
+    bytes: int
+    max_bytes: int
+    hits: int
+    misses: int
+
+
 class Health(msgspec.Struct):
     status: str
     version: str
     database: str
     schema_revision: str | None
+    cache: CacheFigures | None = None
 
 
 @get("/health", summary="Health of the app and its database", tags=["operations"], sync_to_thread=True,
@@ -35,7 +46,9 @@ def health(state: State) -> Health:
             raise
         raise DatabaseUnavailable(outage.reason, cause="database", database=engine.dialect.name,
                                   version=__version__) from error
-    return Health(status="ok", version=__version__, database=engine.dialect.name, schema_revision=revision)
+    cache = state.cache
+    return Health(status="ok", version=__version__, database=engine.dialect.name, schema_revision=revision,
+                  cache=CacheFigures(len(cache), cache.size, cache.max_bytes, cache.hits, cache.misses))
 
 
 class Pong(msgspec.Struct):

@@ -56,6 +56,8 @@ class Page:
     navigation: list[MenuItem]
     calendar: list[CalendarYear]
     csrf_input: str = ""
+    sidebar: str = ""
+    """The calendar, rendered (`library.web.pages.routes.sidebar`): the same for every page of a language."""
     flash: str | None = None
     canonical: str | None = None
     alternates: list[tuple[str, str]] = field(default_factory=list)

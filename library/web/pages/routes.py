@@ -2,13 +2,21 @@
 
 Each handler reads through the same `library.reading` services as the JSON API (one resolution
 with fallback, drafts never served) and counts reads through the same buffered counter.
+
+Reader pages change only with content, so they are kept in the same per-process response cache as the
+API's responses (`library.web.cache`), rendered once for everyone: the one per-visitor part, the
+newsletter form's CSRF token, is a slot filled in as the page is sent. A page that shows a visitor a
+message of their own (a flash cookie) is built for them alone. What every page shares (the archive
+tree in the sidebar) is built once per content version and language (`ContentMemo`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from anyio import to_thread
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
@@ -17,15 +25,18 @@ from litestar.utils.scope.state import ScopeState
 
 from library import reading
 from library.catalogs.lazy import use_translator
+from library.catalogs.runtime import recording_misses
 from library.errors import NotFound
 from library.languages.negotiation import COOKIE_NAME
 from library.newsletter.service import InvalidEmail, subscribe
 from library.reading import ListingQuery
-from library.storage import read_only, session_scope
+from library.storage import read_only, read_rows, session_scope
 from library.web import chrome
+from library.web.cache import CachedResponse
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
 from library.web.pages.templating import month_name, render
+from library.web.responses import Prepared, RawResponse, cached
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
 FLASH_COOKIE = "library_flash"
@@ -47,21 +58,51 @@ def prefix(language: str) -> str:
     return f"/{language.lower()}"
 
 
+CSRF_SLOT = "<!--library:csrf-->"
+"""Where a cached page's form takes the visitor's CSRF token. Nothing else on a page can contain it:
+article HTML is sanitised without comments, and every other text is escaped."""
+
+
 def _page(request: Request, language: str, path: str, *, available: list[str] | None = None,
-          section: str | None = None, viewing: tuple[int, int] | None = None) -> ctx.Page:
+          section: str | None = None, viewing: tuple[int, int] | None = None, shared: bool = False) -> ctx.Page:
+    """The chrome of a page; ``shared`` for a page rendered once for every visitor (its CSRF input is a slot)."""
     state = request.app.state
-    archive = read_only(state.engine, reading.archive, state.languages.get(language), None)
-    flash = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
+    flash = None if shared else FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
     readable = state.languages.readable(available or state.languages.codes)
     return ctx.Page(
         language=language, path=path,
         switcher=ctx.language_choices(state.languages, language, path, readable),
         navigation=ctx.menu(language, section),
-        calendar=ctx.calendar(archive, datetime.now(UTC).date(), viewing),
-        csrf_input=_csrf_input(request), flash=flash,
+        calendar=[], sidebar=sidebar(request, language, viewing),
+        csrf_input=CSRF_SLOT if shared else _csrf_input(request), flash=flash,
         canonical=f"{prefix(language)}{path}",
         alternates=ctx.alternates({code: f"{prefix(code)}{path}" for code in readable}, state.languages.default),
     )
+
+
+def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) -> str:
+    """The calendar of every page's sidebar, rendered once per content version, language, day and month
+    viewed (`ContentMemo`); the interface strings it misses are counted for every page that shows it."""
+    state = request.app.state
+    translator = state.catalogs.translator(language)
+    today = datetime.now(UTC).date()
+    built = False
+
+    def build() -> tuple[str, tuple[tuple[str, str, str | None], ...]]:
+        nonlocal built
+        built = True
+        archive = read_only(state.engine, reading.archive, state.languages.get(language), None)
+        calendar = ctx.calendar(archive, today, viewing)
+        with recording_misses() as misses:
+            html = render(state.pages, translator, "partials/calendar.html",
+                          {"page": {"language": language, "calendar": calendar}, "chrome": chrome})
+        return html, tuple(misses)
+
+    html, misses = state.cache.memo.get(("calendar", language, today, viewing), build)
+    if not built:
+        for miss in misses:
+            state.catalogs.misses.record(*miss)
+    return html
 
 
 def bare_page(request: Request, language: str) -> ctx.Page:
@@ -76,17 +117,50 @@ def _csrf_input(request: Request) -> str:
     return f'<input type="hidden" name="_csrf_token" value="{token}">'
 
 
+def _headers(page: ctx.Page, content_language: str | None) -> dict[str, str]:
+    return {"Content-Language": content_language or page.language, "Vary": "Cookie",
+            "Cache-Control": "private, no-cache"}
+
+
 def html(request: Request, page: ctx.Page, template: str, status: int = 200,
          content_language: str | None = None, **content: Any) -> Response[str]:
     state = request.app.state
     translator = state.catalogs.translator(page.language)
     body = render(state.pages, translator, template, ctx.as_context(page, **content))
-    response = Response(body, status_code=status, media_type="text/html",
-                        headers={"Content-Language": content_language or page.language, "Vary": "Cookie",
-                                 "Cache-Control": "private, no-cache"})
+    response = Response(body, status_code=status, media_type="text/html", headers=_headers(page, content_language))
     if page.flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+def shared_html(request: Request, page: ctx.Page, template: str, content_language: str | None = None,
+                article_id: int | None = None, served: str | None = None, **content: Any) -> CachedResponse:
+    """A reader page rendered for every visitor (``page`` built with ``shared``), ready to cache."""
+    state = request.app.state
+    with recording_misses() as misses:
+        body = render(state.pages, state.catalogs.translator(page.language), template,
+                      ctx.as_context(page, **content))
+    return CachedResponse(body.encode(), "", {"Content-Type": "text/html; charset=utf-8",
+                                              **_headers(page, content_language)}, article_id, served,
+                          misses=tuple(misses))
+
+
+async def reader_page(request: Request, key: tuple, build: Any,
+                      served: Callable[[CachedResponse], None] | None = None) -> Response:
+    """The page ``key`` from the response cache, or built by ``build(shared)`` in a worker thread;
+    ``served`` is told which cached page was sent.
+
+    A visitor with a flash message gets a page of their own (``build(False)``), neither cached nor
+    taken from the cache.
+    """
+    if request.cookies.get(FLASH_COOKIE):
+        return await to_thread.run_sync(build, False)
+    entry = await cached(request, key, lambda: build(True))
+    if served is not None:
+        served(entry)
+    headers = {name: value for name, value in entry.headers.items() if name != "Content-Type"}
+    body = entry.body.replace(CSRF_SLOT.encode(), _csrf_input(request).encode(), 1)
+    return Prepared(RawResponse(200, {"Content-Type": entry.headers["Content-Type"], **headers}, body))
 
 
 @get("/", include_in_schema=False, sync_to_thread=False)
@@ -113,68 +187,99 @@ def choose_language(request: Request, code: FromPath[str], next: FromQuery[str] 
     return response
 
 
-@get("/{lang:str}/", include_in_schema=False, sync_to_thread=True)
-def home(request: Request, lang: FromPath[str]) -> Response[str]:
+def _page_html(shared: bool, request: Request, page: ctx.Page, template: str, **content: Any) -> Any:
+    """``page`` rendered for every visitor (to cache) or for this one."""
+    return (shared_html if shared else html)(request, page, template, **content)
+
+
+@get("/{lang:str}/", include_in_schema=False)
+async def home(request: Request, lang: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
     reader = state.languages.get(language)
-    sections = []
-    for slug, label in chrome.NAVIGATION:
-        query = ListingQuery(section=slug, per_page=HOME_ITEMS)
-        listing = read_only(state.engine, reading.list_articles, reader, query)
-        if listing.items:
-            sections.append({"slug": slug, "label": label, "listing": listing})
-    return html(request, _page(request, language, "/"), "home.html", sections=sections)
+
+    def build(shared: bool) -> Any:
+        sections = []
+        for slug, label in chrome.NAVIGATION:
+            query = ListingQuery(section=slug, per_page=HOME_ITEMS)
+            listing = read_only(state.engine, reading.list_articles, reader, query)
+            if listing.items:
+                sections.append({"slug": slug, "label": label, "listing": listing})
+        return _page_html(shared, request, _page(request, language, "/", shared=shared), "home.html",
+                          sections=sections)
+
+    return await reader_page(request, ("page", "home", language), build)
 
 
-@get("/{lang:str}/articles/{slug:str}", include_in_schema=False, sync_to_thread=True)
-def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Response[str]:
+@get("/{lang:str}/articles/{slug:str}", include_in_schema=False)
+async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
-    resolved = read_only(state.engine, reading.read_article, slug, state.languages.get(language),
-                         state.languages.codes)
-    available, view = list(resolved.published_in), resolved.view
-    page = _page(request, language, f"/articles/{slug}", available=available, section=view.section)
-    # Counted once the page no longer needs the database: a reader shown an outage page read nothing.
-    state.reads.read(resolved.article_id, language, view.language)
-    page.canonical = f"{prefix(view.language)}/articles/{slug}"
-    translator = state.catalogs.translator(language)
-    return html(request, page, "article.html",
-                content_language=", ".join(dict.fromkeys([language, view.language])),
-                article=view, views=chrome.view_count(translator, view.views),
-                section_name=_section_label(view.section),
-                fallback_notice=chrome.FALLBACK_NOTICES.get((language, view.language), ""),
-                translators_url=state.settings.translators_url)
+
+    def build(shared: bool) -> Any:
+        resolved = read_rows(state.engine, reading.read_article, slug, state.languages.get(language),
+                             state.languages.codes)
+        available, view = list(resolved.published_in), resolved.view
+        page = _page(request, language, f"/articles/{slug}", available=available, section=view.section,
+                     shared=shared)
+        page.canonical = f"{prefix(view.language)}/articles/{slug}"
+        translator = state.catalogs.translator(language)
+        response = _page_html(shared, request, page, "article.html",
+                              content_language=", ".join(dict.fromkeys([language, view.language])),
+                              article=view, views=chrome.view_count(translator, view.views),
+                              section_name=_section_label(view.section),
+                              fallback_notice=chrome.FALLBACK_NOTICES.get((language, view.language), ""),
+                              translators_url=state.settings.translators_url)
+        # Counted once the page no longer needs the database: a reader shown an outage page read nothing.
+        if not shared:
+            state.reads.read(resolved.article_id, language, view.language)
+        else:
+            response.article_id, response.served = resolved.article_id, view.language
+        return response
+
+    def count(entry: CachedResponse) -> None:
+        state.reads.read(entry.article_id, language, entry.served)
+
+    return await reader_page(request, ("page", "article", language, slug), build, count)
 
 
 def _section_label(slug: str) -> str:
     return dict(chrome.NAVIGATION).get(slug, slug)
 
 
-@get("/{lang:str}/sections/{slug:str}", include_in_schema=False, sync_to_thread=True)
-def section(request: Request, lang: FromPath[str], slug: FromPath[str], page: FromQuery[int] = 1) -> Response[str]:
+@get("/{lang:str}/sections/{slug:str}", include_in_schema=False)
+async def section(request: Request, lang: FromPath[str], slug: FromPath[str],
+                  page: FromQuery[int] = 1) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
     query = ListingQuery(section=slug, page=page, per_page=PER_PAGE)
     query.check()
-    listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
-    translator = state.catalogs.translator(language)
-    return html(request, _page(request, language, f"/sections/{slug}", section=slug), "listing.html",
-                listing=listing, heading=translator.gettext(_section_label(slug)))
+
+    def build(shared: bool) -> Any:
+        listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
+        translator = state.catalogs.translator(language)
+        return _page_html(shared, request, _page(request, language, f"/sections/{slug}", section=slug, shared=shared),
+                          "listing.html", listing=listing, heading=translator.gettext(_section_label(slug)))
+
+    return await reader_page(request, ("page", "section", language, slug, page), build)
 
 
-@get("/{lang:str}/archive/{year:int}/{month:int}", include_in_schema=False, sync_to_thread=True)
-def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], month: FromPath[int],
-                  page: FromQuery[int] = 1) -> Response[str]:
+@get("/{lang:str}/archive/{year:int}/{month:int}", include_in_schema=False)
+async def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], month: FromPath[int],
+                        page: FromQuery[int] = 1) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
     query = ListingQuery(year=year, month=month, page=page, per_page=PER_PAGE)
     query.check()
-    listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
-    with use_translator(state.catalogs.translator(language)):
-        heading = f"{month_name(month)} {year}"
-    return html(request, _page(request, language, f"/archive/{year}/{month}", viewing=(year, month)),
-                "listing.html", listing=listing, heading=heading)
+
+    def build(shared: bool) -> Any:
+        listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
+        with use_translator(state.catalogs.translator(language)):
+            heading = f"{month_name(month)} {year}"
+        page_chrome = _page(request, language, f"/archive/{year}/{month}", viewing=(year, month), shared=shared)
+        return _page_html(shared, request, page_chrome, "listing.html", listing=listing, heading=heading)
+
+    return await reader_page(request, ("page", "archive", language, year, month, page), build)
 
 
 @post("/{lang:str}/newsletter", include_in_schema=False, sync_to_thread=True)

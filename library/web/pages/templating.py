@@ -9,6 +9,7 @@ Dates and numbers are formatted with Babel's CLDR data of the interface language
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from babel.dates import format_date, get_month_names
@@ -67,12 +68,19 @@ def number(value: int | float) -> str:
 
 def month_name(month: int) -> str:
     """The stand-alone month name ("Мамыр", "май", "May", "Mamyr"), for calendars and headings."""
-    return _script(get_month_names("wide", context="stand-alone", locale=_locale())[month])
+    return _script(_month_names(_locale())[month])
+
+
+@cache
+def _month_names(locale: str) -> dict[int, str]:
+    """CLDR's twelve names for a locale, looked up once (Babel parses the locale on every call)."""
+    return dict(get_month_names("wide", context="stand-alone", locale=locale))
 
 
 def create_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("library.web", "templates"),
+        auto_reload=False,  # templates ship with the package: compiled once, never checked on disk again
         autoescape=select_autoescape(default=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,

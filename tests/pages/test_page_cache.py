@@ -1,0 +1,127 @@
+"""Reader pages come from the response cache, rendered once for every visitor: only the newsletter
+form's CSRF token is each visitor's own, a visitor's flash message never reaches another, reads are
+counted at every hit, and a publish is shown within a second."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from library.content import service
+from library.content.models import Article, Status
+from library.content.service import VariantText
+from library.storage import session_scope
+from library.web.cache import ContentMemo
+from tests.factories import make_article, translate
+
+TOKEN = re.compile(r'name="_csrf_token" value="([^"]*)"')
+PAGE = "/kk/articles/cached-page"
+
+
+@pytest.fixture
+def article(engine):
+    with session_scope(engine) as session:
+        article = make_article(session, slug="cached-page", title="Бастапқы тақырып")
+        translate(session, article, "kk", "Бірінші атау")
+
+
+def _hits(client) -> int:
+    return client.get("/api/v1/health").json()["cache"]["hits"]
+
+
+def _without_token(html: str) -> str:
+    return TOKEN.sub("", html)
+
+
+def test_two_visitors_get_the_same_cached_page_each_with_their_own_token(article, make_client):
+    client = make_client()
+    one = client.get(PAGE)
+    first_visitor = dict(client.cookies)
+    client.cookies.clear()  # another visitor, on the same server
+    hits = _hits(client)
+    other = client.get(PAGE)
+    assert one.status_code == other.status_code == 200
+    assert _hits(client) == hits + 1  # built for the first visitor, sent from the cache to the second
+    assert _without_token(one.text) == _without_token(other.text)
+    client.cookies.clear()
+    client.cookies.update(first_visitor)
+    again = client.get(PAGE)
+    (token,) = TOKEN.findall(again.text)
+    assert token and token == TOKEN.findall(one.text)[0]  # the visitor's own, from their cookie
+    assert TOKEN.findall(other.text)[0] != token
+    assert "<!--library:csrf-->" not in again.text
+    # The token works: the form posts (the cached page's token is this visitor's).
+    response = client.post("/kk/newsletter", data={"email": "reader@example.org", "language": "kk",
+                                                  "_csrf_token": token, "next": "/articles/cached-page"},
+                          follow_redirects=False)
+    assert response.status_code == 303
+
+
+def test_a_flash_message_is_shown_to_its_visitor_only(article, make_client):
+    client = make_client()
+    other = make_client()
+    other.get(PAGE)  # cached before the subscription
+    token = TOKEN.findall(client.get(PAGE).text)[0]
+    client.post("/kk/newsletter", data={"email": "flash@example.org", "language": "kk", "_csrf_token": token,
+                                        "next": "/articles/cached-page"}, follow_redirects=False)
+    with_flash = client.get(PAGE)
+    assert 'class="flash"' in with_flash.text
+    assert 'class="flash"' not in other.get(PAGE).text
+    assert 'class="flash"' not in client.get(PAGE).text  # shown once: the cookie was deleted
+
+
+def test_every_cached_page_read_is_counted(article, engine, make_client):
+    client = make_client(LIBRARY_FLUSH_INTERVAL="3600")
+    for _ in range(4):
+        assert client.get(PAGE).status_code == 200
+    client.__exit__(None, None, None)  # a stopping app flushes its counts
+    with session_scope(engine) as session:
+        assert session.scalar(select(Article.views).where(Article.slug == "cached-page")) == 4
+
+
+def test_a_publish_is_shown_on_the_cached_page_within_a_second(article, engine, make_client):
+    client = make_client()
+    assert "Бірінші атау" in client.get(PAGE).text
+    assert "Бірінші атау" in client.get(PAGE).text
+    with session_scope(engine) as session:
+        saved = service.get_article(session, "cached-page")
+        service.save_variant(session, saved, "kk", VariantText("Екінші атау", "", "<p>Мәтін.</p>"),
+                             status=Status.PUBLISHED)
+    since = time.monotonic()
+    while "Екінші атау" not in client.get(PAGE).text:
+        assert time.monotonic() - since < 1.5, "the cached page still shows the old title"
+        time.sleep(0.05)
+
+
+def test_the_sidebar_is_built_once_per_content_version(article, engine, make_client):
+    client = make_client(LIBRARY_CACHE_MB="0")  # pages themselves are not cached: the memo still is
+    built = []
+    memo: ContentMemo = client.app.state.cache.memo
+    original = memo.get
+
+    def counting(key, build):
+        return original(key, lambda: built.append(key) or build())
+
+    memo.get = counting
+    for path in (PAGE, "/ru/articles/cached-page", PAGE, "/kk/archive/2024/5", "/kk/archive/2024/5", PAGE):
+        assert client.get(path).status_code == 200
+    # One calendar per language and month viewed (the month is marked in it), whatever the page.
+    assert sorted((key[1], str(key[3])) for key in built) == [("kk", "(2024, 5)"), ("kk", "None"), ("ru", "None")]
+
+
+def test_the_memo_drops_values_built_before_it_was_emptied():
+    memo = ContentMemo()
+    assert memo.get("a", lambda: 1) == 1
+    assert memo.get("a", lambda: 2) == 1
+
+    def build_while_content_changes() -> int:
+        memo.clear()
+        return 3
+
+    assert memo.get("b", build_while_content_changes) == 3
+    assert memo.get("b", lambda: 4) == 4  # the value built across the clear was not kept
+    memo.clear()
+    assert memo.get("a", lambda: 5) == 5
