@@ -7,7 +7,14 @@ Readers only ever get published revisions' text (``Variant.published_revision``)
 """
 
 from library.reading.errors import ArticleUnavailable, InvalidQuery
-from library.reading.listing import ListingQuery, archive, list_articles, list_sections, section_name
+from library.reading.listing import (
+    ListingQuery,
+    archive,
+    list_articles,
+    list_sections,
+    listed_ids,
+    section_name,
+)
 from library.reading.resolve import ResolvedArticle, read_article
 
 __all__ = [
@@ -17,6 +24,7 @@ __all__ = [
     "ResolvedArticle",
     "archive",
     "list_articles",
+    "listed_ids",
     "list_sections",
     "section_name",
     "read_article",

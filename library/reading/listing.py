@@ -8,6 +8,7 @@ the same rule, so a listing's total and the archive's counts agree with what a r
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,42 +117,48 @@ def _matching(query: ListingQuery, *columns: Any):
     return statement.where(*query.filters())
 
 
-def list_articles(session: Session, language: Language, query: ListingQuery) -> ArticlePage:
+def listed_ids(session: Session, query: ListingQuery) -> array[int]:
+    """The ids of every readable article matching ``query``'s filters (not its page), newest first.
+
+    The same for every reader language (an article is listed when readable in any), and changed only
+    by content: the web layer keeps it per content version (`library.web.cache.ContentMemo`), so any
+    page of a listing costs one statement for its own rows, however deep it is (an OFFSET would read
+    every row before it). 100,000 ids take 800 KB.
+    """
+    statement = _matching(query, Article.id).order_by(Article.published_at.desc(), Article.id.desc())
+    return array("q", session.execute(statement).scalars())
+
+
+def list_articles(session: Session, language: Language, query: ListingQuery,
+                  ids: Sequence[int] | None = None) -> ArticlePage:
     """A page of readable articles, newest first, each in the first published language of ``language``'s
     chain (made the reader's own for a derived language).
 
-    Two statements: the total, then the page with every published revision of its articles (none
-    when the page is past the end). A third only when nothing matches a named section, to tell
-    whether it exists. (One statement with ``count(*) OVER ()`` was slower: the window function
-    materialises every match before the LIMIT.)
+    ``ids`` are `listed_ids` for the query when the caller keeps them; else they are read first. Then
+    one statement reads the page's articles with every published revision of each (none when the page
+    is past the end); a third only when nothing matches a named section, to tell whether it exists.
     """
     query.check()
     chain = language.chain
-    total = session.scalar(_matching(query, func.count())) or 0
-    if not total and query.section is not None:
+    ids = listed_ids(session, query) if ids is None else ids
+    if not ids and query.section is not None:
         _require_section(session, query.section)
     offset = (query.page - 1) * query.per_page
-    rows = session.execute(_page_statement(query, offset)).all() if offset < total else []
-    grouped: dict[int, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(row.article_id, []).append(row)
+    wanted = list(ids[offset:offset + query.per_page])
+    grouped: dict[int, list[Any]] = {article_id: [] for article_id in wanted}
+    if wanted:
+        for row in session.execute(_page_statement(wanted)).all():
+            grouped[row.article_id].append(row)
     items = [_listed(choice, chain[0]) for group in grouped.values() if (choice := choose(group, chain))]
+    total = len(ids)
     page = ArticlePage(language=chain[0], total=total, page=query.page, per_page=query.per_page,
                        pages=-(-total // query.per_page), items=items)
     return derive_listing(page, language)
 
 
-def _page_statement(query: ListingQuery, offset: int):
-    page = (
-        _matching(query, Article.id.label("id"), Article.published_at.label("at"))
-        .order_by(Article.published_at.desc(), Article.id.desc())
-        .limit(query.per_page)
-        .offset(offset)
-        .subquery("page")
-    )
-    return join_published(
-        select(*published_texts(Revision.summary, literal(""))).select_from(page), page.c.id
-    ).order_by(page.c.at.desc(), page.c.id.desc())
+def _page_statement(ids: list[int]):
+    page = select(Article.id.label("id")).where(Article.id.in_(ids)).subquery("page")
+    return join_published(select(*published_texts(Revision.summary, literal(""))).select_from(page), page.c.id)
 
 
 def _listed(choice, requested: str) -> ListedArticle:

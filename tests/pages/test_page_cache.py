@@ -109,7 +109,10 @@ def test_the_sidebar_is_built_once_per_content_version(article, engine, make_cli
     for path in (PAGE, "/ru/articles/cached-page", PAGE, "/kk/archive/2024/5", "/kk/archive/2024/5", PAGE):
         assert client.get(path).status_code == 200
     # One calendar per language and month viewed (the month is marked in it), whatever the page.
-    assert sorted((key[1], str(key[3])) for key in built) == [("kk", "(2024, 5)"), ("kk", "None"), ("ru", "None")]
+    calendars = sorted((key[1], str(key[3])) for key in built if key[0] == "calendar")
+    assert calendars == [("kk", "(2024, 5)"), ("kk", "None"), ("ru", "None")]
+    # And one list of each listing's articles, whatever the language.
+    assert [key for key in built if key[0] == "listing"] == [("listing", None, 2024, 5)]
 
 
 def test_the_memo_drops_values_built_before_it_was_emptied():

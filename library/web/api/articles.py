@@ -17,13 +17,14 @@ from litestar.params import FromPath, QueryParameter
 
 from library import reading
 from library.catalogs.runtime import Translator
-from library.reading import ArticleUnavailable, ListingQuery, list_articles, read_article
+from library.reading import ArticleUnavailable, ListingQuery, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
 from library.storage import read_only, read_rows
 from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
+from library.web.listings import read_listing
 from library.web.negotiation import VARY, LangParameter, request_language
 from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import cached, encode, send
@@ -117,7 +118,7 @@ def _explain(view: ArticleView, translator: Translator, translators_url: str | N
 
 
 def _articles(state: State, language: str, query: ListingQuery) -> CachedResponse:
-    page = read_only(state.engine, list_articles, state.languages.get(language), query)
+    page = read_listing(state, language, query)
     shown_elsewhere = state.catalogs.translator(language).gettext(SHOWN_IN_ANOTHER_LANGUAGE)
     for item in page.items:
         if item.fallback:

@@ -33,6 +33,7 @@ from library.reading import ListingQuery
 from library.storage import read_only, read_rows, session_scope
 from library.web import chrome
 from library.web.cache import CachedResponse
+from library.web.listings import read_listing
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
 from library.web.pages.templating import month_name, render
@@ -196,13 +197,12 @@ def _page_html(shared: bool, request: Request, page: ctx.Page, template: str, **
 async def home(request: Request, lang: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
-    reader = state.languages.get(language)
 
     def build(shared: bool) -> Any:
         sections = []
         for slug, label in chrome.NAVIGATION:
             query = ListingQuery(section=slug, per_page=HOME_ITEMS)
-            listing = read_only(state.engine, reading.list_articles, reader, query)
+            listing = read_listing(state, language, query)
             if listing.items:
                 sections.append({"slug": slug, "label": label, "listing": listing})
         return _page_html(shared, request, _page(request, language, "/", shared=shared), "home.html",
@@ -256,7 +256,7 @@ async def section(request: Request, lang: FromPath[str], slug: FromPath[str],
     query.check()
 
     def build(shared: bool) -> Any:
-        listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
+        listing = read_listing(state, language, query)
         translator = state.catalogs.translator(language)
         return _page_html(shared, request, _page(request, language, f"/sections/{slug}", section=slug, shared=shared),
                           "listing.html", listing=listing, heading=translator.gettext(_section_label(slug)))
@@ -273,7 +273,7 @@ async def archive_month(request: Request, lang: FromPath[str], year: FromPath[in
     query.check()
 
     def build(shared: bool) -> Any:
-        listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
+        listing = read_listing(state, language, query)
         with use_translator(state.catalogs.translator(language)):
             heading = f"{month_name(month)} {year}"
         page_chrome = _page(request, language, f"/archive/{year}/{month}", viewing=(year, month), shared=shared)
