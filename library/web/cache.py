@@ -50,6 +50,14 @@ class CachedResponse:
     expires: float = 0.0
     misses: tuple[tuple[str, str, str | None], ...] = ()
     """Interface strings its rendering did not find in the reader's catalog: counted again at each hit."""
+    shared: bytes = b""
+    """A part of the response that many responses share (a page's sidebar), kept once elsewhere and
+    inserted into ``body`` at ``at`` when sent; not counted in this entry's size."""
+    at: int = 0
+
+    def content(self) -> bytes:
+        """The body to send."""
+        return b"".join((self.body[:self.at], self.shared, self.body[self.at:])) if self.shared else self.body
 
 
 def strong_etag(body: bytes) -> str:

@@ -53,6 +53,11 @@ def test_two_visitors_get_the_same_cached_page_each_with_their_own_token(article
     assert token and token == TOKEN.findall(one.text)[0]  # the visitor's own, from their cookie
     assert TOKEN.findall(other.text)[0] != token
     assert "<!--library:csrf-->" not in again.text
+    # The calendar, two thirds of the page, is kept once per language, not in each cached page.
+    calendar = re.search(r'<section class="calendar".*?</section>', again.text, re.DOTALL).group()
+    assert calendar.count("<li") == 12
+    cache = client.app.state.cache
+    assert len(cache) == 1 and cache.size <= len(again.content) - len(calendar.encode()) + 512
     # The token works: the form posts (the cached page's token is this visitor's).
     response = client.post("/kk/newsletter", data={"email": "reader@example.org", "language": "kk",
                                                   "_csrf_token": token, "next": "/articles/cached-page"},

@@ -56,7 +56,7 @@ class Page:
     navigation: list[MenuItem]
     calendar: list[CalendarYear]
     csrf_input: str = ""
-    sidebar: str = ""
+    sidebar: str = ""  # Markup
     """The calendar, rendered (`library.web.pages.routes.sidebar`): the same for every page of a language."""
     flash: str | None = None
     canonical: str | None = None

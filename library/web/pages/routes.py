@@ -22,6 +22,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
 
 from library import reading
 from library.catalogs.lazy import use_translator
@@ -81,15 +82,17 @@ def _page(request: Request, language: str, path: str, *, available: list[str] | 
     )
 
 
-def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) -> str:
+def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) -> Markup:
     """The calendar of every page's sidebar, rendered once per content version, language, day and month
-    viewed (`ContentMemo`); the interface strings it misses are counted for every page that shows it."""
+    viewed (`ContentMemo`); the interface strings it misses are counted for every page that shows it.
+
+    Cached pages keep it once, not in each page (`shared_html`): it is two thirds of an article page."""
     state = request.app.state
     translator = state.catalogs.translator(language)
     today = datetime.now(UTC).date()
     built = False
 
-    def build() -> tuple[str, tuple[tuple[str, str, str | None], ...]]:
+    def build() -> tuple[Markup, tuple[tuple[str, str, str | None], ...]]:
         nonlocal built
         built = True
         archive = read_only(state.engine, reading.archive, state.languages.get(language), None)
@@ -97,13 +100,24 @@ def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) ->
         with recording_misses() as misses:
             html = render(state.pages, translator, "partials/calendar.html",
                           {"page": {"language": language, "calendar": calendar}, "chrome": chrome})
-        return html, tuple(misses)
+        return _Fragment(html, html.encode()), tuple(misses)
 
     html, misses = state.cache.memo.get(("calendar", language, today, viewing), build)
     if not built:
         for miss in misses:
             state.catalogs.misses.record(*miss)
     return html
+
+
+class _Fragment(Markup):
+    """Rendered HTML that carries its UTF-8 bytes, encoded once, for cached pages to share."""
+
+    encoded: bytes
+
+    def __new__(cls, html: str, encoded: bytes) -> _Fragment:
+        fragment = super().__new__(cls, html)
+        fragment.encoded = encoded
+        return fragment
 
 
 def bare_page(request: Request, language: str) -> ctx.Page:
@@ -140,10 +154,13 @@ def shared_html(request: Request, page: ctx.Page, template: str, content_languag
     state = request.app.state
     with recording_misses() as misses:
         body = render(state.pages, state.catalogs.translator(page.language), template,
-                      ctx.as_context(page, **content))
-    return CachedResponse(body.encode(), "", {"Content-Type": "text/html; charset=utf-8",
-                                              **_headers(page, content_language)}, article_id, served,
-                          misses=tuple(misses))
+                      ctx.as_context(page, **content)).encode()
+    entry = CachedResponse(body, "", {"Content-Type": "text/html; charset=utf-8", **_headers(page, content_language)},
+                           article_id, served, misses=tuple(misses))
+    shared = getattr(page.sidebar, "encoded", b"")
+    if shared and (at := body.find(shared)) >= 0:  # kept once for every page of the language
+        entry.body, entry.shared, entry.at = body[:at] + body[at + len(shared):], shared, at
+    return entry
 
 
 async def reader_page(request: Request, key: tuple, build: Any,
@@ -160,7 +177,7 @@ async def reader_page(request: Request, key: tuple, build: Any,
     if served is not None:
         served(entry)
     headers = {name: value for name, value in entry.headers.items() if name != "Content-Type"}
-    body = entry.body.replace(CSRF_SLOT.encode(), _csrf_input(request).encode(), 1)
+    body = entry.content().replace(CSRF_SLOT.encode(), _csrf_input(request).encode(), 1)
     return Prepared(RawResponse(200, {"Content-Type": entry.headers["Content-Type"], **headers}, body))
 
 
