@@ -11,7 +11,7 @@ from library.content import service
 from library.content.models import Status
 from library.content.service import VariantText
 from library.storage import session_scope
-from library.web.cache import CachedResponse, ResponseCache
+from library.web.cache import CachedResponse, ResponseCache, S3Fifo
 from tests.factories import make_article, translate
 from tests.servers import Served
 
@@ -22,16 +22,36 @@ def _entry(size: int) -> CachedResponse:
     return CachedResponse(b"x" * size, '"e"', {})
 
 
-def test_the_cache_is_bounded_in_bytes_and_drops_the_least_recently_used():
-    cache = ResponseCache(max_bytes=3 * (1000 + 512))
+def test_the_cache_is_bounded_in_bytes_and_keeps_what_is_read_again_through_a_crawl():
+    cache = ResponseCache(max_bytes=20 * (1000 + 512))
     for key in "abc":
         cache.put(key, _entry(1000), cache.generation)
-    assert cache.get("a") is not None  # "b" is now the least recently used
-    cache.put("d", _entry(1000), cache.generation)
-    assert cache.get("b") is None and cache.get("d") is not None and len(cache) == 3
+        assert cache.get(key) is not None  # read again: popular
+    for n in range(200):  # a crawler's sweep: every response read once
+        cache.put(("crawl", n), _entry(1000), cache.generation)
+        assert cache.size <= cache.max_bytes
+    assert all(cache.get(key) is not None for key in "abc")
+    assert cache.get(("crawl", 0)) is None and cache.get(("crawl", 199)) is not None
+    assert len(cache) <= 20
     disabled = ResponseCache(max_bytes=0)
     disabled.put("a", _entry(10), disabled.generation)
     assert disabled.get("a") is None and len(disabled) == 0
+
+
+def test_s3_fifo_admits_a_key_asked_for_again_soon_after_it_left():
+    fifo = S3Fifo(capacity=10)
+    fifo.put("once", "value", 1)
+    for n in range(30):
+        fifo.put(n, n, 1)
+    assert fifo.get("once") is None  # left the small queue unread: remembered as a ghost
+    fifo.put("once", "value", 1)  # asked again: straight to the main queue
+    for n in range(30, 60):
+        fifo.put(n, n, 1)
+    assert fifo.get("once") == "value" and fifo.used <= 10
+    fifo.put("huge", "value", 11)  # larger than the whole cache: not kept
+    assert fifo.get("huge") is None and fifo.used <= 10
+    fifo.pop("once")
+    assert fifo.get("once") is None and len(fifo) == fifo.used
 
 
 def test_a_response_built_before_the_version_moved_is_not_stored():
