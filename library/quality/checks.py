@@ -134,7 +134,7 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
         result = detect.check(part.text, target.language, source=names_from)
         where = {"where": part.where, "number": part.number, "excerpt": extract.excerpt(part.text)}
         if result.reason == "mixed-script":
-            words = [w for w in part.text.split() if _mixes_scripts(w)]
+            words = detect.mixed_words(part.text)
             findings.append(Finding("mixed-script", WARNING, {**where, "words": words[:5]}))
         elif result.wrong:
             words = _wrong_words(part.text, target.language)
@@ -143,10 +143,6 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
                      "evidence": list(result.evidence)}
             findings.append(Finding("wrong-language", severity, facts))
     return findings
-
-
-def _mixes_scripts(word: str) -> bool:
-    return bool(re.search(r"[A-Za-z]", word)) and bool(re.search(r"[\u0400-\u04ff]", word))
 
 
 def check_preserved(target: Text, source: Text) -> list[Finding]:

@@ -170,11 +170,31 @@ def test_allow_listed_acronyms_and_names_are_not_flagged(text, slot):
     assert not any("Latin" in reason for reason in result.evidence)
 
 
-def test_a_latin_word_outside_the_allow_list_makes_a_russian_text_unsure():
-    result = check("Подробности читайте в ежегодном отчёте Kazstat за прошлый год.", "ru")
+def test_a_lowercase_latin_word_makes_a_russian_text_unsure():
+    result = check("Подробности читайте в ежегодном отчёте yearbook за прошлый год.", "ru")
     assert result.verdict == "unsure"
     assert result.language == "ru"
-    assert "'Kazstat'" in result.evidence[0]
+    assert "'yearbook'" in result.evidence[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("Подробности читайте в ежегодном отчёте Kazstat за прошлый год.", "ru"),
+        ("Кестені Microsoft Excel немесе LibreOffice Calc бағдарламасында ашыңыз.", "kk"),
+        ("Деректер PostgreSQL дерекқорында сақталады.", "kk"),
+        ("Django жүйесінің әкімшілік бөлімі", "kk"),
+    ],
+)
+def test_capitalised_latin_words_in_a_cyrillic_text_are_names(text, slot):
+    result = check(text, slot)
+    assert result.verdict == "ok", result
+
+
+@pytest.mark.parametrize("text", ["Save Changes", "Powered By Django", "Open In Microsoft Word"])
+def test_capitalised_latin_words_without_cyrillic_are_still_wrong_script(text):
+    result = check(text, "kk")
+    assert (result.verdict, result.reason) == ("wrong", "wrong-script")
 
 
 def test_mostly_latin_words_in_kazakh_are_wrong():
@@ -235,7 +255,9 @@ def test_catalog_entries():
     # a capitalised name kept from the msgid is not an untranslated word
     kept = check_entry("ru", "Powered by Litestar and Babel", "Работает на Litestar и Babel")
     assert not any("Latin" in reason for reason in kept.evidence), kept
-    assert any("Latin" in reason for reason in check("Работает на Litestar и Babel", "ru").evidence)
+    # and so is one of a Cyrillic text without a source (issue 18); a lowercase Latin word is not
+    assert not any("Latin" in reason for reason in check("Работает на Litestar и Babel", "ru").evidence)
+    assert any("Latin" in reason for reason in check("Работает на сервере litestar", "ru").evidence)
 
 
 def test_a_russian_paragraph_in_a_kazakh_body_is_found():
