@@ -28,7 +28,9 @@ MEGABYTE = 1_000_000
 BOUND = 1.0
 #: Repeated to 1 MB: what defeated the old patterns (scans to the end from every start) and more.
 UNITS = ["a.", "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
-         "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә "]
+         "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә ",
+         # issue 18: code tokens, backticks, calls, Latin stems with endings
+         "`", "`a", "a_", "a/", "/a", "a\\", "a()", "a.b_", "~/", "URLдың ", "Aға ", "-ге ", "Ab "]
 TERMS = [checks.TermEntry("sdg", {"en": "Sustainable Development Goals (SDG)", "ru": "цели устойчивого развития (ЦУР)",
                                   "kk": "тұрақты даму мақсаттары (ТДМ)"}, {"kk": ["устойчивого"]})]
 CATALOG = catalog_checks._Catalog("kk", Path("kk.po"), polib.POFile(), None, True)
