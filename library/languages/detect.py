@@ -142,6 +142,8 @@ _ENDING_MORPHEMES = (  # noqa: SIM905 (grouped by kind, one line each, reads bet
 _MORPHEME = "(?:" + "|".join(sorted(set(_ENDING_MORPHEMES), key=len, reverse=True)) + ")"
 _ENDING = re.compile(f"{_MORPHEME}{{1,3}}")
 _ENDING_MAX = 10
+#: Latin letters that look like Cyrillic ones (Kazakh і and һ included): what a mistyped word is made of.
+LOOK_ALIKES = frozenset("aceopxyhiABCEHIKMOPTX")
 
 
 @dataclass(frozen=True)
@@ -175,8 +177,7 @@ class LanguageCheck:
 class _Facts:
     cyrillic: tuple[str, ...]
     latin: tuple[str, ...]
-    """Latin words that may be untranslated text: in a text with Cyrillic words, those with a capital
-    letter are names (`names`), not counted here."""
+    """Latin words that may be untranslated text; `names` are not counted here."""
     mixed: tuple[str, ...]
     kazakh: tuple[str, ...]
     """Cyrillic words with at least one Kazakh-only letter."""
@@ -186,8 +187,14 @@ class _Facts:
     """Latin names or code with a Cyrillic case ending ("URLдың", "iPhone-ға"): neutral in Russian and
     Kazakh, Cyrillic in English."""
     names: tuple[str, ...] = ()
-    """Latin words with a capital letter in a text that has Cyrillic words ("Microsoft Excel",
-    "PostgreSQL", "Django"): product and proper names, which Russian and Kazakh keep in Latin."""
+    """Latin words with a capital letter ("Microsoft Excel", "PostgreSQL", "Django"), in a text whose
+    Cyrillic words outnumber its lowercase Latin ones: product and proper names, which Russian and
+    Kazakh keep in Latin."""
+
+    @property
+    def count(self) -> int:
+        """Words of every kind but mixed ones."""
+        return len(self.cyrillic) + len(self.latin) + len(self.inflected) + len(self.names)
 
 
 @dataclass(frozen=True)
@@ -212,11 +219,14 @@ def is_ending(part: str) -> bool:
 
 
 def _stem_and_ending(part: str) -> bool:
-    """A Latin stem of two letters or more glued to an ending ("URLдың"); a one-letter stem is more
-    likely a look-alike typed by mistake ("Cтатистика", "Aға")."""
+    """A Latin stem of two letters or more glued to an ending ("URLдың", "HTTPке"). A one-letter stem
+    is more likely a look-alike typed by mistake ("Cтатистика", "Aға"), and so is a stem of look-alike
+    letters only that is not an acronym ("Epге" for "Ерге"); with a hyphen ("A-ға") the writer meant it."""
     for index, char in enumerate(part):
         if script_of(char) != "latin":
-            return index >= 2 and is_ending(part[index:])
+            stem = part[:index]
+            typo = len(stem) < 2 or set(stem) <= LOOK_ALIKES and not stem.isupper()
+            return not typo and is_ending(part[index:])
     return False
 
 
@@ -361,7 +371,7 @@ def word_count(text: str) -> int:
 def identify(text: str) -> LanguageCheck:
     """Which of en, ru and kk ``text`` is in, without an expectation (``expected`` is "")."""
     facts = _facts(text)
-    if not facts.cyrillic and not facts.latin and not facts.names:
+    if not facts.cyrillic and not facts.latin and not facts.inflected:
         return LanguageCheck("", "unsure", None, 0.0, ("nothing left to judge",))
     if len(facts.latin) > len(facts.cyrillic) + len(facts.inflected):
         return LanguageCheck("", "ok", "en", 1.0, ("mostly Latin words",))
@@ -455,7 +465,7 @@ def check(text: str, expected: str, *, source: str | None = None) -> LanguageChe
     if verdict == "wrong":
         reason = "wrong-script" if guess.language == "en" or expected == "en" else "wrong-language"
     copy = source is not None and is_copy(source, whole)
-    if copy and (verdict == "wrong" or len(facts.cyrillic) + len(facts.latin) + len(facts.names) >= 3):
+    if copy and (verdict == "wrong" or facts.count >= 3):
         verdict, reason = "wrong", "identical-to-source"
         evidence = ("identical to its source", *evidence)
     if facts.mixed:

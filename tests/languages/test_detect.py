@@ -143,6 +143,7 @@ def test_scripts_meeting_at_a_hyphen_are_not_mixed_words(text, slot):
         "SMSтегі кодты осы жолға жазыңыз.",
         "Wi-Fi-ға қосылу үшін құпиясөзді енгізіңіз.",
         "2030-ға дейінгі даму жоспары",
+        "HTTPке көшу аяқталды.",  # an acronym of look-alike letters is still an acronym
     ],
 )
 def test_latin_stems_with_case_endings_are_kazakh_not_mixed_words(text):
@@ -159,6 +160,7 @@ def test_latin_stems_with_case_endings_are_kazakh_not_mixed_words(text):
         ("Мектептe сабақ жоқ", "kk", "Мектептe"),  # Cyrillic stem, Latin ending: never an inflection
         ("Сайт Kazстат", "ru", "Kazстат"),  # "стат" is no ending
         ("URLдыңx басы", "kk", "URLдыңx"),
+        ("Epге барды", "kk", "Epге"),  # Latin E and p for "Ерге": look-alikes only, not an acronym
     ],
 )
 def test_look_alike_letters_stay_mixed_words(text, slot, word):
