@@ -34,6 +34,10 @@ ALLOWED_NAMES = frozenset(
 # tests/languages/test_linear.py feeds each entry point 1 MB of adversarial text.
 #: Code and scripts; an unclosed one runs to the end of the text.
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style|code|pre)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+#: An element whose content is code or keys, not prose (issue 18: a Kazakh paragraph quoting
+#: ``<code>pip install</code>`` is Kazakh); an unclosed one runs to the end of the text.
+_CODE_ELEMENT = re.compile(r"(<(code|pre|kbd|samp|var|tt|script|style)\b[^<>]*>).*?(</\2\s*>|\Z)",
+                           re.IGNORECASE | re.DOTALL)
 #: A tag, or a comment (an unterminated one runs to the end of the text, as in a browser).
 _TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]*>|<!--.*?(?:-->|\Z)", re.DOTALL)
 _ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
@@ -110,6 +114,13 @@ def _code(match: re.Match[str]) -> str:
         or _DOT_INSIDE.search(run) is not None or slashes >= 2 or slashes == 1 and run[0] in "/~."
     )
     return " " if code else run
+
+
+def empty_code_elements(markup: str) -> str:
+    """``markup`` with the content of its code elements (``code``, ``pre``, ``kbd``, ``samp``, ``var``,
+    ``tt``, scripts and styles) removed and their tags kept, so that a paragraph made of one ``<pre>``
+    stays a paragraph and the paragraphs after it keep their numbers."""
+    return _CODE_ELEMENT.sub(r"\1\3", markup) if "<" in markup else markup
 
 
 def strip_neutral(text: str, keep: frozenset[str] = frozenset()) -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from library.languages import detect
-from library.languages.neutral import strip_neutral
+from library.languages.neutral import empty_code_elements, strip_neutral
 from library.quality import extract, matching
 from library.quality.messages import render
 
@@ -128,7 +128,9 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
     if source_plain is not None and detect.is_copy(source_plain, target_plain) and detect.word_count(target_plain) >= 3:
         # The detector's own rule for a copy (`detect.check`), applied to the whole variant at once.
         return [Finding("identical-to-source", ERROR, {"source": source.language})]
-    for part in extract.parts(target.title, target.summary, target.body, limit=MAX_PARAGRAPHS):
+    # Code is no language (issue 18): emptied, not removed, so that paragraph numbers stay those of the body.
+    body = empty_code_elements(target.body)
+    for part in extract.parts(target.title, target.summary, body, limit=MAX_PARAGRAPHS):
         # The source only tells the detector which Latin words are names (kept in Russian and Kazakh).
         names_from = source_plain if target.language != "en" and _LATIN.search(part.text) else None
         result = detect.check(part.text, target.language, source=names_from)

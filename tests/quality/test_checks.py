@@ -120,6 +120,15 @@ def test_language_findings_and_their_severity(text: Text, expected) -> None:
     assert codes(check_language(text)) == expected
 
 
+def test_code_elements_are_no_language_and_keep_the_paragraph_numbers() -> None:
+    body = ("<p>Командасын <code>pip install library</code> іске қосыңыз.</p>"
+            "<pre>library catalogs check --required kk</pre>"
+            "<p>Файлды <kbd>Ctrl+S</kbd> арқылы сақтаңыз.</p>"
+            "<p>Заседание провела первый вице-министр национальной экономики.</p>")
+    [finding] = check_language(Text("kk", "Нұсқаулық", "", body))
+    assert (finding.code, finding.facts["number"]) == ("wrong-language", 4)
+
+
 def test_a_mixed_script_finding_names_only_the_look_alike_words() -> None:
     [finding] = check_language(Text("kk", "Отырыс", "", "<p>URLдың басында Бaнк, SDG-ге сәйкес.</p>"))
     assert finding.code == "mixed-script"
