@@ -105,13 +105,13 @@ def _domain(match: re.Match[str]) -> str:
 
 
 def _code(match: re.Match[str]) -> str:
-    """A file name, path or identifier ("flatpages/contact_page.html", "settings.py", "/about/",
-    "C:\\Temp", "LIBRARY_LOCALES_DIR", "obj.attr") blanked; a plain "and/or" or "km/h" left as it is."""
+    """A file name, extension, path or identifier ("flatpages/contact_page.html", "settings.py", ".docx",
+    "/about/", "C:\\Temp", "LIBRARY_LOCALES_DIR", "obj.attr") blanked; "and/or" or "km/h" left as it is."""
     run = match.group(0)
     slashes = run.count("/")
     code = (
         "_" in run and run.strip("_./\\~:-") != "" or "\\" in run or "::" in run
-        or _DOT_INSIDE.search(run) is not None or slashes >= 2 or slashes == 1 and run[0] in "/~."
+        or _DOT_INSIDE.search(run) is not None or run[0] == "." or slashes >= 2 or slashes == 1 and run[0] in "/~"
     )
     return " " if code else run
 

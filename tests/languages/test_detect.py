@@ -195,6 +195,7 @@ def test_a_case_ending_is_cyrillic_in_english_text(text):
         ("C:\\Users\\Public бумасы", "бумасы"),
         ("`library catalogs check` командасы", "командасы"),
         ("obj.save() шақыруы", "шақыруы"),
+        ("Құжатты .docx немесе /tmp форматында", "Құжатты немесе форматында"),
         # not code: a slash between two words, a sentence's full stop
         ("and/or, km/h. End.", "and/or, km/h. End."),
     ],
