@@ -5,6 +5,16 @@ and placed in each other language (a Russian sentence in a Kazakh variant must b
 confusion matrix of `identify`, the slot table of `check`, the rates the issue asks for, the "unsure"
 rate per length, and the time per call and memory of the statistical model.
 
+Then the two checks users meet, each text placed in a Kazakh slot (issue 18): the catalog check
+(`library.quality.interface.language_problems` on a PO entry, as ``library catalogs check`` runs it)
+and the content check (`library.quality.checks.check_language` on a variant's paragraph). Per set of
+the labelled data (language and kind): flagged (a finding: a false alarm for Kazakh, a catch for
+Russian), unsure, ok. Kinds: "ui" and "sentence" written for the project; "inline" Kazakh with
+acronyms and names with case endings, code, file names, paths, e-mail addresses, URLs and product
+names; "third-party" Kazakh strings with Latin inside from Django 5.2's kk catalogs (BSD licence,
+Django's translators; ``origin`` names the file, ``source`` the msgid); Russian "ui-message", "legal"
+and "news" posing as Kazakh.
+
     .venv/bin/python scripts/eval_language_check.py            # the figures
     .venv/bin/python scripts/eval_language_check.py --sweep    # the same rates over other thresholds
     .venv/bin/python scripts/eval_language_check.py --low-accuracy
@@ -13,6 +23,7 @@ rate per length, and the time per call and memory of the statistical model.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import resource
 import sys
@@ -21,9 +32,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
 from babel import Locale
 
 from library.languages import detect, model
+from library.quality import checks, extract
+from library.quality.interface import language_problems
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "langid" / "labelled.jsonl"
 LANGUAGES = detect.DETECTABLE
@@ -37,6 +51,10 @@ class Labelled:
     lang: str
     kind: str
     text: str
+    source: str = ""
+    """The English msgid a catalog string translates, when known (third-party catalogs)."""
+    origin: str = ""
+    """Where a text not written for the project comes from."""
 
     @property
     def bucket(self) -> str:
@@ -148,7 +166,7 @@ def report(evaluation: Evaluation, items: list[Labelled]) -> None:
         print(f"    ! {lang}: {text}")
     print(
         f"  Russian of 3+ words caught in a Kazakh slot: {evaluation.russian_long_caught}/{evaluation.russian_long}"
-        f" = {evaluation.russian_caught_rate:.1%}  (must be >= 95%)"
+        f" = {evaluation.russian_caught_rate:.1%}  (must be >= {RUSSIAN_CAUGHT_MIN:.0%})"
     )
     for text in evaluation.russian_missed:
         print(f"    missed: {text}")
@@ -158,6 +176,101 @@ def report(evaluation: Evaluation, items: list[Labelled]) -> None:
     print(f"  {PORTAL_SENTENCE!r} caught: " + ", ".join(f"in {k}: {v}" for k, v in evaluation.portal_caught.items()))
     per_call = evaluation.seconds / evaluation.calls * 1000
     print(f"\nTime per check() call: {per_call:.3f} ms over {evaluation.calls} calls")
+
+
+CHECKERS = ("catalog", "content")
+#: What the issue asks of both checks: no genuine Kazakh flagged, Russian of 3+ words caught.
+RUSSIAN_CAUGHT_MIN = 0.97
+
+
+def catalog_verdict(text: str, slot: str, source: str = "") -> str:
+    """"flagged", "unsure" or "ok" for ``text`` as the msgstr of a PO entry in ``slot``'s catalog."""
+    entry = polib.POEntry(msgid=source or "(source not recorded)", msgstr=text)
+    if list(language_problems(slot, entry, text)):
+        return "flagged"
+    return "unsure" if detect.check_entry(slot, entry.msgid, text).verdict == "unsure" else "ok"
+
+
+def content_verdict(text: str, slot: str) -> str:
+    """"flagged", "unsure" or "ok" for ``text`` as the body of a variant in ``slot`` (its paragraphs
+    and lines each checked, as a saved body is)."""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip())
+    target = checks.Text(slot, "", "", body)
+    if any(finding.code in ("wrong-language", "mixed-script") for finding in checks.check_language(target)):
+        return "flagged"
+    parts = [part for part in extract.parts(target.title, target.summary, target.body) if part.text]
+    return "unsure" if any(detect.check(part.text, slot).verdict == "unsure" for part in parts) else "ok"
+
+
+@dataclass
+class CheckerEvaluation:
+    matrix: Counter = field(default_factory=Counter)
+    """(checker, (lang, kind), verdict in a Kazakh slot) -> count."""
+    own_flagged: Counter = field(default_factory=Counter)
+    """(checker, (lang, kind)) -> findings on a text in its own language's slot (false alarms)."""
+    kazakh_flagged: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in CHECKERS})
+    russian_long: int = 0
+    russian_caught: Counter = field(default_factory=Counter)
+    russian_missed: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in CHECKERS})
+
+    def caught_rate(self, checker: str) -> float:
+        return self.russian_caught[checker] / self.russian_long if self.russian_long else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(not self.kazakh_flagged[name] and self.caught_rate(name) >= RUSSIAN_CAUGHT_MIN for name in CHECKERS)
+
+
+def evaluate_checkers(items: list[Labelled] | None = None) -> CheckerEvaluation:
+    """Both checks on every ru and kk text placed in a Kazakh slot, and in its own slot."""
+    items = load() if items is None else items
+    evaluation = CheckerEvaluation()
+    long_russian = {item for item in items if item.lang == "ru" and detect.word_count(item.text) >= 3}
+    evaluation.russian_long = len(long_russian)
+    for item in items:
+        if item.lang not in ("ru", "kk"):
+            continue
+        verdicts = {"catalog": catalog_verdict(item.text, "kk", item.source),
+                    "content": content_verdict(item.text, "kk")}
+        for checker, verdict in verdicts.items():
+            evaluation.matrix[checker, (item.lang, item.kind), verdict] += 1
+            if item.lang == "kk" and verdict == "flagged":
+                evaluation.kazakh_flagged[checker].append(item.text)
+            if item.lang == "ru" and item in long_russian:
+                if verdict == "flagged":
+                    evaluation.russian_caught[checker] += 1
+                else:
+                    evaluation.russian_missed[checker].append(item.text)
+        if item.lang == "ru":
+            verdicts = {"catalog": catalog_verdict(item.text, "ru", item.source),
+                        "content": content_verdict(item.text, "ru")}
+        for checker, verdict in verdicts.items():
+            evaluation.own_flagged[checker, (item.lang, item.kind)] += verdict == "flagged"
+    return evaluation
+
+
+def report_checkers(evaluation: CheckerEvaluation) -> None:
+    print("\nThe catalog check and the content check, each text placed in a Kazakh slot")
+    print("(flagged / unsure / ok; for Kazakh, flagged is a false alarm; for Russian, a catch;")
+    print(" 'own slot flagged' is any finding on the text in its own language's slot)")
+    sets = sorted({key for _, key, _ in evaluation.matrix}, key=lambda key: (key[0] != "kk", key))
+    print(f"{'set':<22}{'texts':>6}" + "".join(f"{name + ' check':>24}{'own slot':>10}" for name in CHECKERS))
+    for key in sets:
+        total = sum(evaluation.matrix["catalog", key, verdict] for verdict in ("flagged", "unsure", "ok"))
+        cells = ""
+        for name in CHECKERS:
+            counts = "/".join(str(evaluation.matrix[name, key, verdict]) for verdict in ("flagged", "unsure", "ok"))
+            cells += f"{counts:>24}{evaluation.own_flagged[name, key]:>10}"
+        print(f"{key[0] + ' ' + key[1]:<22}{total:>6}{cells}")
+    for name in CHECKERS:
+        flagged = evaluation.kazakh_flagged[name]
+        print(f"  {name} check: genuine Kazakh flagged {len(flagged)} (must be 0); Russian of 3+ words caught "
+              f"{evaluation.russian_caught[name]}/{evaluation.russian_long} = {evaluation.caught_rate(name):.1%}"
+              f" (must be >= {RUSSIAN_CAUGHT_MIN:.0%})")
+        for text in flagged:
+            print(f"    ! {text!r}")
+        for text in evaluation.russian_missed[name]:
+            print(f"    missed: {text}")
 
 
 def cldr_names(language: str) -> set[str]:
@@ -266,11 +379,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     evaluation = evaluate(items)
     report(evaluation, items)
+    checkers = evaluate_checkers(items)
+    report_checkers(checkers)
     report_other_sets()
-    ok = not evaluation.kazakh_flagged and evaluation.russian_caught_rate >= 0.95 and all(
+    ok = not evaluation.kazakh_flagged and evaluation.russian_caught_rate >= RUSSIAN_CAUGHT_MIN and all(
         evaluation.portal_caught.values()
     )
-    return 0 if ok else 1
+    return 0 if ok and checkers.ok else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The parts of a text that belong to no language, removed before its language is judged.
 
 Placeholders (``%(name)s``, ``%s``, ``{name}``), HTML tags and entities, URLs, e-mail addresses,
-numbers, Latin acronyms ("SDG", "UNICEF", "COP28") and a few allow-listed names ("Google", "e-mail")
+code (file names, paths, identifiers, calls, text in backticks: issue 18), numbers, Latin acronyms
+("SDG", "UNICEF", "COP28") and a few allow-listed names ("Google", "e-mail")
 say nothing about whether a sentence is English, Russian or Kazakh, but they would make a Russian or
 Kazakh text look partly English and a short label look longer than it is.
 
@@ -33,6 +34,10 @@ ALLOWED_NAMES = frozenset(
 # tests/languages/test_linear.py feeds each entry point 1 MB of adversarial text.
 #: Code and scripts; an unclosed one runs to the end of the text.
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style|code|pre)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+#: An element whose content is code or keys, not prose (issue 18: a Kazakh paragraph quoting
+#: ``<code>pip install</code>`` is Kazakh); an unclosed one runs to the end of the text.
+_CODE_ELEMENT = re.compile(r"(<(code|pre|kbd|samp|var|tt|script|style)\b[^<>]*>).*?(</\2\s*>|\Z)",
+                           re.IGNORECASE | re.DOTALL)
 #: A tag, or a comment (an unterminated one runs to the end of the text, as in a browser).
 _TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]*>|<!--.*?(?:-->|\Z)", re.DOTALL)
 _ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
@@ -45,6 +50,19 @@ _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 _DOTTED = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9-]+\.[A-Za-z0-9.-]+(?:/[^\s<>\"']*)?")
 _TOP_LEVEL = re.compile(r"\.(?:kz|ru|com|org|net|int|gov|edu|info|io|eu|uk|de|fr|qaz)(?=\.|$)", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Code quoted with backticks (Markdown, reStructuredText); at most 200 characters, so an unclosed one
+#: costs no scan to the end of the text.
+_BACKTICKS = re.compile(r"`{1,2}[^`\n]{1,200}`{1,2}")
+#: A run of the characters of file names, paths and identifiers that holds one of their marks (an
+#: underscore, a slash, a backslash, a dot before a letter or digit), matched whole from its start
+#: (the look-behind), the look-ahead stopping at the first mark; `_code` decides whether it is code.
+_CODE_RUN = re.compile(
+    r"(?<![A-Za-z0-9_./\\~:-])(?=[A-Za-z0-9~:-]*(?:[_/\\]|\.[A-Za-z0-9./]))[A-Za-z0-9_./\\~:-]+"
+)
+#: A function call without arguments ("save()", "obj.save()"): a look-behind anchors it to the start
+#: of its run, so a long run is not rescanned from every letter.
+_CALL = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z_][A-Za-z0-9_.]*\(\)")
+_DOT_INSIDE = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
 _NUMBER = re.compile(r"\d+(?:[.,:/\u00a0\u202f ]\d+)*(?:st|nd|rd|th)?%?")
 _CAPITAL = re.compile("[A-Z]")
 #: A Latin token (letters, digits, internal hyphens): the unit for acronyms and allow-listed names.
@@ -86,6 +104,25 @@ def _domain(match: re.Match[str]) -> str:
     return " " + host[last.end():] + slash + path
 
 
+def _code(match: re.Match[str]) -> str:
+    """A file name, extension, path or identifier ("flatpages/contact_page.html", "settings.py", ".docx",
+    "/about/", "C:\\Temp", "LIBRARY_LOCALES_DIR", "obj.attr") blanked; "and/or" or "km/h" left as it is."""
+    run = match.group(0)
+    slashes = run.count("/")
+    code = (
+        "_" in run and run.strip("_./\\~:-") != "" or "\\" in run or "::" in run
+        or _DOT_INSIDE.search(run) is not None or run[0] == "." or slashes >= 2 or slashes == 1 and run[0] in "/~"
+    )
+    return " " if code else run
+
+
+def empty_code_elements(markup: str) -> str:
+    """``markup`` with the content of its code elements (``code``, ``pre``, ``kbd``, ``samp``, ``var``,
+    ``tt``, scripts and styles) removed and their tags kept, so that a paragraph made of one ``<pre>``
+    stays a paragraph and the paragraphs after it keep their numbers."""
+    return _CODE_ELEMENT.sub(r"\1\3", markup) if "<" in markup else markup
+
+
 def strip_neutral(text: str, keep: frozenset[str] = frozenset()) -> str:
     """``text`` with its language-neutral parts replaced by spaces.
 
@@ -107,6 +144,12 @@ def strip_neutral(text: str, keep: frozenset[str] = frozenset()) -> str:
         text = _PERCENT.sub(" ", text)
     if "{" in text:
         text = _BRACE.sub(" ", text)
+    if "`" in text:
+        text = _BACKTICKS.sub(" ", text)
+    if "()" in text:
+        text = _CALL.sub(" ", text)
+    if "_" in text or "/" in text or "\\" in text or "." in text:
+        text = _CODE_RUN.sub(_code, text)
     text = _NUMBER.sub(" ", text)
     if _may_hold_names(text, keep) and (neutral := _neutral_tokens(text, keep)):
         text = _LATIN_TOKEN.sub(lambda match: " " if match.group(0) in neutral else match.group(0), text)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from library.languages import detect
-from library.languages.neutral import strip_neutral
+from library.languages.neutral import empty_code_elements, strip_neutral
 from library.quality import extract, matching
 from library.quality.messages import render
 
@@ -128,13 +128,15 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
     if source_plain is not None and detect.is_copy(source_plain, target_plain) and detect.word_count(target_plain) >= 3:
         # The detector's own rule for a copy (`detect.check`), applied to the whole variant at once.
         return [Finding("identical-to-source", ERROR, {"source": source.language})]
-    for part in extract.parts(target.title, target.summary, target.body, limit=MAX_PARAGRAPHS):
+    # Code is no language (issue 18): emptied, not removed, so that paragraph numbers stay those of the body.
+    body = empty_code_elements(target.body)
+    for part in extract.parts(target.title, target.summary, body, limit=MAX_PARAGRAPHS):
         # The source only tells the detector which Latin words are names (kept in Russian and Kazakh).
         names_from = source_plain if target.language != "en" and _LATIN.search(part.text) else None
         result = detect.check(part.text, target.language, source=names_from)
         where = {"where": part.where, "number": part.number, "excerpt": extract.excerpt(part.text)}
         if result.reason == "mixed-script":
-            words = [w for w in part.text.split() if _mixes_scripts(w)]
+            words = detect.mixed_words(part.text)
             findings.append(Finding("mixed-script", WARNING, {**where, "words": words[:5]}))
         elif result.wrong:
             words = _wrong_words(part.text, target.language)
@@ -143,10 +145,6 @@ def check_language(target: Text, source: Text | None = None) -> list[Finding]:
                      "evidence": list(result.evidence)}
             findings.append(Finding("wrong-language", severity, facts))
     return findings
-
-
-def _mixes_scripts(word: str) -> bool:
-    return bool(re.search(r"[A-Za-z]", word)) and bool(re.search(r"[\u0400-\u04ff]", word))
 
 
 def check_preserved(target: Text, source: Text) -> list[Finding]:

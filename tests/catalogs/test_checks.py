@@ -132,6 +132,29 @@ def test_wrong_script_or_language(locales: Path, language: str, msgid: str, msgs
     assert Path(finding.file) == po_file(locales, language)
 
 
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [
+        # issue 18, as Django's kk catalogs write them
+        ("URL is missing a leading slash.", "URLдың басында бөлшек белгісі жоқ"),
+        ("Flatpage with url %(url)s already exists for site %(site)s",
+         "%(url)s url'ымен жайбет %(site)s сайтта бұрыннан бар"),
+        ("Example: 'flatpages/contact_page.html'. If this isn't provided, the system will use "
+         "'flatpages/default.html'.",
+         "Мысал: 'flatpages/contact_page.html'. Ештенке берілмесе, 'flatpages/default.html' қолданылады."),
+        ("Enter a valid URL.", "Тура URL-ді енгізіңіз."),
+        ("Open the table in Microsoft Excel", "Кестені Microsoft Excel бағдарламасында ашыңыз"),
+        ("Install the app on your iPhone", "Қосымшаны iPhone-ға орнатыңыз"),
+    ],
+)
+def test_kazakh_with_names_code_and_endings_is_no_finding(locales: Path, msgid: str, msgstr: str) -> None:
+    po = polib.pofile(str(po_file(locales, "kk")))
+    po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    po.save()
+    found = [f for f in check_interface_catalogs(locales, ("en", "ru", "kk"), check_compiled=False) if f.msgid == msgid]
+    assert found == []
+
+
 @pytest.mark.parametrize("comment", ["tcomment", "comment"])
 def test_the_allow_identical_marker_suppresses_a_reviewed_finding(locales: Path, comment: str) -> None:
     edit_entry(locales, "kk", "Events", msgstr="События", **{comment: "library: allow-identical"})

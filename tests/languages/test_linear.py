@@ -18,7 +18,7 @@ from library.catalogs import checks as catalog_checks
 from library.catalogs.placeholders import mismatch, strip_placeholders
 from library.content.text import count_words, plain_text
 from library.languages import detect, kk_latin
-from library.languages.neutral import strip_neutral
+from library.languages.neutral import empty_code_elements, strip_neutral
 from library.quality import checks, extract, matching
 from library.quality.interface import language_problems
 from library.workflow import diff
@@ -28,7 +28,10 @@ MEGABYTE = 1_000_000
 BOUND = 1.0
 #: Repeated to 1 MB: what defeated the old patterns (scans to the end from every start) and more.
 UNITS = ["a.", "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
-         "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә "]
+         "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә ",
+         # issue 18: code tokens, backticks, calls, Latin stems with endings
+         "`", "`a", "a_", "a/", "/a", "a\\", "a()", "a.b_", "~/", "URLдың ", "Aға ", "-ге ", "Ab ", "<code>a",
+         "<kbd></kbd>"]
 TERMS = [checks.TermEntry("sdg", {"en": "Sustainable Development Goals (SDG)", "ru": "цели устойчивого развития (ЦУР)",
                                   "kk": "тұрақты даму мақсаттары (ТДМ)"}, {"kk": ["устойчивого"]})]
 CATALOG = catalog_checks._Catalog("kk", Path("kk.po"), polib.POFile(), None, True)
@@ -40,6 +43,7 @@ def _entry(text: str) -> polib.POEntry:
 
 ENTRY_POINTS: dict[str, Callable[[str], object]] = {
     "strip_neutral": strip_neutral,
+    "empty_code_elements": empty_code_elements,
     "detect.check kk": lambda text: detect.check(text, "kk", source="Sustainable Development"),
     "detect.check en": lambda text: detect.check(text, "en"),
     "detect.paragraphs": detect.paragraphs,

@@ -105,12 +105,34 @@ def test_a_russian_paragraph_in_a_kazakh_variant_is_an_error_naming_it() -> None
         (Text("en", "Meeting held", "", "<p>The group (МРГ) met in Astana.</p>"), [("wrong-language", "warning")]),
         (Text("kk", "Meeting", "", "<p>Отырыс қарашада өтеді.</p>"), [("wrong-language", "warning")]),
         (Text("kk", "Отырыс өтті", "", "<p>Отырыс Бaнк ғимаратында өтеді.</p>"), [("mixed-script", "warning")]),
+        # issue 18: product names, e-mail addresses, URLs, code and acronyms with endings are Kazakh
+        (Text("kk", "Есеп", "", "<p>Кестені Microsoft Excel немесе LibreOffice Calc бағдарламасында ашыңыз.</p>"
+                               "<p>Сұрақтарды info@stat.gov.kz мекенжайына жіберіңіз, толығырақ: "
+                               "https://stat.gov.kz/kk/.</p><p>URLдың соңында қиғаш сызық болуы керек.</p>"
+                               "<p>SDG-лердің орындалуы туралы PISA-2022 деректері Power BI-дағы есепте.</p>"
+                               "<p>Үлгі файлы templates/article.html ішінде, баптаулар settings.py файлында.</p>"),
+         []),
         (Text("ru", "Статистика", "", "<p>Заседание прошло в Астане.</p>"), []),
         (Text("kk", "Статистика", "", "<p>Отырыс Астанада өтті.</p>"), []),
     ],
 )
 def test_language_findings_and_their_severity(text: Text, expected) -> None:
     assert codes(check_language(text)) == expected
+
+
+def test_code_elements_are_no_language_and_keep_the_paragraph_numbers() -> None:
+    body = ("<p>Командасын <code>pip install library</code> іске қосыңыз.</p>"
+            "<pre>library catalogs check --required kk</pre>"
+            "<p>Файлды <kbd>Ctrl+S</kbd> арқылы сақтаңыз.</p>"
+            "<p>Заседание провела первый вице-министр национальной экономики.</p>")
+    [finding] = check_language(Text("kk", "Нұсқаулық", "", body))
+    assert (finding.code, finding.facts["number"]) == ("wrong-language", 4)
+
+
+def test_a_mixed_script_finding_names_only_the_look_alike_words() -> None:
+    [finding] = check_language(Text("kk", "Отырыс", "", "<p>URLдың басында Бaнк, SDG-ге сәйкес.</p>"))
+    assert finding.code == "mixed-script"
+    assert finding.facts["words"] == ["Бaнк"]
 
 
 def test_a_copy_of_the_source_is_an_error() -> None:
