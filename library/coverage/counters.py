@@ -55,16 +55,19 @@ class Tally:
     """(language, section id) -> reader requests for articles with no variant in the language."""
 
 
-def counted_tally(session: Session, languages: Sequence[str], section_ids: Sequence[int] | None = None, *,
+def counted_tally(session: Session, languages: Sequence[str] | None, section_ids: Sequence[int] | None = None, *,
                   demand: bool = True) -> Tally:
-    """What the counters hold for ``languages`` (and ``section_ids``; every section when None): three
-    reads of a few hundred rows (two without ``demand``, which leaves `Tally.demand` empty). A unit of work that wrote content sees its own writes: what it
-    changed is counted first (its commit then finds nothing left to count)."""
+    """What the counters hold for ``languages`` (every language when None) and ``section_ids`` (every
+    section when None): three reads of a few hundred rows (two without ``demand``, which leaves
+    `Tally.demand` empty). A unit of work that wrote content sees its own writes: what it changed is
+    counted first (its commit then finds nothing left to count)."""
     if (changes := pending_changes(session)) is not None:
         count_changes(session, changes)
     counts = select(CoverageCount.language, CoverageCount.section_id, CoverageCount.state, CoverageCount.flags,
                     CoverageCount.variants, CoverageCount.words).where(
-        CoverageCount.language.in_(list(languages)), or_(CoverageCount.variants != 0, CoverageCount.words != 0))
+        or_(CoverageCount.variants != 0, CoverageCount.words != 0))
+    if languages is not None:
+        counts = counts.where(CoverageCount.language.in_(list(languages)))
     totals = select(SectionTotal.section_id, SectionTotal.articles, SectionTotal.words).where(
         or_(SectionTotal.articles != 0, SectionTotal.words != 0))
     if section_ids is not None:
