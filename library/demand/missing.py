@@ -4,11 +4,15 @@ The coverage matrix shows, per cell, how often readers asked for its missing art
 demand table for that at every view grows with the demand; instead `MissingDemand` holds the sums,
 and each demand row remembers how much of its count is in them (``Demand.counted``: all of it while
 the article has no variant in the language, else 0). Two writers change that: a demand flush (the
-count grows) and a content write (a variant appears). Both call `count_missing_demand` for the
-articles they touched, in their own transaction, which locks those demand rows first: on PostgreSQL
-whichever comes second waits, then sees what the first committed, so no request is counted twice or
-lost. A flush can run at any moment, so this is the demand domain's own code, which coverage's
-counters call for every content write (`library.coverage.counters`).
+count grows, or a new row appears) and a content write (a variant appears). On PostgreSQL they must
+not decide at the same time, each blind to the other's uncommitted row: so the flush locks its
+articles' rows (FOR NO KEY UPDATE, `lock_for_flush`) before it writes any demand, and a content write
+locks them FOR SHARE at commit (`count_missing_demand`), which conflict; whichever comes second
+waits, then sees what the first committed, so no request is counted twice or lost. Two content
+writes take compatible locks and queue on the demand rows instead. Every writer locks articles,
+then demand rows, then counter rows, each in key order, so they never deadlock.
+A flush can run at any moment, so this is the demand domain's own code, which coverage's counters
+call for every content write (`library.coverage.counters`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ def count_missing_demand(session: Session, article_ids: Iterable[int]) -> None:
     for chunk in chunks(article_ids):
         # Lock first, read after: a statement that waited for another writer's lock would still
         # decide with the snapshot it started with; the next statement sees what that writer committed.
+        session.execute(select(Article.id).where(Article.id.in_(chunk)).order_by(Article.id)
+                        .with_for_update(read=True))
         session.execute(select(Demand.article_id).where(Demand.article_id.in_(chunk))
                         .order_by(Demand.article_id, Demand.language).with_for_update())
         rows = session.execute(
@@ -65,6 +71,15 @@ def count_missing_demand(session: Session, article_ids: Iterable[int]) -> None:
         table = Demand.__table__
         session.execute(update(table).where(table.c.article_id == bindparam("a"), table.c.language == bindparam("l"))
                         .values(counted=bindparam("n")), changed)
+
+
+def lock_for_flush(session: Session, article_ids: Iterable[int]) -> None:
+    """Lock the rows of ``article_ids`` as a demand flush must before writing their demand (see above).
+    FOR NO KEY UPDATE: it waits for a content write's FOR SHARE, not for a variant or demand row being
+    inserted (their foreign keys take FOR KEY SHARE)."""
+    for chunk in chunks(article_ids):
+        session.execute(select(Article.id).where(Article.id.in_(chunk)).order_by(Article.id)
+                        .with_for_update(key_share=True))
 
 
 def recounted_missing_demand(

@@ -8,6 +8,7 @@ import io
 import json
 import random
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -179,7 +180,9 @@ def test_drift_in_rows_that_cancel_out_in_the_cell_is_reported(engine):
 def test_concurrent_writers_and_demand_flushes_on_postgresql_lose_no_count(engine, db_kind, rounds):
     """Writers save different languages of the same articles (and new articles) in one section, and a
     flusher adds demand for them, all holding their transactions open until every one is ready to
-    commit: a read-modify-write of a counter row would lose some of their counts."""
+    commit: a read-modify-write of a counter row would lose some of their counts. The first round
+    creates the translations while the flusher creates their demand rows, each blind to the other's
+    uncommitted row; the one told to linger commits last (the flusher in even rounds)."""
     if db_kind != "postgres":
         pytest.skip("SQLite has one writer at a time")
     with session_scope(engine) as session:
@@ -187,7 +190,7 @@ def test_concurrent_writers_and_demand_flushes_on_postgresql_lose_no_count(engin
         ids = [make_article(session, section=section, slug=f"shared-{n}").id for n in range(4)]
     errors: list[BaseException] = []
 
-    def writer(language: str, barrier: threading.Barrier, seed: int) -> None:
+    def writer(language: str, barrier: threading.Barrier, seed: int, linger: float) -> None:
         rng = random.Random(seed)
         other = "en" if language == "kk" else "kk"
         try:
@@ -199,26 +202,29 @@ def test_concurrent_writers_and_demand_flushes_on_postgresql_lose_no_count(engin
                 service.create_article(session, slug=f"new-{language}-{seed}", section=session.get(Section, section.id),
                                        published_at=AT, source_language=language)
                 barrier.wait(timeout=30)
+                time.sleep(linger)
         except BaseException as error:  # noqa: BLE001 - reported by the test thread
             errors.append(error)
             barrier.abort()
 
-    def flusher(barrier: threading.Barrier, seed: int) -> None:
+    def flusher(barrier: threading.Barrier, seed: int, linger: float) -> None:
         rng = random.Random(seed)
         try:
             with session_scope(engine) as session:
                 add_reads(session, Reads(demand={(article_id, language): Demanded(rng.randint(1, 5), AT, AT)
                                                  for article_id in ids for language in ("kk", "en")}))
                 barrier.wait(timeout=30)
+                time.sleep(linger)
         except BaseException as error:  # noqa: BLE001
             errors.append(error)
             barrier.abort()
 
     for round_ in range(rounds):
         barrier = threading.Barrier(3)
-        threads = [threading.Thread(target=writer, args=("kk", barrier, round_ * 3)),
-                   threading.Thread(target=writer, args=("en", barrier, round_ * 3 + 1)),
-                   threading.Thread(target=flusher, args=(barrier, round_ * 3 + 2))]
+        late, early = (0.3, 0.0) if round_ % 2 == 0 else (0.0, 0.3)
+        threads = [threading.Thread(target=writer, args=("kk", barrier, round_ * 3, early)),
+                   threading.Thread(target=writer, args=("en", barrier, round_ * 3 + 1, early)),
+                   threading.Thread(target=flusher, args=(barrier, round_ * 3 + 2, late))]
         for thread in threads:
             thread.start()
         for thread in threads:
