@@ -145,6 +145,10 @@ class Variant(SQLModel, table=True):
         # dashboard's list of flagged translations read it without touching the table (issue 9).
         Index("ix_variant_flagged", "language", "section_id", "check_flags", "updated_at", "id",
               sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
+        # The same variants by check flags, newest first: the dashboard's list of the latest flagged
+        # translations reads the top of each flags value's range (issue 15).
+        Index("ix_variant_flagged_recent", "check_flags", "updated_at", "id", "language", "section_id",
+              sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

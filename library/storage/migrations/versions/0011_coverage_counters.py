@@ -1,7 +1,8 @@
 """Coverage counters (issue 15): per (language, section, coverage state, check flags) variant counts
 and words, per-section article totals and per (language, section) reader demand for missing
 translations, kept by every content write so the matrix reads a few hundred rows; and on each
-article, variant and demand row what the counters hold for it.
+article, variant and demand row what the counters hold for it. Also an index of the flagged
+variants by check flags, newest first, for the dashboard's list of them.
 
 Filled from the current data, so the counters equal a recount from the first moment.
 
@@ -55,6 +56,9 @@ def upgrade() -> None:
     op.add_column('variant', sa.Column('counted_words', sa.Integer(), nullable=True))
     op.add_column('demand', sa.Column('counted', sa.Integer(), nullable=False, server_default='0'))
 
+    op.create_index('ix_variant_flagged_recent', 'variant', ['check_flags', 'updated_at', 'id', 'language',
+                                                             'section_id'], unique=False,
+                    sqlite_where=sa.text('check_flags > 0'), postgresql_where=sa.text('check_flags > 0'))
     op.execute("UPDATE article SET counted_words = source_words")
     op.execute("UPDATE variant SET counted_state = coverage_state, counted_flags = check_flags, "
                "counted_words = source_words")
@@ -71,6 +75,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_variant_flagged_recent', table_name='variant',
+                  sqlite_where=sa.text('check_flags > 0'), postgresql_where=sa.text('check_flags > 0'))
     with op.batch_alter_table('demand') as batch:
         batch.drop_column('counted')
     with op.batch_alter_table('variant') as batch:
