@@ -1,16 +1,22 @@
-"""Benchmark: one full coverage computation (whole matrix, word-weighted) over 1,000,000 variants.
+"""Benchmark: the coverage matrix and the whole dashboard report at 10,000 and 1,000,000 variants.
 
-Builds a library of about 416,000 articles in 12 sections with realistic gaps (every article has its
+The matrix reads counters kept by every content write (issue 15), so its time should not grow with
+the library: the script prints, per engine, the ratio of each figure at the largest size to the
+smallest (target: at most 1.5x). For each size it builds a library (at 1,000,000 variants about
+416,000 articles) in 12 sections with realistic gaps (every article has its
 source; Russian translations are nearly complete, Kazakh ones mostly there, English ones patchy;
 drafts, texts in review, outdated translations, reader demand, content-check findings on some
 translations' current and earlier revisions) by bulk loading -- SQLite
 ``executemany`` in one transaction with journalling off, PostgreSQL ``COPY`` -- with the secondary
-indexes dropped during the load and rebuilt after it, then times `compute_coverage` through the
-library's own engine and session. Revisions are not generated: coverage never reads them.
+indexes dropped during the load and rebuilt after it, and each row marked as counted; the counters
+themselves are then filled by the library's own recount (`library.coverage.counters.recount`), as a
+backup import would. It times `compute_coverage`, the dashboard report and one committed save of a
+translation (which keeps the counters) through the library's own engine and session. Revisions are
+not generated: coverage never reads them.
 
 Usage:
-    .venv/bin/python scripts/bench_coverage.py                    # both engines, 1,000,000 variants
-    .venv/bin/python scripts/bench_coverage.py --engines sqlite --variants 100000
+    .venv/bin/python scripts/bench_coverage.py                    # both engines, 10,000 and 1,000,000 variants
+    .venv/bin/python scripts/bench_coverage.py --engines sqlite --variants 10000,100000
 PostgreSQL: a throw-away database on LIBRARY_TEST_POSTGRES_URL's server (default
 postgresql://postgres@127.0.0.1:5432/test), dropped at the end unless --keep.
 """
@@ -33,11 +39,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from library.content.models import check_flags, coverage_state
+from library.bootstrap import content_events
+from library.content.events import attach
+from library.content.models import Article, Status, check_flags, coverage_state
+from library.content.service import VariantText, save_variant
+from library.coverage.counters import recount
 from library.coverage.history import record_snapshots
 from library.coverage.report import coverage_report
 from library.coverage.service import compute_coverage
-from library.settings import normalise_database_url
+from library.settings import load_settings, normalise_database_url
 from library.storage import create_engine_for, session_scope, upgrade
 
 LANGUAGES = ("en", "ru", "kk")
@@ -50,12 +60,12 @@ DEMAND_ROWS = 40_000
 ADMIN_URL = os.environ.get("LIBRARY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 ARTICLE_COLUMNS = ("id", "slug", "section_id", "published_at", "source_language", "views", "source_words",
-                   "tags", "created_at")
+                   "tags", "created_at", "counted_words")
 VARIANT_COLUMNS = ("id", "article_id", "section_id", "language", "title", "summary", "body", "status",
                    "revision", "major_revision", "published_revision", "translated_from", "source_revision",
                    "outdated", "words", "source_words", "coverage_state", "behind", "updated_by", "updated_at",
-                   "created_at", "check_flags")
-DEMAND_COLUMNS = ("article_id", "language", "count", "first_seen", "last_seen")
+                   "created_at", "check_flags", "counted_state", "counted_flags", "counted_words")
+DEMAND_COLUMNS = ("article_id", "language", "count", "first_seen", "last_seen", "counted")
 FINDING_COLUMNS = ("id", "variant_id", "revision", "code", "severity", "message", "details", "created_at")
 FLAGGED = {"warning": 0.06, "error": 0.015}
 """Share of translations whose current revision the content checks flagged, per severity."""
@@ -90,7 +100,7 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], ...]:
         section = rng.randint(1, SECTIONS) if rng.random() < 0.7 else rng.randint(1, 3)  # a few big sections
         words, major = rng.randint(150, 2500), rng.choice((1, 1, 2, 3, 4))
         at = start + timedelta(minutes=article_id * 11)
-        articles.append((article_id, f"article-{article_id}", section, at, source, 0, words, "[]", at))
+        articles.append((article_id, f"article-{article_id}", section, at, source, 0, words, "[]", at, words))
         status = "published" if rng.random() < 0.97 else "draft"
         published = major if status == "published" else None
         rows.append((len(rows) + 1, article_id, section, source, f"Article {article_id}", "", BODIES[article_id % 50],
@@ -111,7 +121,10 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], ...]:
                          "translator", at, at))
     now = datetime(2025, 6, 1)
     wanted = rng.sample(missing, min(DEMAND_ROWS, len(missing)))
-    demand = [(a, lang, int(rng.paretovariate(1.2)), now, now) for a, lang in wanted]
+    demand = []
+    for a, lang in wanted:  # every demand row is for a missing translation: all of its count is counted
+        count = int(rng.paretovariate(1.2))
+        demand.append((a, lang, count, now, now, count))
     findings = _findings(rng, rows, now)
     current = {row[0]: row[8] for row in rows}
     severities: dict[int, set[str]] = {}
@@ -119,7 +132,8 @@ def generate(variants: int, seed: int = 8) -> tuple[list[tuple], ...]:
         if revision == current[variant_id]:
             severities.setdefault(variant_id, set()).add(severity)
     flagged = {variant_id: check_flags(found) for variant_id, found in severities.items()}
-    rows = [(*row, flagged.get(row[0], 0)) for row in rows]
+    # check flags, then what the coverage counters hold for the row: its state, flags and words
+    rows = [(*row, flagged.get(row[0], 0), row[16], flagged.get(row[0], 0), row[15]) for row in rows]
     return sections, articles, rows, demand, findings
 
 
@@ -213,8 +227,21 @@ def _timed(work, repeat: int) -> tuple[float, float, float]:
     return times[0], min(times), statistics.median(times)
 
 
-def measure(url: str, repeat: int) -> None:
+MATRIX = "coverage matrix, whole, word-weighted"
+QUALITY = "  + content-check counts per cell"
+DEMAND = "  + reader demand per cell as well"
+DASHBOARD = "dashboard report (+ history, top requested, outdated, flagged)"
+SNAPSHOT = "snapshot of one section at commit"
+SAVE = "save of one translation, committed (counters kept)"
+RATIOS = (MATRIX, DEMAND, DASHBOARD)
+"""The figures whose growth with the library issue 15 bounds (target: 1.5x from 10k to 1M variants)."""
+
+
+def measure(url: str, repeat: int) -> dict[str, tuple[float, float]]:
+    """Print and return the (best, median) time of each figure, in milliseconds."""
     engine = create_engine_for(url)
+    writer = attach(create_engine_for(url), content_events(load_settings({"LIBRARY_DATABASE_URL": url})))
+    saves = iter(range(1, 1_000_000))
 
     def matrix(demand: bool = False, quality: bool = False):
         with session_scope(engine, write=False) as session:
@@ -230,6 +257,17 @@ def measure(url: str, repeat: int) -> None:
             record_snapshots(session, LANGUAGES, [1])
             session.rollback()
 
+    def save():
+        # A translation of an early article saved as a draft: the counters' reaction, the snapshot of
+        # its section and the content version's bump all run in its commit, as in the app.
+        n = next(saves)
+        with session_scope(writer) as session:
+            article = session.get(Article, 1 + n % 50)
+            language = next(lang for lang in ("kk", "en", "ru") if lang != article.source_language)
+            save_variant(session, article, language, VariantText(f"Title {n}", "", f"<p>{'word ' * (n % 40)}</p>"),
+                         status=Status.DRAFT, by="bench")
+
+    medians: dict[str, tuple[float, float]] = {}
     try:
         total = matrix(demand=True, quality=True).total
         print(f"  library: {total.articles // len(LANGUAGES):,} articles, "
@@ -237,17 +275,32 @@ def measure(url: str, repeat: int) -> None:
               f"{total.words // len(LANGUAGES):,} source words, {total.demand:,} requests for missing translations, "
               f"{total.with_errors:,} translations with errors and {total.with_warnings:,} with warnings")
         for label, work, runs in (
-            ("coverage matrix, whole, word-weighted (4 queries)", matrix, repeat),
-            ("  + content-check counts per cell (5 queries)", lambda: matrix(quality=True), max(3, repeat // 2)),
-            ("  + reader demand per cell as well (6 queries)", lambda: matrix(demand=True, quality=True),
-             max(3, repeat // 2)),
-            ("dashboard report (+ history, top requested, outdated, flagged)", dashboard, 3),
-            ("snapshot of one section at commit", snapshot_at_commit, 3),
+            (MATRIX, matrix, repeat),
+            (QUALITY, lambda: matrix(quality=True), repeat),
+            (DEMAND, lambda: matrix(demand=True, quality=True), repeat),
+            (DASHBOARD, dashboard, repeat),
+            (SNAPSHOT, snapshot_at_commit, max(3, repeat // 2)),
+            (SAVE, save, max(3, repeat // 2)),
         ):
             first, best, median = _timed(work, runs)
-            print(f"  {label}: first {first:.0f} ms, best {best:.0f} ms, median {median:.0f} ms ({runs} runs)")
+            medians[label] = best, median
+            print(f"  {label}: first {first:.1f} ms, best {best:.1f} ms, median {median:.1f} ms ({runs} runs)")
     finally:
         engine.dispose()
+        writer.dispose()
+    return medians
+
+
+def fill_counters(url: str) -> float:
+    """The coverage counters of a bulk-loaded library, by the library's own recount; seconds taken."""
+    engine = create_engine_for(url)
+    started = time.perf_counter()
+    try:
+        with session_scope(engine) as session:
+            recount(session)
+    finally:
+        engine.dispose()
+    return time.perf_counter() - started
 
 
 def _plan(url: str) -> None:
@@ -261,8 +314,8 @@ def _plan(url: str) -> None:
     print("  plan of the variant GROUP BY: " + " | ".join(line.strip() for line in plan[:4]))
 
 
-def bench(kind: str, data, repeat: int, keep: bool) -> None:
-    print(f"{kind}:")
+def bench(kind: str, data, repeat: int, keep: bool) -> dict[str, tuple[float, float]]:
+    print(f"{kind}, {len(data[2]):,} variants:")
     if kind == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="bench-coverage-"))
         url = f"sqlite:///{folder / 'library.db'}"
@@ -279,8 +332,8 @@ def bench(kind: str, data, repeat: int, keep: bool) -> None:
         started = time.perf_counter()
         load_sqlite(Path(make_url(url).database), data) if kind == "sqlite" else load_postgres(url, data)
         print(f"  bulk load with index rebuild and ANALYZE: {time.perf_counter() - started:.1f} s")
-        _plan(url)
-        measure(url, repeat)
+        print(f"  counters filled by the recount: {fill_counters(url):.1f} s")
+        return measure(url, repeat)
     finally:
         if keep:
             print(f"  kept: {url}")
@@ -297,8 +350,9 @@ def bench(kind: str, data, repeat: int, keep: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
-    parser.add_argument("--variants", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=10, help="timed runs of the matrix per engine")
+    parser.add_argument("--variants", default="10000,1000000",
+                        help="comma-separated library sizes; the ratio compares the largest with the smallest")
+    parser.add_argument("--repeat", type=int, default=10, help="timed runs of each figure")
     parser.add_argument("--keep", action="store_true", help="keep the databases and print their URLs")
     parser.add_argument("--database", metavar="URL", help="time a library kept earlier (--keep) instead of building")
     args = parser.parse_args()
@@ -309,13 +363,27 @@ def main() -> None:
         _plan(url)
         measure(url, args.repeat)
         return
-    started = time.perf_counter()
-    data = generate(args.variants)
-    print(f"generated {len(data[1]):,} articles, {len(data[2]):,} variants, {len(data[3]):,} demand rows, "
-          f"{len(data[4]):,} findings "
-          f"in {time.perf_counter() - started:.1f} s")
-    for kind in (k.strip() for k in args.engines.split(",") if k.strip()):
-        bench(kind, data, args.repeat, args.keep)
+    sizes = sorted({int(n) for n in args.variants.split(",") if n.strip()})
+    kinds = [k.strip() for k in args.engines.split(",") if k.strip()]
+    results: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
+    for size in sizes:
+        started = time.perf_counter()
+        data = generate(size)
+        print(f"generated {len(data[1]):,} articles, {len(data[2]):,} variants, {len(data[3]):,} demand rows, "
+              f"{len(data[4]):,} findings in {time.perf_counter() - started:.1f} s")
+        for kind in kinds:  # one engine after the other, never both at once
+            results[(kind, size)] = bench(kind, data, args.repeat, args.keep)
+        del data
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(f"time at {large:,} variants / time at {small:,}, of the medians and of the best runs "
+              f"(target <= 1.5x; on a shared machine the best runs are the steadier figure):")
+        for kind in kinds:
+            for label in (*RATIOS, SAVE):
+                (best_a, median_a), (best_b, median_b) = results[(kind, small)][label], results[(kind, large)][label]
+                print(f"  {kind}: {label.strip()}: median {median_a:.1f} -> {median_b:.1f} ms = "
+                      f"{median_b / median_a:.2f}x, best {best_a:.1f} -> {best_b:.1f} ms = {best_b / best_a:.2f}x")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

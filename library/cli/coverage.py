@@ -23,15 +23,25 @@ from library.errors import Invalid
               help=f"Exit with status {ExitCode.BELOW_THRESHOLD:d}, naming each language, when a language's "
                    "published share of articles is below its threshold (e.g. kk=90,en=60).")
 @click.option("--words", is_flag=True, help="Measure --fail-under by source words instead of articles.")
+@click.option("--verify", is_flag=True,
+              help=f"Recount the coverage counters from the library and report every cell that drifted "
+                   f"from the recount; exit with status {ExitCode.FINDINGS:d} when one did.")
+@click.option("--repair", is_flag=True, help="As --verify, then rewrite the counters from the recount.")
 @click.pass_context
 def coverage(ctx: click.Context, languages: tuple[str, ...], sections: tuple[str, ...], output: str,
-             fail_under: str | None, words: bool) -> None:
+             fail_under: str | None, words: bool, verify: bool, repair: bool) -> None:
     """Translation coverage per language and section: published, in review, draft, missing, outdated.
 
     Percentages are shares of each section's articles (or, weighted, of their source words).
     `library coverage snapshot` records today's figures for the history.
     """
     if ctx.invoked_subcommand is not None:
+        return
+    if verify or repair:
+        if languages or sections or fail_under or words:
+            raise click.UsageError("--verify and --repair check every language and section: "
+                                   "they take no --lang, --section, --fail-under or --words")
+        _verify(ctx, output, repair=repair)
         return
     from library.coverage import render
     from library.coverage.service import below_thresholds, compute_coverage, parse_thresholds, pick_languages
@@ -82,3 +92,30 @@ def coverage_snapshot(ctx: click.Context, languages: tuple[str, ...]) -> None:
                 written += record_snapshots(session, chosen, [section.id], at=at)
     click.echo(f"recorded {written} snapshots ({len(chosen)} languages x {len(sections)} sections) "
                f"for {at.date().isoformat()}")
+
+
+def _verify(ctx: click.Context, output: str, *, repair: bool) -> None:
+    """``coverage --verify`` / ``--repair``: one line per drifting figure (or JSON), then a summary."""
+    from library.coverage.verify import repair_counters, verify_counters
+    from library.storage import session_scope
+
+    check = repair_counters if repair else verify_counters
+    with session_scope(engine(ctx)) as session:  # a writer: on SQLite nothing changes while it counts
+        result = check(session, settings(ctx).languages)
+    drift = result.drift
+    if output == "json":
+        click.echo(json.dumps({"cells": result.cells, "variants": result.variants, "repaired": repair and bool(drift),
+                               "drift": [vars(d) for d in drift]}, ensure_ascii=False, indent=2))
+    else:
+        for d in drift:
+            click.echo(f"drift: {d.language}/{d.section} {d.measure}: counted {d.counted}, recounted {d.recounted}")
+        cells = len({(d.language, d.section) for d in drift})
+        if not drift:
+            click.echo(f"the coverage counters equal a recount ({result.cells} cells, {result.variants} variants)")
+        elif repair:
+            click.echo(f"repaired {cells} drifting cells of {result.cells}: the counters now equal the recount")
+        else:
+            click.echo(f"{cells} of {result.cells} cells drift from a recount; "
+                       f"`library coverage --repair` rewrites the counters")
+    if drift and not repair:
+        ctx.exit(ExitCode.FINDINGS)

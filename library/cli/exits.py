@@ -27,7 +27,7 @@ class ExitCode(IntEnum):
 
     OK = 0, "the command did what it was asked"
     FINDINGS = 1, ("the command ran to the end and found problems: an error finding of `check content` or "
-                   "`catalogs check`")
+                   "`catalogs check`, coverage counters that drift from a recount (`coverage --verify`)")
     USAGE = 2, "click's own: an unknown command or option, a missing argument, an option value of the wrong form"
     BELOW_THRESHOLD = 3, "`coverage --fail-under`: a language's coverage is below its threshold"
     BAD_INPUT = 4, ("a file or value the library cannot accept: a malformed or rejected import (JSON Lines, "

@@ -177,6 +177,13 @@ def note_change(session: Session, section_id: int | None = None, *, article_id: 
         event.listen(session, "after_rollback", _forget)
 
 
+def pending_changes(session: Session) -> Changes | None:
+    """What this unit of work noted so far and its commit will announce (None: no content write):
+    for a reader of derived figures that must see the unit of work's own writes before its commit."""
+    pending: _Pending | None = session.info.get(_CHANGED)
+    return pending.freeze() if pending is not None else None
+
+
 def prepare(session: Session, draft: Draft) -> dict[OnSave, object]:
     """The prepare steps' results for ``draft`` (called by `library.content.service.prepare_text`)."""
     return events_of(session).prepare(session, draft)

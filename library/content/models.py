@@ -91,6 +91,9 @@ class Article(SQLModel, table=True):
     )
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    counted_words: int | None = Field(
+        default=None, description="The source_words that coverage's section totals hold for this article "
+        "(`library.coverage.counters`); None while it is not counted yet.")
 
 
 class ArticleLink(SQLModel, table=True):
@@ -142,6 +145,10 @@ class Variant(SQLModel, table=True):
         # dashboard's list of flagged translations read it without touching the table (issue 9).
         Index("ix_variant_flagged", "language", "section_id", "check_flags", "updated_at", "id",
               sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
+        # The same variants by check flags, newest first: the dashboard's list of the latest flagged
+        # translations reads the top of each flags value's range (issue 15).
+        Index("ix_variant_flagged_recent", "check_flags", "updated_at", "id", "language", "section_id",
+              sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -170,6 +177,12 @@ class Variant(SQLModel, table=True):
         "revision minus source_revision; 0 when current (a CHECK ties it to outdated)."
     )
     check_flags: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False, server_default="0"))
+    counted_state: int | None = Field(default=None, sa_column=Column(SmallInteger, nullable=True))
+    """What coverage's counters hold for this variant (`library.coverage.counters`): its coverage_state,
+    check_flags and source_words as of the last commit that counted it; None while it is not counted.
+    Kept on the row itself so that the writer's row lock also guards what was counted."""
+    counted_flags: int | None = Field(default=None, sa_column=Column(SmallInteger, nullable=True))
+    counted_words: int | None = Field(default=None)
     updated_by: str | None = Field(default=None, max_length=100)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -1,8 +1,9 @@
 """Translation coverage: how much of each section a reader can read in each language, and what is left.
 
-One function, `compute_coverage`, computes the whole language x section matrix with a constant
-number of SQL queries (GROUP BY on covering indexes, never a query or a join per article), so the
-API, the CLI, the history and the dashboard all show the same numbers.
+One function, `compute_coverage`, computes the whole language x section matrix from the coverage
+counters (`library.coverage.counters`: a few hundred rows kept up to date by every content write,
+whatever the library's size; issue 15), so the API, the CLI, the history and the dashboard all show
+the same numbers, and ``library coverage --verify`` checks them against a recount.
 
 Definitions, for a language L and a section S (an article belongs to exactly one section):
 
@@ -31,8 +32,8 @@ published + in review + draft + missing = articles: the four states partition th
     demand, they follow the findings table, not the library; ``quality=False`` leaves them out.
 ``demand``
     Reader requests (from the ``demand`` table) for the missing articles of the cell: readers asked
-    for them in L and got a fallback. Its query probes one index entry per demand row, so its cost
-    follows the demand table, not the library; ``demand=False`` leaves it out (history does).
+    for them in L and got a fallback (counted as `library.demand.missing` says); ``demand=False``
+    leaves it out (history does).
 Percentages
     ``100 * part / articles`` to one decimal; a section without articles counts as 100 %
     published and 0 % everything else (nothing to translate).
@@ -52,15 +53,14 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
-from library.content.models import Article, Section, Variant
+from library.content.models import CHECK_ERRORS, CHECK_WARNINGS, Section
+from library.coverage.counters import Tally, counted_tally
 from library.coverage.interface import InterfaceCoverage, interface_coverage
-from library.demand.models import Demand
 from library.errors import Invalid
-from library.quality.findings import flagged_counts
 from library.storage.types import utcnow
 
 STATES = ("published", "in_review", "draft", "missing")
@@ -108,7 +108,8 @@ class Cell:
 
 
 _SUMMED = tuple(f.name for f in fields(Cell) if f.name not in ("language", "section"))
-_FROM_VARIANTS = tuple(f"{m}{w}" for m in ("published", "in_review", "draft", "outdated") for w in ("", "_words"))
+_FROM_VARIANTS = (*(f"{m}{w}" for m in ("published", "in_review", "draft", "outdated") for w in ("", "_words")),
+                  "with_errors", "with_warnings")
 
 
 def combine(cells: Iterable[Cell], language: str | None = None, section: str | None = None) -> Cell:
@@ -201,12 +202,13 @@ def compute_coverage(
     demand: bool = True,
     quality: bool = True,
 ) -> Coverage:
-    """The coverage matrix of ``languages`` x ``sections`` (every section when None) in six queries.
+    """The coverage matrix of ``languages`` x ``sections`` (every section when None) in five queries
+    of a few hundred rows at most (sections, three counter tables, interface misses; four without
+    ``demand``).
 
     ``locales_dir`` is where the interface catalogs are read from (None: interface counts from the
-    runtime misses only). ``demand=False`` leaves reader demand at 0 and saves its query, the one
-    whose cost grows with the demand table (an index probe per demanded article and language);
-    ``quality=False`` likewise for the content-check counts.
+    runtime misses only). ``demand=False`` leaves reader demand at 0; ``quality=False`` likewise for
+    the content-check counts.
     """
     chosen = load_sections(session, sections)
     cells = matrix_cells(session, tuple(languages), chosen, restricted=bool(sections), demand=demand,
@@ -217,98 +219,41 @@ def compute_coverage(
 
 def matrix_cells(
     session: Session, languages: tuple[str, ...], chosen: tuple[SectionInfo, ...], *, restricted: bool = True,
-    demand: bool = True, quality: bool = False,
+    demand: bool = True, quality: bool = False, tally: Tally | None = None,
 ) -> tuple[Cell, ...]:
-    """The cells of ``languages`` x ``chosen`` sections (two queries, one more each for ``demand`` and
-    ``quality``); ``restricted=False`` when ``chosen`` is every section, which spares the engines an
-    IN list."""
+    """The cells of ``languages`` x ``chosen`` sections, folded from the coverage counters (three reads
+    of a few hundred rows: `library.coverage.counters`) or from the ``tally`` given (a recount);
+    ``restricted=False`` when ``chosen`` is every section, which spares the engines an IN list.
+    ``demand`` and ``quality`` leave their figures at 0 when False."""
     ids = [s.id for s in chosen] if restricted else None
-    totals = _article_totals(session, ids)
-    variants = _variant_counts(session, languages, ids)
-    demand = _missing_demand(session, languages, ids) if demand else {}
-    flagged = flagged_counts(session, languages, ids) if quality else {}
-    cells = []
-    for section in chosen:
-        articles, words = totals.get(section.id, (0, 0))
-        for language in languages:
-            counts = variants.get((language, section.id), {})
-            checks = flagged.get((language, section.id), {})
-            cells.append(Cell(language, section.slug, articles=articles, words=words,
-                              demand=demand.get((language, section.id), 0),
-                              with_errors=checks.get("errors", 0), with_warnings=checks.get("warnings", 0),
-                              **counts))
-    return tuple(cells)
-
-
-def _article_totals(session: Session, section_ids: list[int] | None) -> dict[int, tuple[int, int]]:
-    query = select(Article.section_id, func.count(), func.coalesce(func.sum(Article.source_words), 0)).group_by(
-        Article.section_id)
-    if section_ids is not None:
-        query = query.where(Article.section_id.in_(section_ids))
-    return {section_id: (count, words) for section_id, count, words in session.execute(query)}
-
-
-_STATE_OF_CODE = {0: "published", 2: "in_review", 4: "draft"}
-"""`library.content.models.COVERAGE_STATE` without its outdated bit (1)."""
-
-
-def _variant_counts(
-    session: Session, languages: tuple[str, ...], section_ids: list[int] | None
-) -> dict[tuple[str, int], dict[str, int]]:
-    """Per (language, section): published / in review / draft / outdated counts and words.
-
-    Grouped by exactly the leading columns of ``ix_variant_coverage`` (language, section, the
-    generated coverage state) with only count and sum, so both engines stream the covering index
-    without sorting or reading a row (issue 8); the few dozen groups are folded into cells here.
-    Over every section, several languages are filtered here rather than with an IN list, which costs
-    more per variant than it saves; one language, or a choice of sections, is a range of the index
-    per language and section, so the filter goes to SQL (a snapshot at commit reads one section).
-    """
-    query = (
-        select(Variant.language, Variant.section_id, Variant.coverage_state, func.count(),
-               func.coalesce(func.sum(Variant.source_words), 0))
-        .group_by(Variant.language, Variant.section_id, Variant.coverage_state)
-    )
-    if len(languages) == 1:
-        query = query.where(Variant.language == languages[0])
-    if section_ids is not None:
-        query = query.where(Variant.section_id.in_(section_ids))
-        if len(languages) > 1:
-            query = query.where(Variant.language.in_(languages))
+    tally = tally if tally is not None else counted_tally(session, languages, ids, demand=demand)
     wanted = set(languages)
-    result: dict[tuple[str, int], dict[str, int]] = {}
-    for language, section_id, code, count, words in session.execute(query):
+    figures: dict[tuple[str, int], dict[str, int]] = {}
+    for (language, section_id, code, flags), (count, words) in tally.variants.items():
         if language not in wanted:
             continue
-        cell = result.setdefault((language, section_id), dict.fromkeys(_FROM_VARIANTS, 0))
+        cell = figures.setdefault((language, section_id), dict.fromkeys(_FROM_VARIANTS, 0))
         state = _STATE_OF_CODE[code & ~1]
         cell[state] += count
         cell[f"{state}_words"] += words
         if code & 1:
             cell["outdated"] += count
             cell["outdated_words"] += words
-    return result
+        if quality:
+            cell["with_errors"] += count if flags & CHECK_ERRORS else 0
+            cell["with_warnings"] += count if flags & CHECK_WARNINGS else 0
+    cells = []
+    for section in chosen:
+        articles, words = tally.totals.get(section.id, (0, 0))
+        for language in languages:
+            cells.append(Cell(language, section.slug, articles=articles, words=words,
+                              demand=tally.demand.get((language, section.id), 0) if demand else 0,
+                              **figures.get((language, section.id), {})))
+    return tuple(cells)
 
 
-def _missing_demand(
-    session: Session, languages: tuple[str, ...], section_ids: list[int] | None
-) -> dict[tuple[str, int], int]:
-    """Reader requests per (language, section) for articles with no variant in that language.
-
-    NOT EXISTS, not an outer join: PostgreSQL then probes the (article, language) unique index once
-    per demand row instead of hashing every variant.
-    """
-    has_variant = select(Variant.id).where(Variant.article_id == Demand.article_id,
-                                           Variant.language == Demand.language).exists()
-    query = (
-        select(Demand.language, Article.section_id, func.sum(Demand.count))
-        .join(Article, Article.id == Demand.article_id)
-        .where(Demand.language.in_(languages), ~has_variant)
-        .group_by(Demand.language, Article.section_id)
-    )
-    if section_ids is not None:
-        query = query.where(Article.section_id.in_(section_ids))
-    return {(language, section_id): int(total) for language, section_id, total in session.execute(query)}
+_STATE_OF_CODE = {0: "published", 2: "in_review", 4: "draft"}
+"""`library.content.models.COVERAGE_STATE` without its outdated bit (1)."""
 
 
 def below_thresholds(coverage: Coverage, thresholds: dict[str, float], *, words: bool = False) -> list[Cell]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from library.storage.types import UTCDateTime
@@ -23,6 +23,23 @@ class Demand(SQLModel, table=True):
     count: int = Field(default=0)
     first_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     last_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    counted: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    """How much of ``count`` `MissingDemand` holds: all of it while the article has no variant in
+    ``language``, else 0 (`library.demand.missing`)."""
+
+
+class MissingDemand(SQLModel, table=True):
+    """Reader requests per (language, section) for articles with no variant in that language: the
+    coverage matrix's demand column, kept up to date by every demand flush and content write
+    (`library.demand.missing`) so the matrix reads a few rows, not the demand table."""
+
+    __tablename__ = "missing_demand"
+
+    language: str = Field(sa_column=Column(String(16), primary_key=True))
+    section_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("section.id", ondelete="CASCADE"), primary_key=True)
+    )
+    requests: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
 class InterfaceMiss(SQLModel, table=True):

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from library.demand.buffer import Reads
+from library.demand.missing import count_missing_demand, lock_for_flush
 from library.storage.types import UTCDateTime
 
 _ADD_VIEWS = text("UPDATE article SET views = views + :n WHERE id = :id")
@@ -35,17 +36,20 @@ def _upsert(table: str, keys: str, values: str, where: str, dialect: str):
 
 
 def add_reads(session: Session, reads: Reads) -> None:
-    """Add a drained `Reads` to ``article.views`` and the ``demand`` table."""
+    """Add a drained `Reads` to ``article.views`` and the ``demand`` table, and what readers asked for
+    in vain to the coverage matrix's counters (`library.demand.missing`)."""
+    lock_for_flush(session, {*reads.views, *(article_id for article_id, _ in reads.demand)})
     if reads.views:
-        session.execute(_ADD_VIEWS, [{"id": article_id, "n": n} for article_id, n in reads.views.items()])
+        session.execute(_ADD_VIEWS, [{"id": article_id, "n": n} for article_id, n in sorted(reads.views.items())])
     if reads.demand:
         statement = _upsert("demand", "article_id, language", ":article_id, :language",
                             "EXISTS (SELECT 1 FROM article WHERE id = :article_id)", _dialect(session))
-        session.execute(statement, [
+        session.execute(statement, [  # in key order: concurrent flushes lock the rows in one order
             {"article_id": article_id, "language": language, "count": d.count,
              "first_seen": d.first_seen, "last_seen": d.last_seen}
-            for (article_id, language), d in reads.demand.items()
+            for (article_id, language), d in sorted(reads.demand.items())
         ])
+        count_missing_demand(session, {article_id for article_id, _ in reads.demand})
 
 
 class InterfaceMissCount(Protocol):

@@ -11,8 +11,8 @@ checks current texts afresh for reports (the CLI), without storing anything, so 
 today's term base.
 
 Where people work, the findings of each variant's current revision are shown: `current_notes` for the
-translator queue and the workbench (as `Note`, rendered in the reader's language), `flagged_counts`
-for the coverage matrix's quality column.
+translator queue and the workbench (as `Note`, rendered in the reader's language); the coverage
+matrix's quality column counts `check_flags` in its counters (`library.coverage.counters`).
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from library.content.events import Draft, SavedVariant
 from library.content.models import (
-    CHECK_ERRORS,
-    CHECK_WARNINGS,
     Article,
     Revision,
     Section,
@@ -158,28 +156,6 @@ def current_notes(session: Session, variant_ids: Iterable[int]) -> dict[int, lis
     for notes in found.values():
         notes.sort(key=lambda note: note.severity != "error")
     return found
-
-
-def flagged_counts(
-    session: Session, languages: Sequence[str], section_ids: Sequence[int] | None = None
-) -> dict[tuple[str, int], dict[str, int]]:
-    """Per (language, section): how many variants have error findings, and how many have warnings,
-    in their current revision (``{"errors": 2, "warnings": 5}``; a variant with both counts in each).
-
-    Read from `Variant.check_flags` through its partial index (only flagged variants are in it), so
-    the cost follows the number of flagged variants, not the library or the findings' history.
-    """
-    query = (select(Variant.language, Variant.section_id, Variant.check_flags, func.count())
-             .where(Variant.check_flags > 0, Variant.language.in_(list(languages)))
-             .group_by(Variant.language, Variant.section_id, Variant.check_flags))
-    if section_ids is not None:
-        query = query.where(Variant.section_id.in_(list(section_ids)))
-    counts: dict[tuple[str, int], dict[str, int]] = {}
-    for language, section_id, flags, variants in session.execute(query):
-        cell = counts.setdefault((language, section_id), {"errors": 0, "warnings": 0})
-        cell["errors"] += variants if flags & CHECK_ERRORS else 0
-        cell["warnings"] += variants if flags & CHECK_WARNINGS else 0
-    return counts
 
 
 def overrides(session: Session, variant: Variant) -> list[QualityOverride]:

@@ -151,10 +151,10 @@ def _statements(engine, articles: int, **options) -> list[str]:
 
 
 @pytest.mark.parametrize(("options", "statements"), [
-    ({}, 6),
-    ({"demand": False}, 5),
+    ({}, 5),
+    ({"demand": False}, 4),
     ({"demand": False, "quality": False}, 4),
-    ({"sections": ["alpha", "beta"]}, 6),
+    ({"sections": ["alpha", "beta"]}, 5),
 ])
 def test_the_number_of_statements_does_not_grow_with_the_library(engine, options, statements):
     from tests.conftest import _empty_tables

@@ -110,3 +110,63 @@ def test_0010_keeps_accounts_and_tokens_and_downgrades_to_0009(fresh_database_ur
             assert conn.execute(text("SELECT digest FROM api_token")).all() == [("d",)]
     finally:
         engine.dispose()
+
+
+def test_0011_fills_the_coverage_counters_from_the_library_and_downgrades_to_0010(fresh_database_url):
+    """A library made before 0011 gets counters equal to a recount, and each row is marked as counted."""
+    from sqlalchemy import text
+
+    from library.coverage.counters import counted_tally
+    from library.coverage.verify import verify_counters
+    from library.storage import session_scope
+
+    engine = create_engine_for(fresh_database_url)
+    try:
+        upgrade(engine, "0010")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO section (id, slug, position, names) VALUES (1, 's', 1, '{}'), "
+                              "(2, 't', 2, '{}')"))
+            for aid, section, words in ((1, 1, 10), (2, 1, 30), (3, 2, 5)):
+                conn.execute(text(
+                    "INSERT INTO article (id, slug, section_id, published_at, source_language, views, source_words, "
+                    "tags, created_at) VALUES (:id, :slug, :s, '2025-01-01 00:00:00+00:00', 'ru', 0, :w, '[]', "
+                    "'2025-01-01 00:00:00+00:00')"), {"id": aid, "slug": f"a{aid}", "s": section, "w": words})
+            # (variant, article, language, status, published revision, outdated, check flags)
+            for vid, aid, language, status, published, outdated, flags in (
+                    (1, 1, "ru", "published", 1, False, 0), (2, 1, "kk", "draft", None, True, 2),
+                    (3, 2, "ru", "published", 1, False, 0), (4, 2, "kk", "in_review", 1, False, 1),
+                    (5, 2, "en", "draft", None, False, 3), (6, 3, "ru", "in_review", None, False, 0)):
+                state = (0 if published else 2 if status == "in_review" else 4) + (1 if outdated else 0)
+                conn.execute(text(
+                    "INSERT INTO variant (id, article_id, section_id, language, title, summary, body, status, "
+                    "revision, major_revision, published_revision, outdated, words, source_words, coverage_state, "
+                    "behind, check_flags, updated_at, created_at) VALUES (:id, :a, (SELECT section_id FROM article "
+                    "WHERE id = :a), :l, 't', '', '', :st, 1, 1, :p, :o, 0, (SELECT source_words FROM article WHERE "
+                    "id = :a), :cs, :b, :f, '2025-01-01 00:00:00+00:00', '2025-01-01 00:00:00+00:00')"),
+                    {"id": vid, "a": aid, "l": language, "st": status, "p": published, "o": outdated, "cs": state,
+                     "b": 1 if outdated else 0, "f": flags})
+            for aid, language, count in ((1, "en", 4), (1, "kk", 9), (3, "kk", 2)):  # kk of 1 exists (a draft)
+                conn.execute(text("INSERT INTO demand (article_id, language, count, first_seen, last_seen) VALUES "
+                                  "(:a, :l, :n, '2025-01-01 00:00:00+00:00', '2025-01-01 00:00:00+00:00')"),
+                             {"a": aid, "l": language, "n": count})
+        upgrade(engine)
+        with session_scope(engine, write=False) as session:
+            assert verify_counters(session, ("en", "ru", "kk")).drift == ()
+            tally = counted_tally(session, None)
+        assert tally.totals == {1: (2, 40), 2: (1, 5)}
+        assert tally.demand == {("en", 1): 4, ("kk", 2): 2}
+        assert tally.variants == {("ru", 1, 0, 0): (2, 40), ("kk", 1, 5, 2): (1, 10), ("kk", 1, 0, 1): (1, 30),
+                                  ("en", 1, 4, 3): (1, 30), ("ru", 2, 2, 0): (1, 5)}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM variant WHERE counted_state IS NULL OR "
+                                     "counted_state <> coverage_state")).scalar() == 0
+            assert dict(conn.execute(text("SELECT language, counted FROM demand WHERE article_id = 1")).all()) == {
+                "en": 4, "kk": 0}
+        downgrade(engine, "0010")
+        inspector = inspect(engine)
+        assert not {"coverage_count", "coverage_section_total", "missing_demand"} & set(inspector.get_table_names())
+        assert "counted_state" not in {c["name"] for c in inspector.get_columns("variant")}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM variant")).scalar() == 6
+    finally:
+        engine.dispose()
