@@ -19,6 +19,7 @@ from library.content.version import bump_version
 from library.coverage.history import CoverageRecorder
 from library.languages.registry import LanguageRegistry
 from library.quality.findings import on_save, prepare_checks
+from library.search import index as search_index
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
@@ -53,11 +54,13 @@ def content_events(settings: Settings, *, history: bool = True,
       revision with errors is published only with an override reason (the checks themselves run
       before the write transaction where the caller prepares the text: `prepare_checks`);
     - at each commit, a coverage snapshot of the sections it changed (``history``; tests leave it out
-      unless they test it), then the content version's bump, last, which empties the response caches.
+      unless they test it), then the search index of the variants it changed (published text only,
+      in the same transaction, so a publish is searchable the moment it is committed), then the
+      content version's bump, last, which empties the response caches.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
     quality_gate = OnSave(on_save, prepare=prepare_checks)
-    return ContentEvents(saved=(quality_gate,), committing=(*recorder, bump_version))
+    return ContentEvents(saved=(quality_gate,), committing=(*recorder, search_index.on_committing, bump_version))
 
 
 def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,
