@@ -64,7 +64,10 @@ class SearchQuery:
     def parse(cls, q: str | None, section: str | None = None, year: str | None = None,
               page: str | None = None, per_page: str | None = None) -> SearchQuery:
         """Raises `EmptyQuery` for a query without any letter or digit, `InvalidQuery` for a bad number."""
-        query_text = " ".join((q or "")[:MAX_QUERY].split())
+        q = q or ""
+        if len(q) > MAX_QUERY:  # cut at a space: a word cut in half would be searched for as it is
+            q = q[: MAX_QUERY + 1].rsplit(None, 1)[0] if not q[MAX_QUERY].isspace() else q[:MAX_QUERY]
+        query_text = " ".join(q[:MAX_QUERY].split())
         if not any(c.isalnum() for c in query_text):
             raise EmptyQuery()
         number, size = whole_number("page", page), whole_number("per_page", per_page, 1, MAX_PER_PAGE)
