@@ -73,35 +73,44 @@ def _snowball(language: str):
 
 
 @lru_cache(maxsize=200_000)
-def key(word: str, language: str) -> str | None:
-    """The search key of one normalised word in ``language``, or None for a stop word or junk."""
+def word_keys(word: str, language: str) -> tuple[str, ...]:
+    """The search keys of one normalised word in ``language``: none for a stop word or junk, two for a
+    Kazakh word whose ending reads two ways (`library.search.kk_stem.stems`), else one."""
     if len(word) > MAX_TOKEN:
-        return None
+        return ()
     if language == "kk":
         if _LATIN.search(word):
             word = to_cyrillic(word)
         word = kk_stem.fold(word)
         if word in STOP_WORDS["kk"]:
-            return None
-        return kk_stem.stem(word)
+            return ()
+        return kk_stem.stems(word)
     if word in STOP_WORDS.get(language, ()):
-        return None
+        return ()
     if language in _SNOWBALL:
-        return _snowball(language).stemWord(word)
-    return word
+        return (_snowball(language).stemWord(word),)
+    return (word,)
+
+
+def key(word: str, language: str) -> str | None:
+    """The first search key of one normalised word (None for a stop word or junk)."""
+    found = word_keys(word, language)
+    return found[0] if found else None
 
 
 def keys(text: str, language: str, limit: int = MAX_KEYS) -> list[str]:
-    """The search keys of plain ``text`` in ``language``, in order (at most ``limit``)."""
-    found = []
+    """The search keys of plain ``text`` in ``language``, in order, every reading of each word (at most
+    ``limit``): what the index holds."""
+    found: list[str] = []
     for match in tokens(normalise(text)):
-        if (k := key(match.group(), language)) is not None:
-            found.append(k)
-            if len(found) >= limit:
-                break
+        found.extend(word_keys(match.group(), language))
+        if len(found) >= limit:
+            return found[:limit]
     return found
 
 
-def query_keys(query: str, language: str, limit: int) -> list[str]:
-    """The distinct keys of a reader's query in ``language``, in the order typed (at most ``limit``)."""
-    return list(dict.fromkeys(keys(query, language)))[:limit]
+def query_keys(query: str, language: str, limit: int) -> list[tuple[str, ...]]:
+    """The distinct words of a reader's query in ``language`` as their keys, in the order typed (at most
+    ``limit`` words): a text matches a word when it holds any of the word's keys."""
+    words = [found for match in tokens(normalise(query)) if (found := word_keys(match.group(), language))]
+    return list(dict.fromkeys(words))[:limit]

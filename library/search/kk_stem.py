@@ -19,7 +19,8 @@ labelled word list (`library/search/data/kk_words.tsv`, `scripts/eval_search.py`
 from __future__ import annotations
 
 _FOLD = str.maketrans({"ә": "а", "і": "и", "ң": "н", "ғ": "г", "ү": "у", "ұ": "у", "қ": "к", "ө": "о",
-                       "һ": "х", "ё": "е"})
+                       "һ": "х", "ё": "е", "й": "и", "ц": "тс", "э": "е"})
+# й as и, ц as тс and э as е too: Latin spelling writes them so ("beitarap", "stantsiia", "elektr").
 
 VOWELS = frozenset("аеиоуыэюя")
 _FRONT = frozenset("еиэ")
@@ -137,7 +138,7 @@ def _follows(stem: str, suffix: str, after: frozenset[str]) -> bool:
     return P3 in after and stem[-1] in _AFTER_POSSESSIVE and len(stem) > MIN_STEM + 1
 
 
-def _strip(word: str, slot) -> str | None:
+def _strip(word: str, slot) -> tuple[str, str] | None:
     for suffix, after in slot:
         if not word.endswith(suffix) or len(word) - len(suffix) < MIN_STEM:
             continue
@@ -153,21 +154,44 @@ def _strip(word: str, slot) -> str | None:
         if suffix[0] in VOWELS and stem[-1] in "бг":
             # A final п/к voices before a vowel: кітабы is кітап + ы, жүрегі is жүрек + і.
             stem = stem[:-1] + ("п" if stem[-1] == "б" else "к")
-        return stem
+        return stem, suffix
     return None
 
 
 def stem(word: str) -> str:
     """The stem of a lower-case Kazakh word, folded (`fold`). Words with no known ending come back folded."""
+    return stems(word)[0]
+
+
+def stems(word: str) -> tuple[str, ...]:
+    """The stem of a lower-case Kazakh word (`stem`), and a second one when its ending has two readings.
+
+    After a vowel, -сы/-сі is the possessive of a stem ending in a vowel (бала-сы) or -ы/-і after a
+    stem ending in с (кеңес-і); nothing in the word tells which. The first stem is the vowel reading,
+    the second the other: the index holds both, and a query asks for either (`library.search.analyzer`).
+    """
     word = fold(word)
     if any(word.endswith(ending) for ending in _KEEP_ENDINGS):
-        return word
-    if word.endswith(_PLURAL_POSSESSIVE_ACCUSATIVE):
-        word = word[:-1]  # кітап-тар-ы-н: the accusative after a possessive is a lone н
-    for slot in _SLOTS:
+        return (word,)
+    if word.endswith(_PLURAL_POSSESSIVE_ACCUSATIVE) or (
+            word.endswith(("сын", "син")) and len(word) > 4 and word[-4] in VOWELS):
+        word = word[:-1]  # кітап-тар-ы-н, қорытынды-сы-н: the accusative after a possessive is a lone н
+    other = None
+    for position, slot in enumerate(_SLOTS):
         stripped = _strip(word, slot)
-        if stripped is not None:
-            word = stripped
-            if any(word.endswith(ending) for ending in _KEEP_ENDINGS):
-                break
+        if stripped is None:
+            continue
+        before, (word, suffix) = word, stripped
+        if suffix in ("сы", "си") and len(before) - 1 > MIN_STEM:
+            other = _continue(before[:-1], position + 1)
+        if any(word.endswith(ending) for ending in _KEEP_ENDINGS):
+            break
+    return (word,) if other is None or other == word else (word, other)
+
+
+def _continue(word: str, first_slot: int) -> str:
+    """``word`` stripped by the slots from ``first_slot`` on (the rest of `stems` for a second reading)."""
+    for slot in _SLOTS[first_slot:]:
+        if (stripped := _strip(word, slot)) is not None:
+            word = stripped[0]
     return word

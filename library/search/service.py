@@ -112,7 +112,7 @@ def _filters(query: SearchQuery, dialect: str) -> tuple[str, dict[str, Any]]:
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
-def _matches(session: Session, language: str, keys: list[str],
+def _matches(session: Session, language: str, keys: list[tuple[str, ...]],
              query: SearchQuery) -> tuple[list[tuple[int, float]], bool]:
     """(article id, score: higher is better) of the variants in ``language`` holding every key, best
     first, at most `CANDIDATES`; and whether there were more."""
@@ -121,7 +121,8 @@ def _matches(session: Session, language: str, keys: list[str],
     params.update(language=language, cap=CANDIDATES + 1)
     joined = "JOIN article a ON a.id = s.article_id" if where else ""
     if dialect == "sqlite":
-        params["match"] = " ".join(f'"{k}"' for k in keys)  # keys are letters and digits: no FTS syntax
+        # Keys are letters and digits, quoted: never FTS syntax. A word with two keys matches either.
+        params["match"] = " AND ".join("(" + " OR ".join(f'"{k}"' for k in word) + ")" for word in keys)
         statement = (
             f"SELECT article_id, score FROM (SELECT s.article_id AS article_id, "
             f"-bm25(search_index, {TITLE_WEIGHT}, 1.0) AS score FROM search_index s {joined} "
@@ -129,12 +130,21 @@ def _matches(session: Session, language: str, keys: list[str],
             f"ORDER BY s.rowid DESC LIMIT :cap) ORDER BY score DESC, article_id DESC"
         )
     else:
-        params["keys"] = " ".join(keys)
+        # The same parser as the index's keys reads each key (plainto_tsquery), so both agree on what
+        # a key is; a word with two keys matches either (||), words are ANDed (&&).
+        words, query_sql = {}, []
+        for n, word in enumerate(keys):
+            alternatives = []
+            for m, k in enumerate(word):
+                words[f"k{n}_{m}"] = k
+                alternatives.append(f"plainto_tsquery('simple', :k{n}_{m})")
+            query_sql.append("(" + " || ".join(alternatives) + ")")
+        params.update(words)
+        tsquery = " && ".join(query_sql)
         statement = (
-            "SELECT article_id, ts_rank_cd(document, q) AS score FROM (SELECT s.article_id, s.document "
-            f"FROM search_index s {joined} WHERE s.document @@ plainto_tsquery('simple', :keys) "
-            f"AND s.language = :language{where} LIMIT :cap) found, plainto_tsquery('simple', :keys) q "
-            "ORDER BY score DESC, article_id DESC"
+            f"SELECT article_id, ts_rank_cd(document, {tsquery}) AS score FROM (SELECT s.article_id, s.document "
+            f"FROM search_index s {joined} WHERE s.document @@ ({tsquery}) "
+            f"AND s.language = :language{where} LIMIT :cap) found ORDER BY score DESC, article_id DESC"
         )
     rows = [(row[0], float(row[1])) for row in session.execute(text(statement), params).all()]
     return rows[:CANDIDATES], len(rows) > CANDIDATES
@@ -146,7 +156,7 @@ def search(session: Session, language: Language, query: SearchQuery) -> SearchOu
     Raises `SectionNotFound` when ``query.section`` names no section.
     """
     chain = language.chain
-    ranked: list[tuple[int, str, list[str]]] = []  # (article id, matched language, its keys)
+    ranked: list[tuple[int, str, list[tuple[str, ...]]]] = []  # (article id, matched language, its keys)
     exact, own = True, 0
     for position, code in enumerate(chain):
         keys = query_keys(query.text, code, MAX_KEYS)
@@ -174,7 +184,7 @@ def search(session: Session, language: Language, query: SearchQuery) -> SearchOu
         item = found.item
         transform = language.transform if language.base is not None and item.language == language.code else None
         hit = SearchHit(**{field: getattr(item, field) for field in item.__struct_fields__},
-                        snippet=snippet(found.body, code, set(keys), transform))
+                        snippet=snippet(found.body, code, {k for word in keys for k in word}, transform))
         items.append(hit)
         ids.append(article)
     total = len(ranked)

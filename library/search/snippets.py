@@ -8,11 +8,11 @@ HTML built here: every piece of text escaped, matches in ``<mark>``; a body hold
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from library.search.analyzer import key, normalise, tokens
+from library.search.analyzer import normalise, tokens, word_keys
 from library.search.index import plain_text
 
 WORDS = 30
@@ -21,7 +21,7 @@ MAX_SCAN = 200_000
 """Characters of a body scanned for matches: a long text's snippet comes from its beginning."""
 
 
-def snippet(body: str, language: str, wanted: Collection[str], transform: Callable[[str], str] | None = None) -> str:
+def snippet(body: str, language: str, wanted: set[str], transform: Callable[[str], str] | None = None) -> str:
     """HTML: about `WORDS` words of ``body`` (article HTML in ``language``) around the densest run of
     words whose keys are in ``wanted``, each match in ``<mark>``; ``transform`` (kk -> kk-Latn) is
     applied to the text before escaping. The start of the text when nothing matches."""
@@ -29,7 +29,8 @@ def snippet(body: str, language: str, wanted: Collection[str], transform: Callab
     words = list(tokens(text))
     if not words:
         return ""
-    matched = [i for i, word in enumerate(words) if key(normalise(word.group()), language) in wanted]
+    matched = [i for i, word in enumerate(words)
+               if not wanted.isdisjoint(word_keys(normalise(word.group()), language))]
     start = _best_window(matched)
     start = max(0, start - 3)
     end = min(len(words), start + WORDS)

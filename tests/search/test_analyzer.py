@@ -8,7 +8,7 @@ import pytest
 
 from library.languages.kk_latin import to_cyrillic, to_latin
 from library.search.analyzer import MAX_KEYS, keys, query_keys
-from library.search.kk_stem import stem
+from library.search.kk_stem import stem, stems
 
 WORDS = Path(__file__).resolve().parents[2] / "library" / "search" / "data" / "kk_words.tsv"
 
@@ -40,11 +40,16 @@ def test_vowel_harmony_refuses_a_suffix_of_the_other_row():
     assert stem("жылтер").endswith("тер")
 
 
+def test_an_ending_with_two_readings_gives_both_stems():
+    assert stems("кеңесі") == ("кене", "кенес") and stems("баласы") == ("бала", "балас")
+    assert set(stems("кеңестің")) & set(stems("кеңесі")) and set(stems("балалар")) & set(stems("баласы"))
+
+
 def test_the_labelled_word_list_is_stemmed_right_at_least_95_percent():
     rows = [line.split("\t") for line in WORDS.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     assert len(rows) >= 150
-    right = sum(stem(form.lower()) == stem(lemma.strip().lower()) for form, lemma in rows)
+    right = sum(bool(set(stems(form.lower())) & set(stems(lemma.lower()))) for form, lemma in rows)
     assert right / len(rows) >= 0.95
 
 
