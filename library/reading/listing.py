@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import exists, extract, func, literal, select
+from sqlalchemy import bindparam, exists, extract, func, literal, select
 from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
@@ -248,15 +248,22 @@ class ListedText:
     body: str
 
 
+def _listed_texts_statement():
+    ids = select(Article.id.label("id")).where(Article.id.in_(bindparam("ids", expanding=True))).subquery("wanted")
+    return join_published(select(*published_texts(Revision.summary, Revision.body)).select_from(ids), ids.c.id)
+
+
+_LISTED_TEXTS = _listed_texts_statement()
+"""Built once: SQLAlchemy caches its compiled form, which a statement made per call would not reuse."""
+
+
 def listed_texts(session: Session, language: Language, article_ids: Sequence[int]) -> dict[int, ListedText]:
     """These articles resolved for a reader of ``language`` exactly as listings resolve them (the first
     published language of the chain), by id; unreadable ones are left out. One statement."""
     if not article_ids:
         return {}
-    ids = select(Article.id.label("id")).where(Article.id.in_(list(article_ids))).subquery("wanted")
-    statement = join_published(select(*published_texts(Revision.summary, Revision.body)).select_from(ids), ids.c.id)
     grouped: dict[int, list[Any]] = {}
-    for row in session.execute(statement).all():
+    for row in session.execute(_LISTED_TEXTS, {"ids": list(article_ids)}).all():
         grouped.setdefault(row.article_id, []).append(row)
     found = {}
     for article_id, group in grouped.items():
