@@ -20,6 +20,7 @@ from library.coverage.counters import count_changes
 from library.coverage.history import CoverageRecorder
 from library.languages.registry import LanguageRegistry
 from library.quality.findings import on_save, prepare_checks
+from library.search import index as search_index
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
 from library.storage.migrate import ensure_schema
@@ -56,11 +57,14 @@ def content_events(settings: Settings, *, history: bool = True,
     - at each commit, first the coverage counters (the articles it changed recounted, the difference
       added: `library.coverage.counters`; the matrix, the snapshots and the dashboard read them), then
       a coverage snapshot of the sections it changed (``history``; tests leave it out unless they test
-      it), then the content version's bump, last, which empties the response caches.
+      it), then the search index of the variants it changed (published text only, in the same
+      transaction, so a publish is searchable the moment it is committed), then the content version's
+      bump, last, which empties the response caches.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
     quality_gate = OnSave(on_save, prepare=prepare_checks)
-    return ContentEvents(saved=(quality_gate,), committing=(count_changes, *recorder, bump_version))
+    return ContentEvents(saved=(quality_gate,),
+                         committing=(count_changes, *recorder, search_index.on_committing, bump_version))
 
 
 def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,

@@ -21,6 +21,7 @@ import library.quality.models  # noqa: F401
 import library.workflow.models  # noqa: F401
 from library.bootstrap import content_events
 from library.content.events import attach
+from library.search.index import sync
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for, session_scope, upgrade
 
@@ -133,6 +134,8 @@ def _empty_tables(engine: Engine) -> None:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+            # The search index is an FTS5 table outside the model (PostgreSQL's goes with TRUNCATE ... CASCADE).
+            conn.execute(text("DELETE FROM search_index"))
 
 
 @pytest.fixture
@@ -171,6 +174,8 @@ def demo(engine: Engine, db_kind: str) -> Engine:
     key = db_kind
     if key in _DEMO_ROWS:
         _restore_rows(engine, _DEMO_ROWS[key])
+        with engine.begin() as conn:  # the search index is derived from the rows: made again, not copied
+            sync(conn)
         return engine
     with session_scope(engine) as session:
         load_demo(session)

@@ -9,6 +9,7 @@ imports the groups and no group imports the root:
 - `quality`: ``terms`` (the term base as files), ``check`` (content checks)
 - `coverage`: ``coverage`` (the report, the release gate, history snapshots)
 - `catalogs`: ``catalogs`` (the interface-string catalogs; no database, also runs alone)
+- `search`: ``search reindex`` (the search index)
 
 Two modules serve them all: `common` (settings, engine, language registry, files) and `exits`
 (the one table from kind of failure to exit status, applied to every command by `LibraryGroup`).
@@ -29,6 +30,7 @@ from library.cli.coverage import coverage
 from library.cli.exits import LibraryGroup
 from library.cli.instance import db, demo, init, serve
 from library.cli.quality import check, terms
+from library.cli.search import search
 from library.cli.workflow import exchange, users
 
 __all__ = ["main"]
@@ -51,5 +53,6 @@ def main() -> None:
         logging.getLogger().addHandler(logging.NullHandler())
 
 
-for command in (init, db, demo, serve, export_cmd, import_cmd, coverage, catalogs, users, exchange, terms, check):
+for command in (init, db, demo, serve, export_cmd, import_cmd, coverage, catalogs, users, exchange, terms, check,
+                search):
     main.add_command(command)

@@ -73,6 +73,17 @@ class ReadCounter:
                     seen[0] += 1
                     seen[2] = now
 
+    def wanted(self, article_id: int, requested: str) -> None:
+        """Count demand without a view: a search found the article only in another language (issue 17)."""
+        with self._lock:
+            now = self._clock()
+            seen = self._demand.get((article_id, requested))
+            if seen is None:
+                self._demand[(article_id, requested)] = [1, now, now]
+            else:
+                seen[0] += 1
+                seen[2] = now
+
     def drain(self) -> Reads:
         """The counts since the last drain; the counter starts afresh."""
         with self._lock:
@@ -84,3 +95,44 @@ class ReadCounter:
 
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
+
+
+@dataclass
+class SearchMissCount:
+    """Searches in ``language`` for ``query`` that found nothing in any language, since the last drain."""
+
+    language: str
+    query: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+MAX_MISSES_KEPT = 10_000
+"""Distinct missed queries a process keeps between flushes; more are not counted (a flood of random
+queries must not grow memory without bound)."""
+
+
+class SearchMisses:
+    """Thread-safe tally of searches that found nothing, per (language, query); counts only."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], list] = {}
+
+    def missed(self, language: str, query: str) -> None:
+        with self._lock:
+            now = self._clock()
+            seen = self._counts.get((language, query))
+            if seen is not None:
+                seen[0] += 1
+                seen[2] = now
+            elif len(self._counts) < MAX_MISSES_KEPT:
+                self._counts[(language, query)] = [1, now, now]
+
+    def drain(self) -> list[SearchMissCount]:
+        with self._lock:
+            counts, self._counts = self._counts, {}
+        return [SearchMissCount(language, query, count, _utc(first), _utc(last))
+                for (language, query), (count, first, last) in counts.items()]

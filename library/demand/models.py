@@ -52,3 +52,19 @@ class InterfaceMiss(SQLModel, table=True):
     count: int = Field(default=0)
     first_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     last_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SearchMiss(SQLModel, table=True):
+    """A search that found nothing in any language, counted per language and query (issue 17).
+
+    Counts only: the query as typed (normalised, cut to `MAX_QUERY`), never who asked.
+    """
+
+    __tablename__ = "search_miss"
+    __table_args__ = (Index("ix_search_miss_language_count", "language", "count"),)
+
+    language: str = Field(sa_column=Column(String(16), primary_key=True))
+    query: str = Field(sa_column=Column(String(200), primary_key=True))
+    count: int = Field(default=0)
+    first_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_seen: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
 from library.content.models import Article, Revision, Section, Variant
-from library.demand.models import Demand, InterfaceMiss
+from library.demand.models import Demand, InterfaceMiss, SearchMiss
 from library.demand.store import CONTEXT_SEPARATOR
 
 DEFAULT_LIMIT = 100
@@ -152,3 +152,29 @@ def _top_misses(session: Session, languages: Sequence[str], limit: int) -> dict[
             msgid=msgid, context=context or None, count=row.count, first_seen=row.first_seen,
             last_seen=row.last_seen))
     return result
+
+
+class MissedSearch(msgspec.Struct, kw_only=True):
+    """A query that found nothing in any language: what readers look for and the library lacks."""
+
+    query: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+class MissedSearches(msgspec.Struct, kw_only=True):
+    language: str
+    searches: list[MissedSearch]
+    """Most frequent first."""
+
+
+def missed_searches(session: Session, language: str, limit: int = DEFAULT_LIMIT) -> MissedSearches:
+    """The searches in ``language`` that found nothing, most frequent first (counts, no readers)."""
+    rows = session.execute(
+        select(SearchMiss).where(SearchMiss.language == language)
+        .order_by(SearchMiss.count.desc(), SearchMiss.last_seen.desc(), SearchMiss.query).limit(limit)
+    ).scalars().all()
+    return MissedSearches(language=language, searches=[
+        MissedSearch(query=row.query, count=row.count, first_seen=row.first_seen, last_seen=row.last_seen)
+        for row in rows])

@@ -96,3 +96,26 @@ def add_interface_misses(session: Session, misses: Iterable[InterfaceMissCount])
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+def merge_search_misses(batches: list[list]) -> list:
+    """Several drained batches of search misses as one (`add_search_misses` adds up repeats)."""
+    return [miss for batch in batches for miss in batch]
+
+
+def add_search_misses(session: Session, misses: Iterable) -> None:
+    """Add drained `library.demand.buffer.SearchMissCount`s to the ``search_miss`` table."""
+    merged: dict[tuple[str, str], dict] = {}
+    for miss in misses:
+        row = merged.get((miss.language, miss.query))
+        if row is None:
+            merged[(miss.language, miss.query)] = {"language": miss.language, "query": miss.query,
+                                                   "count": miss.count, "first_seen": miss.first_seen,
+                                                   "last_seen": miss.last_seen}
+        else:
+            row["count"] += miss.count
+            row["first_seen"] = min(row["first_seen"], miss.first_seen)
+            row["last_seen"] = max(row["last_seen"], miss.last_seen)
+    if merged:
+        statement = _upsert("search_miss", "language, query", ":language, :query", "1 = 1", _dialect(session))
+        session.execute(statement, list(merged.values()))

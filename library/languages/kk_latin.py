@@ -140,3 +140,26 @@ def _in_capitals(text: str, index: int) -> bool:
         return after.isupper()
     before = text[index - 1 : index] if index else ""
     return before.isalpha() and before.isupper()
+
+
+# Latin -> Cyrillic for what readers type (issue 17): a kk-Latn reader searches "kitaphana" or
+# "Qazaqstan" and the texts are stored in Cyrillic. Digraphs first, so "ch" is ч, not с + х.
+_LATIN_DIGRAPHS = (("şş", "щ"), ("ch", "ч"), ("sh", "ш"), ("io", "ё"), ("iu", "ю"), ("ia", "я"))
+_LATIN_LETTERS = {latin: cyrillic for cyrillic, latin in _CYRILLIC_SMALL.items() if len(latin) == 1}
+_LATIN_LETTERS.update({"e": "е", "i": "и", "ı": "і", "h": "х", "u": "у", "c": "ц", "w": "у", "x": "кс"})
+_LATIN_WORD = re.compile(r"[a-zäğıŋöşūüİI]", re.IGNORECASE)
+
+
+def to_cyrillic(text: str) -> str:
+    """Kazakh Latin text (the 2021 alphabet, or plain ASCII as people type it) in Cyrillic letters.
+
+    Ambiguous where the alphabets differ: ASCII "i" becomes и (the 2021 alphabet writes і as ı), "u"
+    becomes у; a search folds и/і and у/ұ/ү together anyway. Characters that are not Latin letters
+    are kept. The inverse of `to_latin` only up to those ambiguities.
+    """
+    if not _LATIN_WORD.search(text):
+        return text
+    lowered = latin_lower(unicodedata.normalize("NFC", text))
+    for digraph, letter in _LATIN_DIGRAPHS:
+        lowered = lowered.replace(digraph, letter)
+    return "".join(_LATIN_LETTERS.get(char, char) for char in lowered)

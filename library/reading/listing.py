@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import exists, extract, func, literal, select
+from sqlalchemy import bindparam, exists, extract, func, literal, select
 from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
@@ -240,3 +240,42 @@ def list_sections(session: Session, language: Language) -> SectionList:
         sections.append(SectionView(slug=slug, name=name, name_language=name_language, position=position,
                                     articles=articles))
     return derive_sections(SectionList(language=chain[0], sections=sections), language)
+
+
+@dataclass(frozen=True)
+class ListedText:
+    """An article as listings show it, with the served text's body (HTML) for a search snippet.
+
+    ``item`` is already made the reader's own for a derived language; ``body`` is as stored (in the
+    stored language): whoever cuts a snippet from it transforms the snippet (`Language.transform`)
+    when ``item.language`` is the derived one.
+    """
+
+    item: ListedArticle
+    body: str
+
+
+def _listed_texts_statement():
+    ids = select(Article.id.label("id")).where(Article.id.in_(bindparam("ids", expanding=True))).subquery("wanted")
+    return join_published(select(*published_texts(Revision.summary, Revision.body)).select_from(ids), ids.c.id)
+
+
+_LISTED_TEXTS = _listed_texts_statement()
+"""Built once: SQLAlchemy caches its compiled form, which a statement made per call would not reuse."""
+
+
+def listed_texts(session: Session, language: Language, article_ids: Sequence[int]) -> dict[int, ListedText]:
+    """These articles resolved for a reader of ``language`` exactly as listings resolve them (the first
+    published language of the chain), by id; unreadable ones are left out. One statement."""
+    if not article_ids:
+        return {}
+    grouped: dict[int, list[Any]] = {}
+    for row in session.execute(_LISTED_TEXTS, {"ids": list(article_ids)}).all():
+        grouped.setdefault(row.article_id, []).append(row)
+    found = {}
+    for article_id, group in grouped.items():
+        if (choice := choose(group, language.chain)) is not None:
+            page = derive_listing(ArticlePage(language=language.chain[0], total=1, page=1, per_page=1, pages=1,
+                                              items=[_listed(choice, language.chain[0])]), language)
+            found[article_id] = ListedText(page.items[0], choice.row.body)
+    return found

@@ -154,3 +154,21 @@ def _links(rows: Sequence[Any], chain: Sequence[str]) -> list[tuple[SeeAlso, int
                                   language=row.language, fallback=row.language != chain[0],
                                   outdated=choice.outdated, title=row.title), row.revision_id))
     return links
+
+
+_PUBLISHED_LANGUAGES = select(Variant.article_id, Variant.language).where(
+    Variant.article_id.in_(bindparam("ids", expanding=True)), Variant.published_revision.is_not(None))
+
+
+def served_languages(session: Session, article_ids: Iterable[int], chain: Sequence[str]) -> dict[int, str]:
+    """The language each of these articles is served in to a reader of ``chain`` (`choose` on their
+    published variants); articles with nothing published are left out. One statement, ids only."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    rows = session.execute(_PUBLISHED_LANGUAGES, {"ids": ids}).all()
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.article_id, []).append(row)
+    return {article_id: choice.row.language for article_id, group in grouped.items()
+            if (choice := choose(group, chain)) is not None}

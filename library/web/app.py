@@ -26,9 +26,15 @@ from sqlalchemy.engine import Engine
 from library import __version__
 from library.bootstrap import Runtime, build_runtime
 from library.content.version import current_version
-from library.demand.buffer import ReadCounter, merge_reads
+from library.demand.buffer import ReadCounter, SearchMisses, merge_reads
 from library.demand.flusher import Flusher
-from library.demand.store import add_interface_misses, add_reads, merge_misses
+from library.demand.store import (
+    add_interface_misses,
+    add_reads,
+    add_search_misses,
+    merge_misses,
+    merge_search_misses,
+)
 from library.settings import Settings, load_settings
 from library.storage import read_only
 from library.storage.availability import unavailable
@@ -40,6 +46,7 @@ from library.web.api import (
     coverage,
     health,
     languages,
+    search,
     sections,
     terms,
     untranslated,
@@ -57,6 +64,7 @@ log = logging.getLogger("library.web")
 ROUTES = [
     health.health, health.ping, articles.article, articles.articles, articles.archive,
     sections.sections, languages.languages, untranslated.untranslated_report, catalogs.catalog,
+    search.search_articles,
 ]
 
 
@@ -70,13 +78,16 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     flusher = Flusher(engine)
     flusher.register("article reads", reads.drain, add_reads, merge_reads)
     flusher.register("interface misses", interface.misses.drain, add_interface_misses, merge_misses)
+    search_misses = SearchMisses()
+    flusher.register("searches that found nothing", search_misses.drain, add_search_misses, merge_search_misses)
     last_use = LastUse()
     flusher.register("last use of accounts and tokens", last_use.drain, write_last_use)
     pages = install_pages(settings, engine)
     limits = Limits.from_settings(settings)
     state = State({
         "runtime": runtime, "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
-        "cache": cache, "reads": reads, "flusher": flusher, "last_use": last_use, "language_lists": {},
+        "cache": cache, "reads": reads, "search_misses": search_misses, "flusher": flusher, "last_use": last_use,
+        "language_lists": {},
         **pages.state,
     })
 
@@ -103,7 +114,8 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
-                                                                coverage.router(), terms.router]),
+                                                                coverage.router(), terms.router,
+                                                                search.router()]),
                         *pages.route_handlers],
         state=state,
         exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),

@@ -45,6 +45,24 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("success-stories", N_("Success stories")),
 )
 
+# Translators: the button of the search box, and the heading of the search page.
+SEARCH = N_("Search")
+# Translators: the label of the search box in the page header.
+SEARCH_LABEL = N_("Search the library")
+SEARCH_HINT = N_("Type a word or two in the search box: every form of a word is found, in Kazakh, Russian "
+                 "and English.")
+# Translators: heading of the search results; {query} is what the reader typed.
+RESULTS_FOR = N_("Search results for “{query}”")
+NOTHING_FOUND = N_("Nothing was found. Try another word, or fewer words.")
+
+
+def found_count(translator: _Plurals, count: int) -> str:
+    """How many articles a search found, as a phrase in the translator's language."""
+    # Translators: the number of articles a search found.
+    text = translator.ngettext("{count} article found", "{count} articles found", count)
+    return text.format(count=format_decimal(count, locale=translator.locale))
+
+
 # Translators: label next to the number of times an article was read.
 VIEWS = N_("Views")
 # Translators: confirmation shown after a form was saved.

@@ -54,6 +54,7 @@ STAFF = {
     ("PUT", "/api/v1/terms/{key:str}"): ("editor", {"json": {"forms": {"en": "goal", "kk": "мақсат"}}}),
     ("DELETE", "/api/v1/terms/{key:str}"): ("editor", {}),
     ("GET", "/{lang:str}/editor/coverage"): ("editor", {}),
+    ("GET", "/api/v1/search/misses"): ("editor", {"params": {"lang": "kk"}}),
     ("GET", "/{lang:str}/translate"): ("translator", {}),
     ("GET", T): ("kk", {}),
     ("POST", T + "/save"): ("kk", {"data": {"title": "Су", "summary": "", "body": "<p>Су.</p>", "version": ""}}),
@@ -65,7 +66,8 @@ OPEN = {
     ("GET", path) for path in (
         "/api/v1/health", "/api/v1/ping", "/api/v1/articles/{slug:str}", "/api/v1/articles", "/api/v1/archive",
         "/api/v1/sections", "/api/v1/languages", "/api/v1/untranslated", "/api/v1/catalogs/{lang:str}",
-        "/api/v1/terms", "/api/v1/terms/{key:str}", "/", "/sections/{slug:str}", "/articles/{slug:str}",
+        "/api/v1/terms", "/api/v1/terms/{key:str}", "/api/v1/search", "/{lang:str}/search",
+        "/", "/sections/{slug:str}", "/articles/{slug:str}",
         "/language/{code:str}", "/{lang:str}", "/{lang:str}/articles/{slug:str}", "/{lang:str}/sections/{slug:str}",
         "/{lang:str}/archive/{year:int}/{month:int}", "/{lang:str}/login", "/static/{file_path:path}",
         "/api/schema", "/api/schema/scalar", "/api/schema/swagger", "/api/schema/{path:str}",

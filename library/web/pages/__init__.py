@@ -15,7 +15,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from library.storage.secrets import stored_secret
-from library.web.pages import editors, signin
+from library.web.pages import editors, search, signin
 from library.web.pages.errors import for_pages_or_api
 from library.web.pages.routes import ROUTES
 from library.web.pages.templating import create_environment
@@ -42,4 +42,5 @@ def install(settings, engine) -> PagesSetup:
     secret = settings.secret_key or stored_secret(engine, "csrf")
     csrf = CSRFConfig(secret=secret, cookie_name="library_csrf", cookie_samesite="lax", exclude=["/api"],
                       cookie_path="/")
-    return PagesSetup(route_handlers=[*ROUTES, *STAFF_ROUTES, static], csrf=csrf, state={"pages": create_environment()})
+    return PagesSetup(route_handlers=[*ROUTES, *search.ROUTES, *STAFF_ROUTES, static], csrf=csrf,
+                      state={"pages": create_environment()})

@@ -1,0 +1,70 @@
+"""The index follows every write: published text only, through the content events, on both engines."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from library.content import service
+from library.content.models import Article, Status
+from library.content.service import VariantText
+from library.languages.registry import LanguageRegistry
+from library.search.index import rebuild, sync
+from library.search.service import SearchQuery, search
+from library.storage import read_only, session_scope
+from tests.factories import make_article
+
+REGISTRY = LanguageRegistry(("en", "ru", "kk"), "kk", {"kk": ("ru", "en"), "ru": ("en", "kk"), "en": ("ru", "kk")})
+
+
+def _slugs(engine, q: str, lang: str = "kk") -> list[str]:
+    outcome = read_only(engine, search, REGISTRY.get(lang), SearchQuery.parse(q))
+    return [item.slug for item in outcome.page.items]
+
+
+def _indexed(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM search_index")).scalar_one()
+
+
+def test_a_publish_is_searchable_at_once_and_a_draft_never(engine):
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Ауыл суы",
+                     body="<p>Ауылдарға таза су жеткізілді.</p>")
+        make_article(session, slug="secret", source_language="kk", title="Жоба",
+                     body="<p>Құпия кітапхана жобасы.</p>", status=Status.DRAFT)
+    assert _slugs(engine, "ауыл") == ["water"]
+    assert _slugs(engine, "кітапхана") == []
+    assert _indexed(engine) == 1
+
+
+def test_a_new_draft_over_a_published_text_keeps_the_published_one_searchable(engine):
+    with session_scope(engine) as session:
+        article = make_article(session, slug="water", source_language="kk", title="Су",
+                               body="<p>Таза су.</p>")
+        service.save_variant(session, article, "kk", VariantText("Су", "", "<p>Жаңа кітапхана.</p>"),
+                             status=Status.DRAFT, by="editor")
+    assert _slugs(engine, "су") == ["water"]
+    assert _slugs(engine, "кітапхана") == []
+    with session_scope(engine) as session:
+        article = session.exec(select(Article).where(Article.slug == "water")).one()
+        service.save_variant(session, article, "kk", VariantText("Су", "", "<p>Жаңа кітапхана.</p>"),
+                             status=Status.PUBLISHED, by="editor")
+    assert _slugs(engine, "кітапхана") == ["water"]
+    assert _slugs(engine, "таза") == []
+
+
+def test_sync_and_rebuild_repair_a_stale_index(engine):
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
+        make_article(session, slug="books", source_language="ru", title="Книги", body="<p>Библиотека.</p>")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM search_index"))
+    assert _slugs(engine, "су") == []
+    with engine.begin() as conn:
+        assert sync(conn) == 2
+        assert sync(conn) == 0  # nothing stale: nothing written
+    assert _slugs(engine, "су") == ["water"]
+    with engine.begin() as conn:
+        assert rebuild(conn) == 2
+    assert _slugs(engine, "библиотеки", "ru") == ["books"]
