@@ -176,9 +176,8 @@ async def reader_page(request: Request, key: tuple, build: Any,
     entry = await cached(request, key, lambda: build(True))
     if served is not None:
         served(entry)
-    headers = {name: value for name, value in entry.headers.items() if name != "Content-Type"}
     body = entry.content().replace(CSRF_SLOT.encode(), _csrf_input(request).encode(), 1)
-    return Prepared(RawResponse(200, {"Content-Type": entry.headers["Content-Type"], **headers}, body))
+    return Prepared(RawResponse(200, entry.headers, body))
 
 
 @get("/", include_in_schema=False, sync_to_thread=False)
