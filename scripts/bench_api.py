@@ -231,13 +231,18 @@ class Server:
         self.stop()
         raise SystemExit("server did not start within 60 s")
 
-    def rss_mb(self) -> list[float]:
-        """Resident memory of each worker process (of the server itself when it has no children), in MB."""
+    def rss_mb(self, field: str = "VmRSS") -> list[float]:
+        """Resident memory of each worker process (of the server itself when it has no children), in MB.
+
+        ``VmRSS`` counts the pages of the SQLite file that the worker reads through its memory map
+        (the operating system's page cache, shared by every worker and dropped under pressure);
+        ``RssAnon`` is the worker's own memory: the figure the 400 MB bound is about.
+        """
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = [int(p) for p in children.read_text().split()] if children.exists() else []
         pids = [pid for pid in pids if "multiprocessing" not in Path(f"/proc/{pid}/cmdline").read_text()] or [
             self.process.pid]
-        return [int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
+        return [int(re.search(rf"{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
                 for pid in pids]
 
     def stop(self) -> None:
@@ -483,9 +488,10 @@ def main() -> None:
             else:
                 with tempfile.TemporaryDirectory() as workdir:
                     lines += run_random(engine, urls[engine], server, args, Path(workdir))
-            rss = server.rss_mb()
-            lines.append(f"{engine:9} RSS per worker after the run: {', '.join(f'{mb:.0f}' for mb in rss)} MB "
-                         f"{'ok' if max(rss) < 400 else 'ABOVE 400 MB'}")
+            rss, own = server.rss_mb(), server.rss_mb("RssAnon")
+            lines.append(f"{engine:9} per worker after the run: RSS {', '.join(f'{mb:.0f}' for mb in rss)} MB, "
+                         f"own (RssAnon, without the mapped database file) {', '.join(f'{mb:.0f}' for mb in own)} MB "
+                         f"{'ok' if max(own) < 400 else 'ABOVE 400 MB'}")
         finally:
             server.stop()
         print(lines[-1], flush=True)

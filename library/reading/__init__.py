@@ -9,7 +9,9 @@ Readers only ever get published revisions' text (``Variant.published_revision``)
 from library.reading.errors import ArticleUnavailable, InvalidQuery
 from library.reading.listing import (
     ListingQuery,
+    MonthCounts,
     archive,
+    archive_counts,
     list_articles,
     list_sections,
     listed_ids,
@@ -18,11 +20,13 @@ from library.reading.listing import (
 from library.reading.resolve import ResolvedArticle, read_article
 
 __all__ = [
+    "MonthCounts",
     "ArticleUnavailable",
     "InvalidQuery",
     "ListingQuery",
     "ResolvedArticle",
     "archive",
+    "archive_counts",
     "list_articles",
     "listed_ids",
     "list_sections",

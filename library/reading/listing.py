@@ -190,17 +190,32 @@ def month_names(language: str) -> dict[int, str]:
     return dict(Locale.parse(language).months["stand-alone"]["wide"])
 
 
-def archive(session: Session, language: Language, section: str | None = None) -> Archive:
-    """Years and months that have readable articles, newest first, month names in ``language`` (from
-    its base's CLDR data, transformed, for a derived language: Babel has no kk_Latn).
+MonthCounts = tuple[tuple[int, int, int], ...]
+"""(year, month, readable articles) per month with any: the same for every reader language."""
 
-    One GROUP BY statement; a second only when a named section has nothing, to tell whether it exists.
+
+def archive_counts(session: Session, section: str | None = None) -> MonthCounts:
+    """How many readable articles each month has (all sections, or ``section``).
+
+    One GROUP BY statement over the whole library; a second only when a named section has nothing, to
+    tell whether it exists. The web layer keeps the result per content version (`ContentMemo`).
     """
     year, month = _year_and_month(session.get_bind().dialect.name)
     statement = _matching(ListingQuery(section=section), year, month, func.count()).group_by(year, month)
-    counts = [(int(y), int(m), n) for y, m, n in session.execute(statement).all()]
+    counts = tuple((int(y), int(m), n) for y, m, n in session.execute(statement).all())
     if not counts and section is not None:
         _require_section(session, section)
+    return counts
+
+
+def archive(session: Session | None, language: Language, section: str | None = None,
+            counts: MonthCounts | None = None) -> Archive:
+    """Years and months that have readable articles, newest first, month names in ``language`` (from
+    its base's CLDR data, transformed, for a derived language: Babel has no kk_Latn).
+
+    From ``counts`` (`archive_counts`) when the caller keeps them: then no statement at all.
+    """
+    counts = archive_counts(session, section) if counts is None else counts
     names = month_names(language.stored)
     years: dict[int, list[ArchiveMonth]] = {}
     for y, m, n in sorted(counts, reverse=True):

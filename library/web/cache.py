@@ -187,24 +187,35 @@ class ContentMemo:
     """Values derived from content alone, one per key, until the content version moves.
 
     For the few values every page shares (a handful per language), so it is not bounded by bytes.
-    Page handlers build in worker threads: a lock keeps a value built before a clear out of the memo.
+    Page handlers build in worker threads. One thread builds a missing value while the others asking
+    for it wait (right after a publish, sixteen readers must not run the same archive query sixteen
+    times), and a value built before a clear is not kept.
     """
 
     def __init__(self) -> None:
         self._values: dict[Hashable, object] = {}
+        self._building: dict[Hashable, threading.Lock] = {}
         self._generation = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The value for ``key``, built by ``build()`` when the memo has none (two threads may both build)."""
+    def get(self, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
+        """The value for ``key``, built by ``build()`` when the memo has none; a built value is kept
+        unless ``keep`` says no (keys that come from a request must not grow the memo without bound)."""
         try:
             return self._values[key]  # type: ignore[return-value]
         except KeyError:
-            generation = self._generation
-        value = build()
+            pass
         with self._lock:
-            if generation == self._generation:
-                self._values[key] = value
+            generation = self._generation
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            if key in self._values:  # built by the thread this one waited for
+                return self._values[key]  # type: ignore[return-value]
+            value = build()
+            with self._lock:
+                if generation == self._generation and (keep is None or keep(value)):
+                    self._values[key] = value
+                self._building.pop(key, None)
         return value
 
     def clear(self) -> None:

@@ -107,17 +107,31 @@ def test_the_sidebar_is_built_once_per_content_version(article, engine, make_cli
     memo: ContentMemo = client.app.state.cache.memo
     original = memo.get
 
-    def counting(key, build):
-        return original(key, lambda: built.append(key) or build())
+    def counting(key, build, keep=None):
+        return original(key, lambda: built.append(key) or build(), keep)
 
     memo.get = counting
-    for path in (PAGE, "/ru/articles/cached-page", PAGE, "/kk/archive/2024/5", "/kk/archive/2024/5", PAGE):
+    for path in (PAGE, "/ru/articles/cached-page", PAGE, "/kk/archive/2024/5", "/kk/archive/2024/5", PAGE,
+                 "/ru/archive/2024/5"):
         assert client.get(path).status_code == 200
     # One calendar per language and month viewed (the month is marked in it), whatever the page.
     calendars = sorted((key[1], str(key[3])) for key in built if key[0] == "calendar")
-    assert calendars == [("kk", "(2024, 5)"), ("kk", "None"), ("ru", "None")]
-    # And one list of each listing's articles, whatever the language.
-    assert [key for key in built if key[0] == "listing"] == [("listing", None, 2024, 5)]
+    assert calendars == [("kk", "(2024, 5)"), ("kk", "None"), ("ru", "(2024, 5)"), ("ru", "None")]
+    # One list of each listing's articles and one archive count, whatever the language.
+    assert [key for key in built if key[0] in ("listing", "archive")] == [("archive", None),
+                                                                          ("listing", None, 2024, 5)]
+
+
+def test_what_a_request_names_cannot_grow_the_memo_without_bound(article, make_client):
+    client = make_client(LIBRARY_CACHE_MB="0")
+    memo: ContentMemo = client.app.state.cache.memo
+    for year in range(1990, 2010):
+        for month in (1, 7):
+            assert client.get(f"/kk/archive/{year}/{month}").status_code == 200
+            listing = client.get("/api/v1/articles", params={"lang": "kk", "year": year, "month": month})
+            assert listing.status_code == 200
+    # Empty listings are not kept, and every year without articles shares one calendar.
+    assert len(memo._values) <= 4, memo._values.keys()
 
 
 def test_the_memo_drops_values_built_before_it_was_emptied():

@@ -117,3 +117,30 @@ def test_a_publish_is_served_by_every_server_process_within_a_second(cached_arti
         since = _publish(engine, "Екінші атау")
         for server in (first, second):
             assert _wait_for(lambda s=server: s.get(ARTICLE)[1]["title"], "Екінші атау", since) <= 1.0
+
+
+def test_one_thread_builds_a_missing_memo_value_while_the_others_wait():
+    import threading
+
+    from library.web.cache import ContentMemo
+
+    memo = ContentMemo()
+    builds = []
+    started = threading.Barrier(8)
+
+    def build():
+        builds.append(1)
+        time.sleep(0.05)
+        return "archive"
+
+    def reader():
+        started.wait()
+        assert memo.get("archive", build) == "archive"
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1
+    assert memo.get("empty", lambda: [], keep=len) == [] and memo.get("empty", lambda: [1], keep=len) == [1]

@@ -15,16 +15,15 @@ from litestar import Request, Response, get
 from litestar.datastructures import ResponseHeader, State
 from litestar.params import FromPath, QueryParameter
 
-from library import reading
 from library.catalogs.runtime import Translator
 from library.reading import ArticleUnavailable, ListingQuery, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
-from library.storage import read_only, read_rows
+from library.storage import read_rows
 from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
-from library.web.listings import read_listing
+from library.web.listings import read_archive, read_listing
 from library.web.negotiation import VARY, LangParameter, request_language
 from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import cached, encode, send
@@ -166,5 +165,5 @@ async def archive(
 
 
 def _archive(state: State, language: str, section: str | None) -> CachedResponse:
-    calendar = read_only(state.engine, reading.archive, state.languages.get(language), section)
+    calendar = read_archive(state, language, section)
     return encode(calendar, {"Vary": VARY, "Content-Language": language})

@@ -31,10 +31,10 @@ from library.errors import NotFound
 from library.languages.negotiation import COOKIE_NAME
 from library.newsletter.service import InvalidEmail, subscribe
 from library.reading import ListingQuery
-from library.storage import read_only, read_rows, session_scope
+from library.storage import read_rows, session_scope
 from library.web import chrome
 from library.web.cache import CachedResponse
-from library.web.listings import read_listing
+from library.web.listings import read_archive, read_archive_counts, read_listing
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
 from library.web.pages.templating import month_name, render
@@ -92,11 +92,13 @@ def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) ->
     today = datetime.now(UTC).date()
     built = False
 
+    if viewing is not None and all(year != viewing[0] for year, _, _ in read_archive_counts(state, None)):
+        viewing = (0, 0)  # a year without articles: the same calendar, whichever it is (bounds the memo)
+
     def build() -> tuple[Markup, tuple[tuple[str, str, str | None], ...]]:
         nonlocal built
         built = True
-        archive = read_only(state.engine, reading.archive, state.languages.get(language), None)
-        calendar = ctx.calendar(archive, today, viewing)
+        calendar = ctx.calendar(read_archive(state, language, None), today, viewing)
         with recording_misses() as misses:
             html = render(state.pages, translator, "partials/calendar.html",
                           {"page": {"language": language, "calendar": calendar}, "chrome": chrome})
