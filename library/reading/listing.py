@@ -17,6 +17,7 @@ from typing import Any
 
 from babel import Locale
 from sqlalchemy import bindparam, exists, extract, func, literal, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from library.content.errors import SectionNotFound
@@ -117,7 +118,7 @@ def _matching(query: ListingQuery, *columns: Any):
     return statement.where(*query.filters())
 
 
-def listed_ids(session: Session, query: ListingQuery) -> array[int]:
+def listed_ids(session: Session | Connection, query: ListingQuery) -> array[int]:
     """The ids of every readable article matching ``query``'s filters (not its page), newest first.
 
     The same for every reader language (an article is listed when readable in any), and changed only
@@ -129,7 +130,7 @@ def listed_ids(session: Session, query: ListingQuery) -> array[int]:
     return array("q", session.execute(statement).scalars())
 
 
-def list_articles(session: Session, language: Language, query: ListingQuery,
+def list_articles(session: Session | Connection, language: Language, query: ListingQuery,
                   ids: Sequence[int] | None = None) -> ArticlePage:
     """A page of readable articles, newest first, each in the first published language of ``language``'s
     chain (made the reader's own for a derived language).
@@ -147,7 +148,7 @@ def list_articles(session: Session, language: Language, query: ListingQuery,
     wanted = list(ids[offset:offset + query.per_page])
     grouped: dict[int, list[Any]] = {article_id: [] for article_id in wanted}
     if wanted:
-        for row in session.execute(_page_statement(wanted)).all():
+        for row in session.execute(_PAGE, {"ids": wanted}).all():
             grouped[row.article_id].append(row)
     items = [_listed(choice, chain[0]) for group in grouped.values() if (choice := choose(group, chain))]
     total = len(ids)
@@ -156,9 +157,14 @@ def list_articles(session: Session, language: Language, query: ListingQuery,
     return derive_listing(page, language)
 
 
-def _page_statement(ids: list[int]):
-    page = select(Article.id.label("id")).where(Article.id.in_(ids)).subquery("page")
+def _page_statement():
+    page = select(Article.id.label("id")).where(Article.id.in_(bindparam("ids", expanding=True))).subquery("page")
     return join_published(select(*published_texts(Revision.summary, literal(""))).select_from(page), page.c.id)
+
+
+_PAGE = _page_statement()
+"""A listing page's articles with every published revision of each: built once (building it cost more
+than running it)."""
 
 
 def _listed(choice, requested: str) -> ListedArticle:
@@ -168,7 +174,7 @@ def _listed(choice, requested: str) -> ListedArticle:
                          summary=row.summary)
 
 
-def _require_section(session: Session, slug: str) -> None:
+def _require_section(session: Session | Connection, slug: str) -> None:
     if session.scalar(select(Section.id).where(Section.slug == slug)) is None:
         raise SectionNotFound(slug)
 

@@ -9,7 +9,7 @@ from typing import Any
 from library import reading
 from library.reading import ListingQuery
 from library.reading.types import Archive, ArticlePage
-from library.storage import read_only
+from library.storage import read_only, read_rows
 
 
 def read_listing(state: Any, language: str, query: ListingQuery) -> ArticlePage:
@@ -18,8 +18,8 @@ def read_listing(state: Any, language: str, query: ListingQuery) -> ArticlePage:
     key = ("listing", query.section, query.year, query.month)
     # Only listings with articles are kept: there are as many as the library has sections and months,
     # while a request may name any year (an empty one costs an index probe each time).
-    ids = state.cache.memo.get(key, lambda: read_only(state.engine, reading.listed_ids, query), keep=len)
-    return read_only(state.engine, reading.list_articles, state.languages.get(language), query, ids)
+    ids = state.cache.memo.get(key, lambda: read_rows(state.engine, reading.listed_ids, query), keep=len)
+    return read_rows(state.engine, reading.list_articles, state.languages.get(language), query, ids)
 
 
 def read_archive_counts(state: Any, section: str | None) -> reading.MonthCounts:
