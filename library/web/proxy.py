@@ -35,7 +35,7 @@ def _peer(request: Request) -> str | None:
 def is_https(request: Request) -> bool:
     """Whether the client's connection is HTTPS: directly, or by a trusted proxy's ``X-Forwarded-Proto``
     (the first value: what the client spoke to the first proxy)."""
-    if request.url.scheme == "https":
+    if request.scope.get("scheme") == "https":  # not request.url: parsing the whole URL is costly
         return True
     if not _is_trusted(request, _peer(request)):
         return False
