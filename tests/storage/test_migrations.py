@@ -170,3 +170,33 @@ def test_0011_fills_the_coverage_counters_from_the_library_and_downgrades_to_001
             assert conn.execute(text("SELECT count(*) FROM variant")).scalar() == 6
     finally:
         engine.dispose()
+
+
+def test_0012_indexes_what_is_already_published_and_downgrades_to_0011(fresh_database_url):
+    """An upgraded library is searchable at once: the migration fills the index from the published
+    revisions (drafts left out); its downgrade drops the index and the search-miss counts."""
+    from sqlalchemy import text
+
+    from library.bootstrap import language_registry
+    from library.demo.loader import load_demo
+    from library.search.service import SearchQuery, search
+    from library.settings import load_settings
+    from library.storage import read_only, session_scope
+
+    engine = create_engine_for(fresh_database_url)  # no content events: 0011 has no index to keep
+    try:
+        upgrade(engine, "0011")
+        with session_scope(engine) as session:
+            load_demo(session)
+        upgrade(engine, "0012")
+        with engine.connect() as conn:
+            indexed = conn.execute(text("SELECT count(*) FROM search_index")).scalar_one()
+            published = conn.execute(text("SELECT count(*) FROM variant WHERE published_revision IS NOT NULL"))
+            assert indexed == published.scalar_one() > 0
+        kk = language_registry(load_settings({})).get("kk")
+        found = read_only(engine, search, kk, SearchQuery.parse("кітапхана"))
+        assert found.page.total >= 3
+        downgrade(engine, "0011")
+        assert not {"search_index", "search_miss"} & set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
