@@ -20,7 +20,6 @@ from library.catalogs.runtime import Translator
 from library.reading import ArticleUnavailable, ListingQuery, list_articles, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
-from library.storage import read_only
 from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
@@ -67,7 +66,7 @@ async def article(
 
 def _article(state: State, slug: str, language: str) -> CachedResponse:
     registry = state.languages
-    resolved = read_only(state.engine, read_article, slug, registry.get(language), registry.codes)
+    resolved = state.readers.read(read_article, slug, registry.get(language), registry.codes)
     hreflangs = registry.readable(resolved.published_in)
     view = resolved.view
     _explain(view, state.catalogs.translator(language), state.settings.translators_url)
@@ -117,7 +116,7 @@ def _explain(view: ArticleView, translator: Translator, translators_url: str | N
 
 
 def _articles(state: State, language: str, query: ListingQuery) -> CachedResponse:
-    page = read_only(state.engine, list_articles, state.languages.get(language), query)
+    page = state.readers.read(list_articles, state.languages.get(language), query)
     shown_elsewhere = state.catalogs.translator(language).gettext(SHOWN_IN_ANOTHER_LANGUAGE)
     for item in page.items:
         if item.fallback:
@@ -165,5 +164,5 @@ async def archive(
 
 
 def _archive(state: State, language: str, section: str | None) -> CachedResponse:
-    calendar = read_only(state.engine, reading.archive, state.languages.get(language), section)
+    calendar = state.readers.read(reading.archive, state.languages.get(language), section)
     return encode(calendar, {"Vary": VARY, "Content-Language": language})

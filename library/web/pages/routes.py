@@ -21,7 +21,7 @@ from library.errors import NotFound
 from library.languages.negotiation import COOKIE_NAME
 from library.newsletter.service import InvalidEmail, subscribe
 from library.reading import ListingQuery
-from library.storage import read_only, session_scope
+from library.storage import session_scope
 from library.web import chrome
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
@@ -50,7 +50,7 @@ def prefix(language: str) -> str:
 def _page(request: Request, language: str, path: str, *, available: list[str] | None = None,
           section: str | None = None, viewing: tuple[int, int] | None = None) -> ctx.Page:
     state = request.app.state
-    archive = read_only(state.engine, reading.archive, state.languages.get(language), None)
+    archive = state.readers.read(reading.archive, state.languages.get(language), None)
     flash = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
     readable = state.languages.readable(available or state.languages.codes)
     return ctx.Page(
@@ -121,7 +121,7 @@ def home(request: Request, lang: FromPath[str]) -> Response[str]:
     sections = []
     for slug, label in chrome.NAVIGATION:
         query = ListingQuery(section=slug, per_page=HOME_ITEMS)
-        listing = read_only(state.engine, reading.list_articles, reader, query)
+        listing = state.readers.read(reading.list_articles, reader, query)
         if listing.items:
             sections.append({"slug": slug, "label": label, "listing": listing})
     return html(request, _page(request, language, "/"), "home.html", sections=sections)
@@ -131,7 +131,7 @@ def home(request: Request, lang: FromPath[str]) -> Response[str]:
 def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
-    resolved = read_only(state.engine, reading.read_article, slug, state.languages.get(language),
+    resolved = state.readers.read(reading.read_article, slug, state.languages.get(language),
                          state.languages.codes)
     available, view = list(resolved.published_in), resolved.view
     page = _page(request, language, f"/articles/{slug}", available=available, section=view.section)
@@ -157,7 +157,7 @@ def section(request: Request, lang: FromPath[str], slug: FromPath[str], page: Fr
     state = request.app.state
     query = ListingQuery(section=slug, page=page, per_page=PER_PAGE)
     query.check()
-    listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
+    listing = state.readers.read(reading.list_articles, state.languages.get(language), query)
     translator = state.catalogs.translator(language)
     return html(request, _page(request, language, f"/sections/{slug}", section=slug), "listing.html",
                 listing=listing, heading=translator.gettext(_section_label(slug)))
@@ -170,7 +170,7 @@ def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], mo
     state = request.app.state
     query = ListingQuery(year=year, month=month, page=page, per_page=PER_PAGE)
     query.check()
-    listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
+    listing = state.readers.read(reading.list_articles, state.languages.get(language), query)
     with use_translator(state.catalogs.translator(language)):
         heading = f"{month_name(month)} {year}"
     return html(request, _page(request, language, f"/archive/{year}/{month}", viewing=(year, month)),
