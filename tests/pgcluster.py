@@ -39,7 +39,7 @@ def why_unavailable() -> str | None:
 class PrivateCluster:
     """initdb in a temporary folder, served on 127.0.0.1 at a free port; a context manager that removes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, standby_of: PrivateCluster | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="library-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -48,8 +48,17 @@ class PrivateCluster:
             user = pwd.getpwnam(RUN_AS)
             os.chown(self.root, user.pw_uid, user.pw_gid)
             self._as_user = ["runuser", "-u", RUN_AS, "--"]
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
         self.running = False
+        if standby_of is None:
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        else:  # a streaming replica: a base backup that writes its own primary_conninfo and standby.signal
+            self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres",
+                      "-D", str(self.data), "-R", "-X", "stream", "-c", "fast", "--no-sync")
+
+    @classmethod
+    def standby_of(cls, primary: PrivateCluster) -> PrivateCluster:
+        """A hot standby of the running ``primary`` (pg_basebackup -R), on its own port; not started."""
+        return cls(standby_of=primary)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
