@@ -100,6 +100,7 @@ class Listener:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # any failure means: poll, and try again shortly
+                failures = 0 if self.listening else failures  # a connection that worked: retry at once
                 self._fall_back(_reason(error))
             failures += 1
             await asyncio.sleep(self.retry_pauses[min(failures - 1, len(self.retry_pauses) - 1)])

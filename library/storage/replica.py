@@ -12,7 +12,9 @@ time because of the replica:
   the primary until it is back under.
 - **failure**: a read on the replica that fails because it is unavailable
   (`library.storage.availability`) is answered from the primary at once, and the replica is left
-  alone until a check reaches it again: a stopped replica costs no reader an error.
+  alone until a check reaches it again: a stopped replica costs no reader an error. Any other
+  database error there (a hot standby cancels a statement that conflicts with replay) is answered
+  from the primary too, without leaving the replica.
 - **freshness**: ``fresh(session)``, when given, is asked on the replica in the same unit of work
   before each read (the web layer checks that the replica has replayed the content version its
   cache already knows of): when the replica is behind it, the read goes to the primary instead.
@@ -35,6 +37,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from library.storage.availability import unavailable
@@ -110,9 +113,12 @@ class ReaderDatabase:
                         self._count("replica")
                         return result
             except Exception as error:
-                if (outage := unavailable(error)) is None:
-                    raise
-                self._set(DOWN, reason=outage.reason)
+                if (outage := unavailable(error)) is not None:
+                    self._set(DOWN, reason=outage.reason)
+                elif not isinstance(error, DBAPIError):
+                    raise  # the read's own answer (an article not found...): the primary would say the same
+                else:  # a statement cancelled by a conflict with recovery: the primary answers this one
+                    log.info("read on the replica failed, answered by the primary: %s", error.orig)
         result = read_only(self.primary, function, *args, **kwargs)
         self._count("primary")
         return result
@@ -139,10 +145,10 @@ class ReaderDatabase:
             try:
                 with self.replica.connect() as connection:
                     recovering, replayed = connection.execute(_REPLICA_POSITION).one()
-            except Exception as error:
-                if (outage := unavailable(error)) is None:
-                    raise
-                return self._set(DOWN, reason=outage.reason)
+            except Exception as error:  # unreachable, or refusing us (a wrong database name, a role)
+                outage = unavailable(error)
+                reason = outage.reason if outage else str(getattr(error, "orig", error)).strip().splitlines()[0]
+                return self._set(DOWN, reason=reason)
             if not recovering or replayed is None:
                 return self._set(DOWN, reason="not a standby (pg_is_in_recovery() is false)")
             lag = self._lag(replayed, position, now)

@@ -167,8 +167,10 @@ def _reader_database(settings: Settings, engine: Engine, cache: ResponseCache) -
     else the primary."""
     replica = None
     if settings.replica_url:
-        # A replica that does not answer in 2 s counts as down: readers go to the primary, not wait.
-        replica = create_engine_for(settings.replica_url, connect_args={"connect_timeout": 2})
+        # A replica that does not answer counts as down and readers go to the primary rather than wait:
+        # 2 s to connect, and 5 s for what was sent to be acknowledged (a network path gone silent).
+        replica = create_engine_for(settings.replica_url, connect_args={"connect_timeout": 2,
+                                                                        "tcp_user_timeout": 5000})
 
     def fresh(session) -> bool:
         return cache.version is None or current_version(session) >= cache.version
