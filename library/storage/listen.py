@@ -155,9 +155,9 @@ class Listener:
         self.state = ListenState(LISTENING, utcnow())
 
     def _fall_back(self, reason: str) -> None:
-        if self.listening:
-            log.warning("LISTEN connection lost, polling the content version instead: %s", reason)
+        """Report polling; logged when listening stops and when the reason changes (not at every retry)."""
         if self.listening or self.state.reason != reason:
+            log.warning("not listening for content changes, polling the content version: %s", reason)
             self.state = ListenState(POLLING, utcnow() if self.listening else self.state.since, reason)
 
 
