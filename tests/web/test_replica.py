@@ -181,6 +181,19 @@ def test_a_visitor_reads_the_primary_right_after_their_own_write(pair, client):
     assert refused.status_code == 403 and WROTE_COOKIE not in refused.headers.get("set-cookie", "")
 
 
+@pytest.mark.parametrize("staff", [{"headers": {"Authorization": "Bearer any-token"}},
+                                   {"cookies": {"library_session": "any-session"}}])
+def test_staff_read_the_primary_even_on_reader_routes(pair, client, staff):
+    reads = _replica(client)["reads"]
+    client.cookies.clear()
+    for name, value in staff.get("cookies", {}).items():
+        client.cookies.set(name, value)
+    assert client.get(PAGE, headers=staff.get("headers", {})).status_code == 200
+    client.cookies.clear()
+    after = _replica(client)["reads"]
+    assert after["replica"] == reads["replica"] and after["primary"] > reads["primary"]
+
+
 def test_a_stopped_replica_costs_readers_no_error(pair, client):
     client.app.state.cache.clear()
     pair.standby.stop("fast")
