@@ -13,6 +13,8 @@ ratio is two hosts' req/s over one host's. Every response must be a 200.
 Over all 30,000 (article, language) pairs most reads miss the per-process response cache (entries
 live 60 s, and each host sees only its share of the traffic) and read PostgreSQL, on the same cores;
 ``--working-set 300`` keeps every read a cache hit and measures the app hosts themselves.
+``--freshness 100`` measures something else: seconds from a publish's COMMIT to the first answer with
+it, on a host that listens (LISTEN/NOTIFY) and on one that polls.
 
 This machine has 2 cores, shared: one host's process can use one of them, two hosts both, and wrk
 and PostgreSQL share them too, so the ratio says how much of the second core the second host gets.
@@ -142,6 +144,44 @@ def hosts(url: str, env: dict[str, str], netns: bool):
         yield served
 
 
+def freshness(url: str, env: dict[str, str], slugs: list[str], publishes: int) -> None:
+    """Seconds from a publish's COMMIT to the first answer with it, on a host that listens and on one
+    that only polls (``LIBRARY_LISTEN_URL=off``), each reading the article as fast as it answers."""
+    import json
+    import urllib.request
+
+    from library.bootstrap import build_runtime
+    from library.content.models import Status
+    from library.content.service import VariantText, get_article, save_variant
+    from library.settings import load_settings
+    from library.storage import session_scope
+
+    runtime = build_runtime(load_settings({"LIBRARY_DATABASE_URL": url}))
+    slug = slugs[0]
+    delays: dict[str, list[float]] = {"listening": [], "polling": []}
+    with Served(url, **env) as listening, Served(url, LIBRARY_LISTEN_URL="off", **env) as polling:
+        servers = {"listening": listening, "polling": polling}
+        for number in range(publishes):
+            title = f"Freshness {number} {time.time_ns()}"
+            with session_scope(runtime.engine) as session:
+                save_variant(session, get_article(session, slug), "ru", VariantText(title, "", "<p>Текст статьи.</p>"),
+                             status=Status.PUBLISHED, by="bench", publish_override="benchmark")
+            committed = time.perf_counter()
+            for name, server in servers.items():
+                while True:
+                    with urllib.request.urlopen(f"{server.origin}/api/v1/articles/{slug}?lang=ru", timeout=10) as r:
+                        if json.loads(r.read())["title"] == title:
+                            break
+                delays[name].append(time.perf_counter() - committed)
+            time.sleep(0.05)
+    runtime.dispose()
+    print(f"\npublish to served on another process, {publishes} publishes (seconds after COMMIT):")
+    for name, values in delays.items():
+        values.sort()
+        print(f"  {name:9} p50 {values[len(values) // 2]:.3f}  p99 {values[int(len(values) * 0.99)]:.3f}  "
+              f"max {values[-1]:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -156,6 +196,8 @@ def main() -> None:
                         help="read only N articles (chosen at random): every read a cache hit, the app hosts' "
                              "own scaling; 0 (default): all of them, mostly misses that read the database")
     parser.add_argument("--rebuild", action="store_true", help="build the library even when one exists")
+    parser.add_argument("--freshness", type=int, default=0, metavar="N",
+                        help="only measure publish-to-served on a listening and a polling host over N publishes")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra server setting, e.g. LIBRARY_CACHE_MB=0 (repeatable)")
     args = parser.parse_args()
@@ -168,6 +210,8 @@ def main() -> None:
     slugs = slugs_of(args.postgres_url)
     if args.working_set:
         slugs = random.Random(16).sample(slugs, min(args.working_set, len(slugs)))
+    if args.freshness:
+        return freshness(args.postgres_url, env, slugs, args.freshness)
     print(f"load: {os.getloadavg()[0]:.2f} (1 min average) on {os.cpu_count()} cores; {len(slugs)} articles x "
           f"{len(LANGUAGES)} languages, {'pages' if args.pages else 'API'}; {args.connections} connections from "
           f"{args.clients} wrk processes; {args.rounds} rounds x {args.duration:g} s; "
