@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from library.catalogs.runtime import Catalogs
 from library.content.events import ContentEvents, OnSave, attach
-from library.content.version import bump_version
+from library.content.version import bump_version, notify_version
 from library.coverage.counters import count_changes
 from library.coverage.history import CoverageRecorder
 from library.languages.registry import LanguageRegistry
@@ -59,12 +59,14 @@ def content_events(settings: Settings, *, history: bool = True,
       a coverage snapshot of the sections it changed (``history``; tests leave it out unless they test
       it), then the search index of the variants it changed (published text only, in the same
       transaction, so a publish is searchable the moment it is committed), then the content version's
-      bump, last, which empties the response caches.
+      bump, last, which empties the response caches, and on PostgreSQL its notification to every
+      listening process (sent at COMMIT).
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
     quality_gate = OnSave(on_save, prepare=prepare_checks)
     return ContentEvents(saved=(quality_gate,),
-                         committing=(count_changes, *recorder, search_index.on_committing, bump_version))
+                         committing=(count_changes, *recorder, search_index.on_committing, bump_version,
+                                     notify_version))
 
 
 def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,

@@ -69,6 +69,26 @@ class Settings:
     text enters refuses more (`library.content.limits`), and HTTP request bodies are bounded from it
     (`library.web.guard`)."""
 
+    replica_url: str | None = None
+    """A PostgreSQL hot standby of the primary for reader routes (LIBRARY_DATABASE_REPLICA_URL); writes,
+    staff and a reader's next requests after a write read the primary (`library.storage.replica`)."""
+
+    replica_max_lag: float = 5.0
+    """Seconds the replica may be behind the primary before readers are sent to the primary instead
+    (LIBRARY_REPLICA_MAX_LAG)."""
+
+    listen_url: str | None = None
+    """Where each server process listens for content changes (LISTEN/NOTIFY) on PostgreSQL
+    (LIBRARY_LISTEN_URL): by default the primary itself; set it to reach PostgreSQL past a pooler in
+    transaction mode (PgBouncer), which never forwards notifications; ``off`` polls only."""
+
+    @property
+    def listens(self) -> str | None:
+        """The database URL to listen on, or None where there is nothing to listen to (SQLite, ``off``)."""
+        if self.is_sqlite or self.listen_url == "off":
+            return None
+        return self.listen_url or self.database_url
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -170,12 +190,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["sign_in_window"] = _parse_float("LIBRARY_SIGNIN_WINDOW", raw)
     if (raw := env.get("LIBRARY_TRUSTED_PROXIES")) is not None:
         kwargs["trusted_proxies"] = _parse_networks("LIBRARY_TRUSTED_PROXIES", raw)
+    if raw := env.get("LIBRARY_DATABASE_REPLICA_URL", "").strip():
+        kwargs["replica_url"] = normalise_database_url(raw)
+    if raw := env.get("LIBRARY_REPLICA_MAX_LAG"):
+        kwargs["replica_max_lag"] = _parse_float("LIBRARY_REPLICA_MAX_LAG", raw)
+    if raw := env.get("LIBRARY_LISTEN_URL", "").strip():
+        kwargs["listen_url"] = "off" if raw.lower() == "off" else normalise_database_url(raw)
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     _validate(settings)
     return settings
 
 
 def _validate(settings: Settings) -> None:
+    for name, url in (("LIBRARY_DATABASE_REPLICA_URL", settings.replica_url),
+                      ("LIBRARY_LISTEN_URL", None if settings.listen_url == "off" else settings.listen_url)):
+        if url is not None and not url.startswith("postgresql+psycopg://"):
+            raise ConfigurationError(f"{name} must be a postgresql:// URL, not {url.split(':', 1)[0]!r}")
+        if url is not None and settings.is_sqlite:
+            raise ConfigurationError(f"{name} needs a PostgreSQL LIBRARY_DATABASE_URL (SQLite has one host)")
     # Imported here so that settings stays importable without Babel for tooling.
     from library.languages.registry import LanguageRegistry
 

@@ -9,6 +9,8 @@ LOGS=artifacts/test-logs
 
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-browser.sh
+command -v ip >/dev/null || {  # iproute2: the app hosts of tests/web/test_hosts.py live in network namespaces
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null; }
 command -v msgfmt >/dev/null || {  # GNU gettext: the catalog tests compare against msgfmt
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 $BIN/ruff check library tests scripts

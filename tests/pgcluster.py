@@ -39,8 +39,9 @@ def why_unavailable() -> str | None:
 class PrivateCluster:
     """initdb in a temporary folder, served on 127.0.0.1 at a free port; a context manager that removes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, standby_of: PrivateCluster | None = None, listen: tuple[str, ...] = ("127.0.0.1",)) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="library-pg-"))
+        self.listen = listen
         self.data = self.root / "data"
         self.port = free_port()
         self._as_user: list[str] = []
@@ -48,8 +49,22 @@ class PrivateCluster:
             user = pwd.getpwnam(RUN_AS)
             os.chown(self.root, user.pw_uid, user.pw_gid)
             self._as_user = ["runuser", "-u", RUN_AS, "--"]
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
         self.running = False
+        if standby_of is None:
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        else:  # a streaming replica: a base backup that writes its own primary_conninfo and standby.signal
+            self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres",
+                      "-D", str(self.data), "-R", "-X", "stream", "-c", "fast", "--no-sync")
+
+    def allow(self, network: str) -> None:
+        """Let clients from ``network`` (``10.0.0.0/8``) in, without a password, from the next (re)start."""
+        with (self.data / "pg_hba.conf").open("a") as hba:
+            hba.write(f"host all all {network} trust\nhost replication all {network} trust\n")
+
+    @classmethod
+    def standby_of(cls, primary: PrivateCluster) -> PrivateCluster:
+        """A hot standby of the running ``primary`` (pg_basebackup -R), on its own port; not started."""
+        return cls(standby_of=primary)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
@@ -70,7 +85,7 @@ class PrivateCluster:
 
     def _pg_ctl(self, action: str, *args: str) -> None:
         # fsync off: the cluster is thrown away; a stop or a restart is what is being tested, not durability.
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses={','.join(self.listen)} -c fsync=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, *args, "-w",
                   action)
 

@@ -26,10 +26,14 @@ def free_port() -> int:
 class Served:
     """A `library serve` subprocess on a free port; a context manager that stops it with SIGTERM."""
 
-    def __init__(self, database_url: str, *args: str, **env: str) -> None:
-        self.port = free_port()
+    def __init__(self, database_url: str, *args: str, host: str = "127.0.0.1", wrap: tuple[str, ...] = (),
+                 port: int | None = None, **env: str) -> None:
+        """``wrap`` goes before the command (``ip netns exec NAME`` serves from a network namespace, on
+        ``host``, an address of that namespace)."""
+        self.host = host
+        self.port = port or free_port()
         self.process = subprocess.Popen(
-            [str(LIBRARY), "serve", "--port", str(self.port), "--log-level", "warning", *args],
+            [*wrap, str(LIBRARY), "serve", "--host", host, "--port", str(self.port), "--log-level", "warning", *args],
             env={**os.environ, "LIBRARY_DATABASE_URL": database_url, **env},
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
@@ -48,8 +52,12 @@ class Served:
         self.stop()
         raise RuntimeError("server did not answer within 30 s")
 
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
     def get(self, path: str, **headers: str) -> tuple[int, dict]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        request = urllib.request.Request(f"{self.origin}{path}", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"null")

@@ -1,7 +1,9 @@
 """The content version: a counter every content write bumps in its own transaction.
 
-Readers' responses are cached per server process. Rather than tell every process about every
-write, writers bump one counter at commit and each process polls it (see `library.web.cache`).
+Readers' responses are cached per server process. Writers bump one counter at commit; on
+PostgreSQL they also notify `CHANNEL` with the new version (`notify_version`), delivered to every
+listening process when, and only if, the transaction commits. Each process listens
+(`library.storage.listen`) and polls the counter only while it cannot (see `library.web.cache`).
 `bump_version` is the last `committing` reaction of the content events (`library.bootstrap`): it runs
 as the last statement before COMMIT, after the final flush, so the transaction takes the counter's
 row lock only when it has no other lock left to wait for: two writers queue on it, they never
@@ -27,6 +29,19 @@ _BUMP = text(
 def bump_version(session: Session, _changes: Changes | None = None) -> None:
     """Add one to the content version (a `committing` reaction: it ignores what changed)."""
     session.execute(_BUMP)
+
+
+CHANNEL = "library_content"
+"""The PostgreSQL notification channel a commit that changed content notifies, with the new version."""
+
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', version::text) FROM content_version WHERE id = 1")
+
+
+def notify_version(session: Session, _changes: Changes | None = None) -> None:
+    """Tell every listening process the new content version at COMMIT (a `committing` reaction after
+    `bump_version`; PostgreSQL only: SQLite has one host, whose processes poll)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_NOTIFY)
 
 
 def current_version(connection: Connection | Session) -> int:

@@ -4,8 +4,10 @@ configured at import.
 Each domain adds its routes as a router in ``library.web.api``; this module only assembles them,
 installs the problem-details error handlers, the input guard in front of the router
 (`library.web.guard`) and the security headers, and runs the two background jobs of every server
-process: flushing buffered read counts (and the last use of accounts and tokens), and watching the
-content version so the response cache never serves an edit more than a second late.
+process: flushing buffered read counts (and the last use of accounts and tokens), and hearing of
+content changes (`library.web.invalidation`: LISTEN/NOTIFY on PostgreSQL, polling as the fallback)
+so the response cache never serves an edit more than a second late; with a read replica, a third
+measures its lag (`library.storage.replica`).
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ from library.demand.store import (
     merge_search_misses,
 )
 from library.settings import Settings, load_settings
-from library.storage import read_only
+from library.storage import create_engine_for, read_only
 from library.storage.availability import unavailable
+from library.storage.replica import CHECK_INTERVAL as REPLICA_CHECK_INTERVAL
+from library.storage.replica import ReaderDatabase
 from library.web.api import (
     API_PREFIX,
     accounts,
@@ -54,8 +58,10 @@ from library.web.api import (
 )
 from library.web.cache import CHECK_INTERVAL, ResponseCache
 from library.web.guard import InputGuard, Limits
+from library.web.invalidation import ContentWatch
 from library.web.pages import install as install_pages
 from library.web.problems import EXCEPTION_HANDLERS
+from library.web.replica import choose_database, remember_writes
 from library.web.security import secure_response
 from library.workflow.last_use import LastUse, write_last_use
 
@@ -84,11 +90,12 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
     flusher.register("last use of accounts and tokens", last_use.drain, write_last_use)
     pages = install_pages(settings, engine)
     limits = Limits.from_settings(settings)
+    watch = ContentWatch(settings, engine, cache)
+    readers = _reader_database(settings, engine, cache)
     state = State({
         "runtime": runtime, "settings": settings, "engine": engine, "languages": registry, "catalogs": interface,
         "cache": cache, "reads": reads, "search_misses": search_misses, "flusher": flusher, "last_use": last_use,
-        "language_lists": {},
-        **pages.state,
+        "language_lists": {}, "watch": watch, "readers": readers, **pages.state,
     })
 
     @asynccontextmanager
@@ -96,9 +103,13 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
         cache.saw_version(read_only(engine, current_version))
         jobs = [
             asyncio.create_task(_every(settings.flush_interval, flusher.flush, "flush of read counts")),
-            asyncio.create_task(_every(CHECK_INTERVAL, lambda: _check_version(engine, cache),
-                                       "content version check")),
+            asyncio.create_task(_every(CHECK_INTERVAL, watch.poll, "content version check")),
         ]
+        if watch.listener is not None:
+            jobs.append(asyncio.create_task(watch.listener.run()))
+        if readers.replica is not None:
+            await to_thread.run_sync(readers.check)
+            jobs.append(asyncio.create_task(_every(REPLICA_CHECK_INTERVAL, readers.check, "replica lag check")))
         try:
             yield
         finally:
@@ -110,6 +121,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
             # Counts buffered since the last periodic flush: a graceful stop (SIGTERM) loses none, and
             # waits a little for a database that is restarting.
             await to_thread.run_sync(flusher.flush_before_exit)
+            readers.dispose()
             engine.dispose()
 
     app = Litestar(
@@ -120,7 +132,9 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
         state=state,
         exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),
         csrf_config=pages.csrf,
-        before_send=[secure_response],
+        before_request=choose_database if readers.replica is not None else None,
+        before_send=[*([remember_writes(settings.replica_max_lag)] if readers.replica is not None else []),
+                     secure_response],
         lifespan=[lifespan],
         request_max_body_size=limits.upload_bytes,
         openapi_config=OpenAPIConfig(
@@ -158,10 +172,21 @@ async def _every(seconds: float, job: Callable[[], object], name: str) -> None:
             result()
 
 
-def _check_version(engine: Engine, cache: ResponseCache) -> Callable[[], bool]:
-    """Read the content version in the worker thread; hand the cache update back to the event loop."""
-    version = read_only(engine, current_version)
-    return lambda: cache.saw_version(version)
+def _reader_database(settings: Settings, engine: Engine, cache: ResponseCache) -> ReaderDatabase:
+    """Where reader routes read: the replica when one is set (and has replayed at least the content
+    version this process's cache knows of, so a response built from it is never older than the cache),
+    else the primary."""
+    replica = None
+    if settings.replica_url:
+        # A replica that does not answer counts as down and readers go to the primary rather than wait:
+        # 2 s to connect, and 5 s for what was sent to be acknowledged (a network path gone silent).
+        replica = create_engine_for(settings.replica_url, connect_args={"connect_timeout": 2,
+                                                                        "tcp_user_timeout": 5000})
+
+    def fresh(session) -> bool:
+        return cache.version is None or current_version(session) >= cache.version
+
+    return ReaderDatabase(engine, replica, max_lag=settings.replica_max_lag, fresh=fresh)
 
 
 def create_app_from_env() -> Litestar:

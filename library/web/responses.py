@@ -18,6 +18,7 @@ import msgspec
 from anyio import to_thread
 from litestar import Request, Response
 
+from library.storage.replica import primary_only
 from library.web.cache import CachedResponse, ResponseCache, strong_etag
 from library.web.conditional import none_match
 
@@ -69,8 +70,12 @@ async def cached(request: Request[Any, Any, Any], key: Hashable,
                  build: Callable[[], CachedResponse]) -> CachedResponse:
     """The cached response for ``key``, or ``build()`` run in a worker thread and cached.
 
-    A hit counts again the interface strings its rendering missed, as building it did.
+    A hit counts again the interface strings its rendering missed, as building it did. A request that
+    must see the primary (`library.web.replica`: a visitor right after their own write) is built afresh
+    and not stored: this process may not have heard of that write yet.
     """
+    if primary_only.get():
+        return await to_thread.run_sync(build)
     state = request.app.state
     cache: ResponseCache = state.cache
     entry = cache.get(key)

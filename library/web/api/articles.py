@@ -19,7 +19,6 @@ from library.catalogs.runtime import Translator
 from library.reading import ArticleUnavailable, ListingQuery, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
-from library.storage import read_rows
 from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
@@ -67,7 +66,7 @@ async def article(
 
 def _article(state: State, slug: str, language: str) -> CachedResponse:
     registry = state.languages
-    resolved = read_rows(state.engine, read_article, slug, registry.get(language), registry.codes)
+    resolved = state.readers.read_rows(read_article, slug, registry.get(language), registry.codes)
     hreflangs = registry.readable(resolved.published_in)
     view = resolved.view
     _explain(view, state.catalogs.translator(language), state.settings.translators_url)

@@ -35,7 +35,7 @@ from library.workflow.permissions import require_role
 def run_search(state: State, language: Language, query: SearchQuery) -> SearchOutcome:
     """Search, label fallbacks in the reader's language, and count demand and misses (shared with the
     search page)."""
-    outcome = read_only(state.engine, search, language, query)
+    outcome = state.readers.read(search, language, query)
     shown_elsewhere = state.catalogs.translator(language.code).gettext(SHOWN_IN_ANOTHER_LANGUAGE)
     for item in outcome.page.items:
         if item.fallback:

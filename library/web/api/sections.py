@@ -10,7 +10,6 @@ from litestar.datastructures import State
 
 from library.reading import list_sections
 from library.reading.types import SectionList
-from library.storage import read_only
 from library.web.api.articles import NEGOTIATED_HEADERS
 from library.web.cache import CachedResponse
 from library.web.negotiation import VARY, LangParameter, request_language
@@ -32,5 +31,5 @@ async def sections(request: Request[Any, Any, State], lang: LangParameter = None
 
 
 def _sections(state: State, language: str) -> CachedResponse:
-    listed = read_only(state.engine, list_sections, state.languages.get(language))
+    listed = state.readers.read(list_sections, state.languages.get(language))
     return encode(listed, {"Vary": VARY, "Content-Language": language})

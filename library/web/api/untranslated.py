@@ -17,7 +17,6 @@ from library.demand.report import DEFAULT_LIMIT, MAX_LIMIT, UntranslatedReport, 
 from library.languages import negotiate
 from library.reading import InvalidQuery
 from library.reading.listing import whole_number as parse_whole_number
-from library.storage import read_only
 from library.web.api import whole_number
 from library.web.auth import optional_principal
 from library.web.problems import problem_responses
@@ -47,4 +46,4 @@ def untranslated_report(
     if not 1 <= count <= MAX_LIMIT:
         raise InvalidQuery("limit", count, low=1, high=MAX_LIMIT)
     states = may_see_states(optional_principal(request))
-    return read_only(state.engine, untranslated, languages, section or None, count, states=states)
+    return state.readers.read(untranslated, languages, section or None, count, states=states)

@@ -31,7 +31,7 @@ from library.errors import NotFound
 from library.languages.negotiation import COOKIE_NAME
 from library.newsletter.service import InvalidEmail, subscribe
 from library.reading import ListingQuery
-from library.storage import read_rows, session_scope
+from library.storage import session_scope
 from library.web import chrome
 from library.web.cache import CachedResponse
 from library.web.listings import read_archive, read_archive_counts, read_listing
@@ -235,8 +235,8 @@ async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) ->
     state = request.app.state
 
     def build(shared: bool) -> Any:
-        resolved = read_rows(state.engine, reading.read_article, slug, state.languages.get(language),
-                             state.languages.codes)
+        resolved = state.readers.read_rows(reading.read_article, slug, state.languages.get(language),
+                                           state.languages.codes)
         available, view = list(resolved.published_in), resolved.view
         page = _page(request, language, f"/articles/{slug}", available=available, section=view.section,
                      shared=shared)
