@@ -110,6 +110,10 @@ class ArticleLink(SQLModel, table=True):
     position: int = 0
 
 
+FLAGGED_INDEXES = {"errors": 1, "warnings": 2, "both": 3}
+"""A partial index of the variants per value of `Variant.check_flags` (`check_flags` below)."""
+
+
 class Variant(SQLModel, table=True):
     """One article in one language: the working copy plus which revision readers get.
 
@@ -145,10 +149,11 @@ class Variant(SQLModel, table=True):
         # dashboard's list of flagged translations read it without touching the table (issue 9).
         Index("ix_variant_flagged", "language", "section_id", "check_flags", "updated_at", "id",
               sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
-        # The same variants by check flags, newest first: the dashboard's list of the latest flagged
-        # translations reads the top of each flags value's range (issue 15).
-        Index("ix_variant_flagged_recent", "check_flags", "updated_at", "id", "language", "section_id",
-              sqlite_where=text("check_flags > 0"), postgresql_where=text("check_flags > 0")),
+        # The same variants, one index per value of the check flags, newest first: the dashboard's list
+        # of the latest flagged translations reads the top of each (issue 15).
+        *(Index(f"ix_variant_flagged_{name}", "updated_at", "id", "language", "section_id",
+                sqlite_where=text(f"check_flags = {flags}"), postgresql_where=text(f"check_flags = {flags}"))
+          for name, flags in FLAGGED_INDEXES.items()),
     )
 
     id: int | None = Field(default=None, primary_key=True)

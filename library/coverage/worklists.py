@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, literal, or_, select, true, union_all
+from sqlalchemy import and_, literal, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -146,17 +146,17 @@ def flagged_items(
     """Variants whose current revision has findings: those with errors first (they cannot be
     published without an override), then the most recently saved.
 
-    Each value of the check flags (errors, warnings, both) is its own range of the partial index
-    ``ix_variant_flagged_recent`` (flags, then newest first): each range gives its newest ``limit``
-    and only those are merged (issue 15: ordering every flagged variant by "has errors" first sorted
-    them all, a cost that grew with the library); only the chosen are joined to their articles.
+    Each value of the check flags (errors, warnings, both) has its own partial index, newest first
+    (``ix_variant_flagged_errors`` ...): each gives its newest ``limit`` and only those are merged
+    (issue 15: ordering every flagged variant by "has errors" first sorted them all, a cost that
+    grew with the library); only the chosen are joined to their articles.
     """
     per_flags = []
     for flags in (CHECK_ERRORS, CHECK_ERRORS | CHECK_WARNINGS, CHECK_WARNINGS):
         newest = (
             select(Variant.id, literal(1 if flags & CHECK_ERRORS else 0).label("has_errors"), Variant.updated_at)
-            # "> 0" repeats the partial index's condition, which SQLite only recognises word for word
-            .where(Variant.check_flags > 0, Variant.check_flags == flags, Variant.language.in_(list(languages)))
+            # the value written into the SQL: a partial index is chosen only for the condition it was made with
+            .where(Variant.check_flags == literal_column(str(int(flags))), Variant.language.in_(list(languages)))
             .order_by(Variant.updated_at.desc(), Variant.id.desc())
             .limit(limit)
         )

@@ -1,8 +1,8 @@
 """Coverage counters (issue 15): per (language, section, coverage state, check flags) variant counts
 and words, per-section article totals and per (language, section) reader demand for missing
 translations, kept by every content write so the matrix reads a few hundred rows; and on each
-article, variant and demand row what the counters hold for it. Also an index of the flagged
-variants by check flags, newest first, for the dashboard's list of them.
+article, variant and demand row what the counters hold for it. Also a partial index of the
+variants per value of their check flags, newest first, for the dashboard's list of flagged ones.
 
 Filled from the current data, so the counters equal a recount from the first moment.
 
@@ -18,6 +18,7 @@ down_revision = '0010'
 branch_labels = None
 depends_on = None
 
+_FLAGGED = {"errors": 1, "warnings": 2, "both": 3}
 _HAS_VARIANT = ("EXISTS (SELECT 1 FROM variant v WHERE v.article_id = demand.article_id "
                 "AND v.language = demand.language)")
 
@@ -56,9 +57,10 @@ def upgrade() -> None:
     op.add_column('variant', sa.Column('counted_words', sa.Integer(), nullable=True))
     op.add_column('demand', sa.Column('counted', sa.Integer(), nullable=False, server_default='0'))
 
-    op.create_index('ix_variant_flagged_recent', 'variant', ['check_flags', 'updated_at', 'id', 'language',
-                                                             'section_id'], unique=False,
-                    sqlite_where=sa.text('check_flags > 0'), postgresql_where=sa.text('check_flags > 0'))
+    for name, flags in _FLAGGED.items():
+        op.create_index(f'ix_variant_flagged_{name}', 'variant', ['updated_at', 'id', 'language', 'section_id'],
+                        unique=False, sqlite_where=sa.text(f'check_flags = {flags}'),
+                        postgresql_where=sa.text(f'check_flags = {flags}'))
     op.execute("UPDATE article SET counted_words = source_words")
     op.execute("UPDATE variant SET counted_state = coverage_state, counted_flags = check_flags, "
                "counted_words = source_words")
@@ -75,8 +77,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_variant_flagged_recent', table_name='variant',
-                  sqlite_where=sa.text('check_flags > 0'), postgresql_where=sa.text('check_flags > 0'))
+    for name, flags in _FLAGGED.items():
+        where = sa.text(f'check_flags = {flags}')
+        op.drop_index(f'ix_variant_flagged_{name}', table_name='variant', sqlite_where=where, postgresql_where=where)
     with op.batch_alter_table('demand') as batch:
         batch.drop_column('counted')
     with op.batch_alter_table('variant') as batch:
