@@ -17,6 +17,7 @@ from library.catalogs.runtime import Catalogs
 from library.content.events import ContentEvents, OnSave, attach
 from library.content.version import bump_version
 from library.coverage.history import CoverageRecorder
+from library.edge.purge import Purger
 from library.languages.registry import LanguageRegistry
 from library.quality.findings import on_save, prepare_checks
 from library.settings import Settings, load_settings
@@ -53,11 +54,13 @@ def content_events(settings: Settings, *, history: bool = True,
       revision with errors is published only with an override reason (the checks themselves run
       before the write transaction where the caller prepares the text: `prepare_checks`);
     - at each commit, a coverage snapshot of the sections it changed (``history``; tests leave it out
-      unless they test it), then the content version's bump, last, which empties the response caches.
+      unless they test it), then the content version's bump, last, which empties the response caches;
+    - after each commit, the purge of the HTTP caches in front (`Settings.purge_urls`), in the background.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
     quality_gate = OnSave(on_save, prepare=prepare_checks)
-    return ContentEvents(saved=(quality_gate,), committing=(*recorder, bump_version))
+    purge = (Purger(settings.purge_urls, settings.purge_mode),) if settings.purge_urls else ()
+    return ContentEvents(saved=(quality_gate,), committing=(*recorder, bump_version), committed=purge)
 
 
 def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,

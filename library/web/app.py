@@ -46,6 +46,7 @@ from library.web.api import (
     workflow,
 )
 from library.web.cache import CHECK_INTERVAL, ResponseCache
+from library.web.edge import default_private
 from library.web.guard import InputGuard, Limits
 from library.web.pages import install as install_pages
 from library.web.problems import EXCEPTION_HANDLERS
@@ -108,7 +109,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
         state=state,
         exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),
         csrf_config=pages.csrf,
-        before_send=[secure_response],
+        before_send=[secure_response, default_private],
         lifespan=[lifespan],
         request_max_body_size=limits.upload_bytes,
         openapi_config=OpenAPIConfig(

@@ -17,6 +17,7 @@ from litestar.params import FromPath, QueryParameter
 
 from library import reading
 from library.catalogs.runtime import Translator
+from library.edge import keys
 from library.reading import ArticleUnavailable, ListingQuery, list_articles, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
@@ -24,6 +25,7 @@ from library.storage import read_only
 from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
+from library.web.edge import shared
 from library.web.negotiation import VARY, LangParameter, request_language
 from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import cached, encode, send
@@ -74,7 +76,8 @@ def _article(state: State, slug: str, language: str) -> CachedResponse:
     path = f"{API_PREFIX}/articles/{slug}"
     links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in hreflangs]
     links.append(f'<{path}>; rel="alternate"; hreflang="x-default"')
-    headers = {"Content-Language": view.language, "Vary": VARY, "Link": ", ".join(links)}
+    headers = {"Content-Language": view.language, "Vary": VARY, "Link": ", ".join(links),
+               **shared(state.settings, article_keys(resolved.article_id, resolved.linked, language))}
     return encode(view, headers, article_id=resolved.article_id, served=view.language)
 
 
@@ -104,6 +107,11 @@ async def articles(
     return send(request, entry)
 
 
+def article_keys(article_id: int, linked: tuple[int, ...], language: str) -> list[str]:
+    """What an article's page or API read depends on: itself, the articles it links to, its language."""
+    return [keys.article(article_id), *map(keys.article, linked), keys.language(language)]
+
+
 def _explain(view: ArticleView, translator: Translator, translators_url: str | None) -> None:
     """Notices in the reader's language for a fallback or outdated text, and its links' fallbacks."""
     if view.fallback and (notice := FALLBACK_NOTICES.get((view.requested_language, view.language))):
@@ -122,7 +130,8 @@ def _articles(state: State, language: str, query: ListingQuery) -> CachedRespons
     for item in page.items:
         if item.fallback:
             item.notice = shown_elsewhere
-    headers = {"Vary": VARY, "Link": _page_links(language, query, page.pages)}
+    headers = {"Vary": VARY, "Link": _page_links(language, query, page.pages),
+               **shared(state.settings, [keys.LISTINGS, keys.language(language)])}
     if page.items:
         served = {item.language for item in page.items}
         headers["Content-Language"] = ", ".join(code for code in state.languages.reader_codes if code in served)
@@ -166,4 +175,5 @@ async def archive(
 
 def _archive(state: State, language: str, section: str | None) -> CachedResponse:
     calendar = read_only(state.engine, reading.archive, state.languages.get(language), section)
-    return encode(calendar, {"Vary": VARY, "Content-Language": language})
+    return encode(calendar, {"Vary": VARY, "Content-Language": language,
+                             **shared(state.settings, [keys.ARCHIVE, keys.language(language)])})

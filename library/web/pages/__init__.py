@@ -42,4 +42,5 @@ def install(settings, engine) -> PagesSetup:
     secret = settings.secret_key or stored_secret(engine, "csrf")
     csrf = CSRFConfig(secret=secret, cookie_name="library_csrf", cookie_samesite="lax", exclude=["/api"],
                       cookie_path="/")
-    return PagesSetup(route_handlers=[*ROUTES, *STAFF_ROUTES, static], csrf=csrf, state={"pages": create_environment()})
+    return PagesSetup(route_handlers=[*ROUTES, *STAFF_ROUTES, static], csrf=csrf,
+                      state={"pages": create_environment(), "form_secret": secret})

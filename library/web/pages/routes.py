@@ -2,6 +2,11 @@
 
 Each handler reads through the same `library.reading` services as the JSON API (one resolution
 with fallback, drafts never served) and counts reads through the same buffered counter.
+
+A reader page is the same bytes for every visitor (issue 16): no CSRF cookie or token (these routes
+are left out of Litestar's CSRF protection; the newsletter form is protected by `forms` instead), no
+``Vary: Cookie``; it may be kept by a shared cache (`library.web.edge.shared`) under the surrogate
+keys of what it shows. A page showing a visitor's own flash message is private.
 """
 
 from __future__ import annotations
@@ -17,14 +22,18 @@ from litestar.utils.scope.state import ScopeState
 
 from library import reading
 from library.catalogs.lazy import use_translator
+from library.edge import keys as surrogate
 from library.errors import NotFound
 from library.languages.negotiation import COOKIE_NAME
-from library.newsletter.service import InvalidEmail, subscribe
+from library.newsletter.service import InvalidEmail, normalise_email, subscribe
 from library.reading import ListingQuery
 from library.storage import read_only, session_scope
 from library.web import chrome
+from library.web.api.articles import article_keys
+from library.web.edge import PRIVATE, shared
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
+from library.web.pages import forms
 from library.web.pages.templating import month_name, render
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -32,6 +41,8 @@ FLASH_COOKIE = "library_flash"
 FLASHES = {"subscribed": chrome.OPERATION_SUCCEEDED}
 PER_PAGE = 10
 HOME_ITEMS = 3
+READER = {"exclude_from_csrf": True}
+"""Route options of the reader pages: no CSRF cookie or token (see the module's docstring)."""
 
 
 def _language(request: Request, lang: str) -> str:
@@ -72,38 +83,44 @@ def bare_page(request: Request, language: str) -> ctx.Page:
 
 
 def _csrf_input(request: Request) -> str:
-    token = ScopeState.from_scope(request.scope).csrf_token or ""
-    return f'<input type="hidden" name="_csrf_token" value="{token}">'
+    """The staff forms' CSRF token field; nothing on reader pages, which carry no token."""
+    token = ScopeState.from_scope(request.scope).csrf_token  # Litestar's `Empty` when it made none
+    return f'<input type="hidden" name="_csrf_token" value="{token}">' if isinstance(token, str) and token else ""
 
 
 def html(request: Request, page: ctx.Page, template: str, status: int = 200,
-         content_language: str | None = None, **content: Any) -> Response[str]:
+         content_language: str | None = None, keys: list[str] | None = None, **content: Any) -> Response[str]:
+    """The page; with ``keys`` (what it shows, besides the calendar every page has) a shared cache may
+    keep it, unless it is not a 200 or shows the visitor's own flash message. Without: private."""
     state = request.app.state
     translator = state.catalogs.translator(page.language)
     body = render(state.pages, translator, template, ctx.as_context(page, **content))
+    if keys is not None and status == 200 and not page.flash:
+        caching = shared(state.settings, [*keys, surrogate.ARCHIVE, surrogate.language(page.language)])
+    else:
+        caching = {"Cache-Control": PRIVATE}
     response = Response(body, status_code=status, media_type="text/html",
-                        headers={"Content-Language": content_language or page.language, "Vary": "Cookie",
-                                 "Cache-Control": "private, no-cache"})
+                        headers={"Content-Language": content_language or page.language, **caching})
     if page.flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
 
 
-@get("/", include_in_schema=False, sync_to_thread=False)
+@get("/", include_in_schema=False, sync_to_thread=False, opt=READER)
 def root(request: Request) -> Redirect:
     """The home page in the reader's language: cookie, then Accept-Language, then the site default."""
     language = request_language(request).language
     return Redirect(f"/{language}/", status_code=302, headers={"Vary": "Accept-Language, Cookie"})
 
 
-@get(["/articles/{slug:str}", "/sections/{slug:str}"], include_in_schema=False, sync_to_thread=False)
+@get(["/articles/{slug:str}", "/sections/{slug:str}"], include_in_schema=False, sync_to_thread=False, opt=READER)
 def negotiated_page(request: Request, slug: FromPath[str]) -> Redirect:
     """Language-neutral URLs (hreflang x-default) send each reader to their language's page."""
     language = request_language(request).language
     return Redirect(f"/{language}{request.url.path}", status_code=302, headers={"Vary": "Accept-Language, Cookie"})
 
 
-@get("/language/{code:str}", include_in_schema=False, sync_to_thread=False)
+@get("/language/{code:str}", include_in_schema=False, sync_to_thread=False, opt=READER)
 def choose_language(request: Request, code: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
     """The switcher: remember the reader's choice for a year, then show the page in that language."""
     code = _language(request, code)
@@ -113,7 +130,7 @@ def choose_language(request: Request, code: FromPath[str], next: FromQuery[str] 
     return response
 
 
-@get("/{lang:str}/", include_in_schema=False, sync_to_thread=True)
+@get("/{lang:str}/", include_in_schema=False, sync_to_thread=True, opt=READER)
 def home(request: Request, lang: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
@@ -124,10 +141,10 @@ def home(request: Request, lang: FromPath[str]) -> Response[str]:
         listing = read_only(state.engine, reading.list_articles, reader, query)
         if listing.items:
             sections.append({"slug": slug, "label": label, "listing": listing})
-    return html(request, _page(request, language, "/"), "home.html", sections=sections)
+    return html(request, _page(request, language, "/"), "home.html", keys=[surrogate.LISTINGS], sections=sections)
 
 
-@get("/{lang:str}/articles/{slug:str}", include_in_schema=False, sync_to_thread=True)
+@get("/{lang:str}/articles/{slug:str}", include_in_schema=False, sync_to_thread=True, opt=READER)
 def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
@@ -141,6 +158,7 @@ def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Respo
     translator = state.catalogs.translator(language)
     return html(request, page, "article.html",
                 content_language=", ".join(dict.fromkeys([language, view.language])),
+                keys=article_keys(resolved.article_id, resolved.linked, language),
                 article=view, views=chrome.view_count(translator, view.views),
                 section_name=_section_label(view.section),
                 fallback_notice=chrome.FALLBACK_NOTICES.get((language, view.language), ""),
@@ -151,7 +169,7 @@ def _section_label(slug: str) -> str:
     return dict(chrome.NAVIGATION).get(slug, slug)
 
 
-@get("/{lang:str}/sections/{slug:str}", include_in_schema=False, sync_to_thread=True)
+@get("/{lang:str}/sections/{slug:str}", include_in_schema=False, sync_to_thread=True, opt=READER)
 def section(request: Request, lang: FromPath[str], slug: FromPath[str], page: FromQuery[int] = 1) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
@@ -160,10 +178,10 @@ def section(request: Request, lang: FromPath[str], slug: FromPath[str], page: Fr
     listing = read_only(state.engine, reading.list_articles, state.languages.get(language), query)
     translator = state.catalogs.translator(language)
     return html(request, _page(request, language, f"/sections/{slug}", section=slug), "listing.html",
-                listing=listing, heading=translator.gettext(_section_label(slug)))
+                keys=[surrogate.LISTINGS], listing=listing, heading=translator.gettext(_section_label(slug)))
 
 
-@get("/{lang:str}/archive/{year:int}/{month:int}", include_in_schema=False, sync_to_thread=True)
+@get("/{lang:str}/archive/{year:int}/{month:int}", include_in_schema=False, sync_to_thread=True, opt=READER)
 def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], month: FromPath[int],
                   page: FromQuery[int] = 1) -> Response[str]:
     language = _language(request, lang)
@@ -174,23 +192,31 @@ def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], mo
     with use_translator(state.catalogs.translator(language)):
         heading = f"{month_name(month)} {year}"
     return html(request, _page(request, language, f"/archive/{year}/{month}", viewing=(year, month)),
-                "listing.html", listing=listing, heading=heading)
+                "listing.html", keys=[surrogate.LISTINGS], listing=listing, heading=heading)
 
 
-@post("/{lang:str}/newsletter", include_in_schema=False, sync_to_thread=True)
+@post("/{lang:str}/newsletter", include_in_schema=False, sync_to_thread=True, opt=READER)
 def newsletter(request: Request, lang: FromPath[str],
                data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
-    """Subscribe; the same address twice is one subscription. Works without JavaScript."""
+    """Subscribe; the same address twice is one subscription. Works without JavaScript.
+
+    Sent from another site: refused (403). Sent by a browser that does not say where from: a page
+    asks to confirm first (`forms`), and the confirming POST subscribes.
+    """
     language = _language(request, lang)
     state = request.app.state
+    from_here = forms.check_origin(request)
     chosen = data.get("language", "")
     # Newsletters are written in stored languages: a kk-Latn reader subscribes to the Kazakh one.
     wanted = state.languages.get(chosen if chosen in state.languages else language).stored
     next_path = data.get("next", "/")
     next_path = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
     try:
+        email = normalise_email(data.get("email", ""))
+        if not from_here and not forms.confirmed(request, state.form_secret, email, data):
+            return _confirm(request, language, next_path, data.get("email", ""), email)
         with session_scope(state.engine) as session:
-            subscribe(session, data.get("email", ""), wanted)
+            subscribe(session, email, wanted)
     except InvalidEmail:
         page = _page(request, language, next_path)
         page.newsletter_email = data.get("email", "")
@@ -198,6 +224,18 @@ def newsletter(request: Request, lang: FromPath[str],
         return html(request, page, "error.html", status=400, heading=chrome.SUBSCRIBE_TO_NEWSLETTER)
     response = Redirect(f"{prefix(language)}{next_path}", status_code=303)
     response.set_cookie(FLASH_COOKIE, "subscribed", max_age=60, path="/", samesite="lax", httponly=True)
+    return response
+
+
+def _confirm(request: Request, language: str, next_path: str, typed: str, email: str) -> Response[str]:
+    """The round trip of a form whose origin is unknown: the same form, filled in, with its token."""
+    field, nonce = forms.confirmation(request, request.app.state.form_secret, email)
+    page = _page(request, language, next_path)
+    page.newsletter_email = typed
+    page.csrf_input = field
+    response = html(request, page, "error.html", heading=chrome.SUBSCRIBE_TO_NEWSLETTER,
+                    detail=request.app.state.catalogs.translator(language).gettext(forms.CONFIRM_SUBSCRIPTION))
+    forms.remember(response, nonce)
     return response
 
 
