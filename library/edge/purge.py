@@ -6,6 +6,11 @@ background thread per process sends them, so a slow or unreachable cache never h
 a commit never waits for the network. The queue is bounded: past `MAX_PENDING` waiting purges they are
 replaced by one purge of everything, which is what they add up to anyway.
 
+Each purge is sent twice: at once, and again `AGAIN_AFTER` seconds later. Between the commit and the
+moment every app process's own response cache notices it (`library.web.cache`, within 0.4 s), a
+request the cache in front lets through could fetch the old answer from an app process and keep it;
+the second purge drops that copy, so a publish is fresh through the cache within about 0.6 s.
+
 Keys waiting together are sent in one request per cache (a burst of writes is a few purges, not
 hundreds). A request that fails (refused connection, timeout, a status other than 2xx) is retried
 with a doubling pause, `ATTEMPTS` times in all, each failure logged; after the last the keys are
@@ -42,6 +47,9 @@ KEYS_PER_REQUEST = 200
 """Keys in one request at most, so its header stays well under a cache's limit (8 KB in Varnish)."""
 TIMEOUT = 2.0
 """Seconds one purge request may take."""
+AGAIN_AFTER = 0.6
+"""Seconds after the first purge the second goes out: past the 0.4 s in which every app process's own
+response cache drops what a commit changed (`library.web.cache.CHECK_INTERVAL`, a test pins it)."""
 METHODS = {"xkey": "PURGE", "ban": "BAN"}
 
 Send = Callable[[str, str, str], int]
@@ -61,18 +69,21 @@ class Purger:
     """Queues the keys of each commit and purges them from every cache in ``urls`` in the background."""
 
     def __init__(self, urls: Sequence[str], mode: str = "xkey", *, send: Send = http_send,
-                 attempts: int = ATTEMPTS, first_pause: float = FIRST_PAUSE, max_pending: int = MAX_PENDING) -> None:
+                 attempts: int = ATTEMPTS, first_pause: float = FIRST_PAUSE, max_pending: int = MAX_PENDING,
+                 again_after: float | None = AGAIN_AFTER) -> None:
         self.urls = tuple(urls)
         self.method = METHODS[mode]
         self.send = send
         self.attempts = attempts
         self.first_pause = first_pause
         self.max_pending = max_pending
+        self.again_after = again_after
         self.sent = 0
         """Purge requests a cache accepted (for tests and operators)."""
         self.failed = 0
         """Purge requests given up after every attempt."""
-        self._pending: list[list[str]] = []
+        self._pending: list[tuple[float, list[str]]] = []
+        """(when it is due, keys), in the order queued."""
         self._busy = False
         self._lock = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -87,12 +98,14 @@ class Purger:
         return f"Purger({', '.join(self.urls)}, {self.method})"
 
     def submit(self, keys: Sequence[str]) -> None:
+        now = time.monotonic()
+        due = [now] if self.again_after is None else [now, now + self.again_after]
         with self._lock:
-            if len(self._pending) >= self.max_pending:
+            if len(self._pending) + len(due) > self.max_pending:
                 log.warning("%d purges waiting: purging everything instead", len(self._pending))
-                self._pending = [[EVERYTHING]]
-            else:
-                self._pending.append(list(keys))
+                self._pending = []
+                keys = [EVERYTHING]
+            self._pending.extend((when, list(keys)) for when in due)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="library-purge", daemon=True)
                 self._thread.start()
@@ -113,9 +126,14 @@ class Purger:
     def _run(self) -> None:
         while True:
             with self._lock:
-                while not self._pending:
-                    self._lock.wait()
-                batch, self._pending, self._busy = self._pending, [], True
+                while True:
+                    now = time.monotonic()
+                    batch = [keys for when, keys in self._pending if when <= now]
+                    if batch:
+                        break
+                    self._lock.wait(min((when for when, _ in self._pending), default=now + 3600) - now)
+                self._pending = [(when, keys) for when, keys in self._pending if when > now]
+                self._busy = True
             try:
                 self._purge(_merge(batch))
             except Exception:  # never let the thread die: the next commit's purge must still go out
