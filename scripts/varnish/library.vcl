@@ -50,11 +50,15 @@ sub vcl_recv {
         }
         # BAN: stock Varnish. "library" is everything (a URL ban); other keys ban the objects naming them.
         if (req.http.xkey ~ "(^| )library( |$)") {
-            ban("obj.http.x-url ~ ^/");
+            set req.http.x-ban = "obj.http.x-url ~ ^/";
         } else {
-            ban("obj.http.xkey ~ " + {"""} + "(^| )(" + regsuball(req.http.xkey, " ", "|") + ")( |$)" + {"""});
+            # No spaces in the pattern: a ban expression's argument ends at the first one.
+            set req.http.x-ban = "obj.http.xkey ~ (^|\s)(" + regsuball(req.http.xkey, " ", "|") + ")(\s|$)";
         }
-        return (synth(200, "Banned"));
+        if (std.ban(req.http.x-ban)) {
+            return (synth(200, "Banned"));
+        }
+        return (synth(500, std.ban_error()));
     }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
