@@ -249,7 +249,9 @@ def main() -> None:
                 runs["varnish"].append(load(cache, paths, args.duration, args.connections, args.threads, folder))
                 print(f"round {number + 1}: " + ", ".join(f"{name} {r[-1]['rps']:.0f} req/s"
                                                            for name, r in runs.items()), flush=True)
-            rate, hits, misses = hit_rate(before, varnish.stats())
+            after = varnish.stats()
+            rate, hits, misses = hit_rate(before, after)
+            evicted, expired = (after.get(name, 0) - before.get(name, 0) for name in ("n_lru_nuked", "n_expired"))
             fresh = publish_to_fresh(url, varnish, paths, args.publishes)
     finally:
         server.stop()
@@ -263,7 +265,8 @@ def main() -> None:
         print(f"{label:32} {median['rps']:8.0f} {median['p50']:8.2f} {median['p99']:8.2f} "
               f"{median['rps'] / ceiling:6.2f}x{f'  errors={errors}' if errors else ''}")
     through = statistics.median(r["rps"] for r in runs["varnish"])
-    print(f"Varnish hit rate over the measured rounds: {rate:.1%} ({hits} hits, {misses} misses)")
+    print(f"Varnish hit rate over the measured rounds: {rate:.1%} ({hits} hits, {misses} misses; "
+          f"{evicted} evicted for room, {expired} expired)")
     print(f"through Varnish / ceiling: {through / ceiling:.2f}x  "
           f"{'ok' if through >= 5 * ceiling else 'BELOW the 5x target'}")
     print(f"publish-to-fresh through the cache over {args.publishes} publishes: p50 {fresh['p50']:.0f} ms, "

@@ -47,7 +47,7 @@ class Answer:
 class Varnish:
     """varnishd in the foreground, in a temporary working folder; a context manager that stops it."""
 
-    def __init__(self, backend_port: int, *, backend_host: str = "127.0.0.1") -> None:
+    def __init__(self, backend_port: int, *, backend_host: str = "127.0.0.1", storage: str = "256m") -> None:
         self.root = Path(tempfile.mkdtemp(prefix="library-varnish-"))
         self.root.chmod(0o755)  # varnishd's worker runs as its own user and reads the compiled VCL here
         vcl = VCL.read_text().replace('.host = "127.0.0.1";', f'.host = "{backend_host}";')
@@ -57,7 +57,7 @@ class Varnish:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process = subprocess.Popen(
             [str(VARNISHD), "-F", "-n", str(self.root / "work"), "-a", f"127.0.0.1:{self.port}",
-             "-T", f"127.0.0.1:{free_port()}", "-f", str(self.root / "library.vcl"), "-s", "malloc,64m",
+             "-T", f"127.0.0.1:{free_port()}", "-f", str(self.root / "library.vcl"), "-s", f"malloc,{storage}",
              "-p", "default_grace=0"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self._wait_until_up()
