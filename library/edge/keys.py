@@ -36,6 +36,12 @@ def language(code: str) -> str:
     return f"lang-{code.lower()}"
 
 
+def for_article(article_id: int, linked: Iterable[int], code: str) -> list[str]:
+    """What an article's page or API read depends on: itself, the articles it links to (their titles
+    show, and one published later appears), its language."""
+    return [article(article_id), *map(article, linked), language(code)]
+
+
 def header(keys: Iterable[str]) -> str:
     """The ``xkey`` header value: the keys once each, in the order given, ``library`` first."""
     return " ".join(dict.fromkeys([EVERYTHING, *keys]))

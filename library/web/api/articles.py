@@ -77,7 +77,7 @@ def _article(state: State, slug: str, language: str) -> CachedResponse:
     links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in hreflangs]
     links.append(f'<{path}>; rel="alternate"; hreflang="x-default"')
     headers = {"Content-Language": view.language, "Vary": VARY, "Link": ", ".join(links),
-               **shared(state.settings, article_keys(resolved.article_id, resolved.linked, language))}
+               **shared(state.settings, keys.for_article(resolved.article_id, resolved.linked, language))}
     return encode(view, headers, article_id=resolved.article_id, served=view.language)
 
 
@@ -105,11 +105,6 @@ async def articles(
     build = partial(_articles, request.app.state, language, query)
     entry = await cached(request, ("articles", language, query), build)
     return send(request, entry)
-
-
-def article_keys(article_id: int, linked: tuple[int, ...], language: str) -> list[str]:
-    """What an article's page or API read depends on: itself, the articles it links to, its language."""
-    return [keys.article(article_id), *map(keys.article, linked), keys.language(language)]
 
 
 def _explain(view: ArticleView, translator: Translator, translators_url: str | None) -> None:

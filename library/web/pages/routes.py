@@ -29,7 +29,6 @@ from library.newsletter.service import InvalidEmail, normalise_email, subscribe
 from library.reading import ListingQuery
 from library.storage import read_only, session_scope
 from library.web import chrome
-from library.web.api.articles import article_keys
 from library.web.edge import PRIVATE, shared
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
@@ -158,7 +157,7 @@ def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Respo
     translator = state.catalogs.translator(language)
     return html(request, page, "article.html",
                 content_language=", ".join(dict.fromkeys([language, view.language])),
-                keys=article_keys(resolved.article_id, resolved.linked, language),
+                keys=surrogate.for_article(resolved.article_id, resolved.linked, language),
                 article=view, views=chrome.view_count(translator, view.views),
                 section_name=_section_label(view.section),
                 fallback_notice=chrome.FALLBACK_NOTICES.get((language, view.language), ""),
