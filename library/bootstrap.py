@@ -18,6 +18,7 @@ from library.content.events import ContentEvents, OnSave, attach
 from library.content.version import bump_version, notify_version
 from library.coverage.counters import count_changes
 from library.coverage.history import CoverageRecorder
+from library.edge.purge import Purger
 from library.languages.registry import LanguageRegistry
 from library.quality.findings import on_save, prepare_checks
 from library.search import index as search_index
@@ -60,13 +61,16 @@ def content_events(settings: Settings, *, history: bool = True,
       it), then the search index of the variants it changed (published text only, in the same
       transaction, so a publish is searchable the moment it is committed), then the content version's
       bump, last, which empties the response caches, and on PostgreSQL its notification to every
-      listening process (sent at COMMIT).
+      listening process (sent at COMMIT);
+    - after each commit, the purge of the HTTP caches in front (`Settings.purge_urls`), in the background.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
     quality_gate = OnSave(on_save, prepare=prepare_checks)
+    purge = (Purger(settings.purge_urls, settings.purge_mode),) if settings.purge_urls else ()
     return ContentEvents(saved=(quality_gate,),
                          committing=(count_changes, *recorder, search_index.on_committing, bump_version,
-                                     notify_version))
+                                     notify_version),
+                         committed=purge)
 
 
 def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,

@@ -15,6 +15,7 @@ from pathlib import Path
 from library.errors import ConfigurationError
 
 DEFAULT_LANGUAGES = ("en", "ru", "kk")
+PURGE_MODES = ("xkey", "ban")
 DEFAULT_FALLBACKS = {"kk": ("ru", "en"), "ru": ("en", "kk"), "en": ("ru", "kk")}
 
 
@@ -89,6 +90,19 @@ class Settings:
             return None
         return self.listen_url or self.database_url
 
+    purge_urls: tuple[str, ...] = ()
+    """HTTP caches in front to purge after every content commit (LIBRARY_PURGE_URL=http://127.0.0.1:6081/,
+    several separated by commas; empty: none). See `library.edge.purge`."""
+
+    purge_mode: str = "xkey"
+    """How they are purged (LIBRARY_PURGE_MODE): ``xkey`` sends ``PURGE`` with the surrogate keys (Varnish
+    with the xkey module of varnish-modules), ``ban`` sends ``BAN`` with the same keys (stock Varnish)."""
+
+    shared_max_age: int = 60
+    """Seconds a shared cache in front may serve a reader response without asking the app
+    (``s-maxage``; LIBRARY_SHARED_MAX_AGE). Purges make edits show at once; this bounds how stale an
+    article's view count gets there, and how long a cache the library cannot purge keeps an edit out."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -135,6 +149,22 @@ def _parse_networks(name: str, raw: str) -> tuple[str, ...]:
         except ValueError:
             raise ConfigurationError(f"{name}: {network!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
     return networks
+def _parse_urls(name: str, raw: str) -> tuple[str, ...]:
+    from urllib.parse import urlsplit
+
+    urls = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (raises on a bad port)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(f"{name}: {url!r} is not an http:// or https:// URL "
+                                     "(e.g. http://127.0.0.1:6081/)")
+    return urls
+
+
 def _parse_whole(name: str, raw: str, *, unit: str, minimum: int | None = None) -> int:
     """A positive whole number; with ``minimum``, the message names the smallest allowed."""
     try:
@@ -196,6 +226,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["replica_max_lag"] = _parse_float("LIBRARY_REPLICA_MAX_LAG", raw)
     if raw := env.get("LIBRARY_LISTEN_URL", "").strip():
         kwargs["listen_url"] = "off" if raw.lower() == "off" else normalise_database_url(raw)
+    if (raw := env.get("LIBRARY_PURGE_URL")) is not None:
+        kwargs["purge_urls"] = _parse_urls("LIBRARY_PURGE_URL", raw)
+    if raw := env.get("LIBRARY_PURGE_MODE"):
+        if raw.strip().lower() not in PURGE_MODES:
+            raise ConfigurationError(f"LIBRARY_PURGE_MODE must be one of {', '.join(PURGE_MODES)}, not {raw!r}")
+        kwargs["purge_mode"] = raw.strip().lower()
+    if raw := env.get("LIBRARY_SHARED_MAX_AGE"):
+        kwargs["shared_max_age"] = _parse_whole("LIBRARY_SHARED_MAX_AGE", raw, unit="seconds")
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     _validate(settings)
     return settings

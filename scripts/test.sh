@@ -11,6 +11,7 @@ bash scripts/ensure-postgres.sh
 bash scripts/ensure-browser.sh
 command -v ip >/dev/null || {  # iproute2: the app hosts of tests/web/test_hosts.py live in network namespaces
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null; }
+bash scripts/ensure-varnish.sh || echo "Varnish could not be installed: tests/edge/test_varnish.py will skip" >&2
 command -v msgfmt >/dev/null || {  # GNU gettext: the catalog tests compare against msgfmt
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 $BIN/ruff check library tests scripts

@@ -81,6 +81,9 @@ class ResolvedArticle:
     """The stored languages the article is published in, in display order (for hreflang alternates)."""
     revisions: tuple[int, ...]
     """Ids of every revision the view shows (the article's and its links'): what its ETag is made of."""
+    linked: tuple[int, ...] = ()
+    """Ids of every article it links to, shown or not (one published later would appear): what else
+    the view depends on, for the surrogate keys of an HTTP cache in front (`library.edge.keys`)."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,9 @@ def _resolve(session: Session | Connection, slug: str, chain: Sequence[str],
         see_also=[link for link, _ in links],
     )
     revisions = (row.revision_id, *(revision for _, revision in links))
+    linked = tuple(sorted({link.article_id for link in rows if link.position >= 0}))
     return ResolvedArticle(view=view, article_id=row.article_id, published_in=tuple(view.available_languages),
-                           revisions=revisions)
+                           revisions=revisions, linked=linked)
 
 
 def _links(rows: Sequence[Any], chain: Sequence[str]) -> list[tuple[SeeAlso, int]]:

@@ -57,6 +57,7 @@ from library.web.api import (
     workflow,
 )
 from library.web.cache import CHECK_INTERVAL, ResponseCache
+from library.web.edge import default_private
 from library.web.guard import InputGuard, Limits
 from library.web.invalidation import ContentWatch
 from library.web.pages import install as install_pages
@@ -134,7 +135,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
         csrf_config=pages.csrf,
         before_request=choose_database if readers.replica is not None else None,
         before_send=[*([remember_writes(settings.replica_max_lag)] if readers.replica is not None else []),
-                     secure_response],
+                     secure_response, default_private],
         lifespan=[lifespan],
         request_max_body_size=limits.upload_bytes,
         openapi_config=OpenAPIConfig(

@@ -16,12 +16,14 @@ from litestar.datastructures import ResponseHeader, State
 from litestar.params import FromPath, QueryParameter
 
 from library.catalogs.runtime import Translator
+from library.edge import keys
 from library.reading import ArticleUnavailable, ListingQuery, read_article
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
 from library.web.api import API_PREFIX, whole_number
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
+from library.web.edge import shared
 from library.web.listings import read_archive, read_listing
 from library.web.negotiation import VARY, LangParameter, request_language
 from library.web.problems import NOT_MODIFIED, problem_responses
@@ -73,7 +75,8 @@ def _article(state: State, slug: str, language: str) -> CachedResponse:
     path = f"{API_PREFIX}/articles/{slug}"
     links = [f'<{path}?lang={code}>; rel="alternate"; hreflang="{code}"' for code in hreflangs]
     links.append(f'<{path}>; rel="alternate"; hreflang="x-default"')
-    headers = {"Content-Language": view.language, "Vary": VARY, "Link": ", ".join(links)}
+    headers = {"Content-Language": view.language, "Vary": VARY, "Link": ", ".join(links),
+               **shared(state.settings, keys.for_article(resolved.article_id, resolved.linked, language))}
     return encode(view, headers, article_id=resolved.article_id, served=view.language)
 
 
@@ -121,7 +124,8 @@ def _articles(state: State, language: str, query: ListingQuery) -> CachedRespons
     for item in page.items:
         if item.fallback:
             item.notice = shown_elsewhere
-    headers = {"Vary": VARY, "Link": _page_links(language, query, page.pages)}
+    headers = {"Vary": VARY, "Link": _page_links(language, query, page.pages),
+               **shared(state.settings, [keys.LISTINGS, keys.language(language)])}
     if page.items:
         served = {item.language for item in page.items}
         headers["Content-Language"] = ", ".join(code for code in state.languages.reader_codes if code in served)
@@ -165,4 +169,5 @@ async def archive(
 
 def _archive(state: State, language: str, section: str | None) -> CachedResponse:
     calendar = read_archive(state, language, section)
-    return encode(calendar, {"Vary": VARY, "Content-Language": language})
+    return encode(calendar, {"Vary": VARY, "Content-Language": language,
+                             **shared(state.settings, [keys.ARCHIVE, keys.language(language)])})

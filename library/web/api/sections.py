@@ -8,10 +8,12 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.datastructures import State
 
+from library.edge import keys
 from library.reading import list_sections
 from library.reading.types import SectionList
 from library.web.api.articles import NEGOTIATED_HEADERS
 from library.web.cache import CachedResponse
+from library.web.edge import shared
 from library.web.negotiation import VARY, LangParameter, request_language
 from library.web.problems import NOT_MODIFIED, problem_responses
 from library.web.responses import cached, encode, send
@@ -32,4 +34,5 @@ async def sections(request: Request[Any, Any, State], lang: LangParameter = None
 
 def _sections(state: State, language: str) -> CachedResponse:
     listed = state.readers.read(list_sections, state.languages.get(language))
-    return encode(listed, {"Vary": VARY, "Content-Language": language})
+    return encode(listed, {"Vary": VARY, "Content-Language": language,
+                           **shared(state.settings, [keys.LISTINGS, keys.language(language)])})

@@ -43,4 +43,4 @@ def install(settings, engine) -> PagesSetup:
     csrf = CSRFConfig(secret=secret, cookie_name="library_csrf", cookie_samesite="lax", exclude=["/api"],
                       cookie_path="/")
     return PagesSetup(route_handlers=[*ROUTES, *search.ROUTES, *STAFF_ROUTES, static], csrf=csrf,
-                      state={"pages": create_environment()})
+                      state={"pages": create_environment(), "form_secret": secret})

@@ -3,11 +3,15 @@
 Each handler reads through the same `library.reading` services as the JSON API (one resolution
 with fallback, drafts never served) and counts reads through the same buffered counter.
 
-Reader pages change only with content, so they are kept in the same per-process response cache as the
-API's responses (`library.web.cache`), rendered once for everyone: the one per-visitor part, the
-newsletter form's CSRF token, is a slot filled in as the page is sent. A page that shows a visitor a
-message of their own (a flash cookie) is built for them alone. What every page shares (the archive
-tree in the sidebar) is built once per content version and language (`ContentMemo`).
+A reader page is the same bytes for every visitor (issue 16): no CSRF cookie or token (these routes
+are left out of Litestar's CSRF protection; the newsletter form is protected by `forms` instead), no
+``Vary: Cookie``; it may be kept by a shared cache (`library.web.edge.shared`) under the surrogate
+keys of what it shows. A page showing a visitor's own flash message is private.
+
+Reader pages change only with content, so they are also kept in this process's response cache
+(`library.web.cache`), rendered once for everyone. A page that shows a visitor a message of their own
+(a flash cookie) is built for them alone. What every page shares (the calendar in the sidebar, the
+listings' article ids) is built once per content version (`ContentMemo`).
 """
 
 from __future__ import annotations
@@ -27,16 +31,19 @@ from markupsafe import Markup
 from library import reading
 from library.catalogs.lazy import use_translator
 from library.catalogs.runtime import recording_misses
+from library.edge import keys as surrogate
 from library.errors import NotFound
 from library.languages.negotiation import COOKIE_NAME
-from library.newsletter.service import InvalidEmail, subscribe
+from library.newsletter.service import InvalidEmail, normalise_email, subscribe
 from library.reading import ListingQuery
 from library.storage import session_scope
 from library.web import chrome
 from library.web.cache import CachedResponse
+from library.web.edge import PRIVATE, shared
 from library.web.listings import read_archive, read_archive_counts, read_listing
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
+from library.web.pages import forms
 from library.web.pages.templating import month_name, render
 from library.web.responses import Prepared, RawResponse, cached
 
@@ -45,6 +52,8 @@ FLASH_COOKIE = "library_flash"
 FLASHES = {"subscribed": chrome.OPERATION_SUCCEEDED}
 PER_PAGE = 10
 HOME_ITEMS = 3
+READER = {"exclude_from_csrf": True}
+"""Route options of the reader pages: no CSRF cookie or token (see the module's docstring)."""
 
 
 def _language(request: Request, lang: str) -> str:
@@ -60,14 +69,9 @@ def prefix(language: str) -> str:
     return f"/{language.lower()}"
 
 
-CSRF_SLOT = "<!--library:csrf-->"
-"""Where a cached page's form takes the visitor's CSRF token. Nothing else on a page can contain it:
-article HTML is sanitised without comments, and every other text is escaped."""
-
-
 def _page(request: Request, language: str, path: str, *, available: list[str] | None = None,
           section: str | None = None, viewing: tuple[int, int] | None = None, shared: bool = False) -> ctx.Page:
-    """The chrome of a page; ``shared`` for a page rendered once for every visitor (its CSRF input is a slot)."""
+    """The chrome of a page; ``shared`` for a page rendered once for every visitor (no flash message)."""
     state = request.app.state
     flash = None if shared else FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
     readable = state.languages.readable(available or state.languages.codes)
@@ -76,7 +80,7 @@ def _page(request: Request, language: str, path: str, *, available: list[str] | 
         switcher=ctx.language_choices(state.languages, language, path, readable),
         navigation=ctx.menu(language, section),
         calendar=[], sidebar=sidebar(request, language, viewing),
-        csrf_input=CSRF_SLOT if shared else _csrf_input(request), flash=flash,
+        csrf_input=_csrf_input(request), flash=flash,
         canonical=f"{prefix(language)}{path}",
         alternates=ctx.alternates({code: f"{prefix(code)}{path}" for code in readable}, state.languages.default),
     )
@@ -130,38 +134,47 @@ def bare_page(request: Request, language: str) -> ctx.Page:
 
 
 def _csrf_input(request: Request) -> str:
-    token = ScopeState.from_scope(request.scope).csrf_token or ""
-    return f'<input type="hidden" name="_csrf_token" value="{token}">'
+    """The staff forms' CSRF token field; nothing on reader pages, which carry no token."""
+    token = ScopeState.from_scope(request.scope).csrf_token  # Litestar's `Empty` when it made none
+    return f'<input type="hidden" name="_csrf_token" value="{token}">' if isinstance(token, str) and token else ""
 
 
-def _headers(page: ctx.Page, content_language: str | None) -> dict[str, str]:
-    return {"Content-Language": content_language or page.language, "Vary": "Cookie",
-            "Cache-Control": "private, no-cache"}
+def _caching(state: Any, page: ctx.Page, keys: list[str] | None, status: int = 200) -> dict[str, str]:
+    """Shared caching headers with the surrogate ``keys`` of what the page shows (besides the calendar
+    every page has), unless it is not a 200 or shows the visitor's own flash message: then private."""
+    if keys is not None and status == 200 and not page.flash:
+        return shared(state.settings, [*keys, surrogate.ARCHIVE, surrogate.language(page.language)])
+    return {"Cache-Control": PRIVATE}
 
 
 def html(request: Request, page: ctx.Page, template: str, status: int = 200,
-         content_language: str | None = None, **content: Any) -> Response[str]:
+         content_language: str | None = None, keys: list[str] | None = None, **content: Any) -> Response[str]:
+    """The page; with ``keys`` (what it shows, besides the calendar every page has) a shared cache may
+    keep it, unless it is not a 200 or shows the visitor's own flash message. Without: private."""
     state = request.app.state
     translator = state.catalogs.translator(page.language)
     body = render(state.pages, translator, template, ctx.as_context(page, **content))
-    response = Response(body, status_code=status, media_type="text/html", headers=_headers(page, content_language))
+    response = Response(body, status_code=status, media_type="text/html",
+                        headers={"Content-Language": content_language or page.language,
+                                 **_caching(state, page, keys, status)})
     if page.flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
 
 
 def shared_html(request: Request, page: ctx.Page, template: str, content_language: str | None = None,
-                article_id: int | None = None, served: str | None = None, **content: Any) -> CachedResponse:
+                keys: list[str] | None = None, **content: Any) -> CachedResponse:
     """A reader page rendered for every visitor (``page`` built with ``shared``), ready to cache."""
     state = request.app.state
     with recording_misses() as misses:
         body = render(state.pages, state.catalogs.translator(page.language), template,
                       ctx.as_context(page, **content)).encode()
-    entry = CachedResponse(body, "", {"Content-Type": "text/html; charset=utf-8", **_headers(page, content_language)},
-                           article_id, served, misses=tuple(misses))
-    shared = getattr(page.sidebar, "encoded", b"")
-    if shared and (at := body.find(shared)) >= 0:  # kept once for every page of the language
-        entry.body, entry.shared, entry.at = body[:at] + body[at + len(shared):], shared, at
+    headers = {"Content-Type": "text/html; charset=utf-8", "Content-Language": content_language or page.language,
+               **_caching(state, page, keys)}
+    entry = CachedResponse(body, "", headers, misses=tuple(misses))
+    calendar = getattr(page.sidebar, "encoded", b"")
+    if calendar and (at := body.find(calendar)) >= 0:  # kept once for every page of the language
+        entry.body, entry.shared, entry.at = body[:at] + body[at + len(calendar):], calendar, at
     return entry
 
 
@@ -178,25 +191,24 @@ async def reader_page(request: Request, key: tuple, build: Any,
     entry = await cached(request, key, lambda: build(True))
     if served is not None:
         served(entry)
-    body = entry.content().replace(CSRF_SLOT.encode(), _csrf_input(request).encode(), 1)
-    return Prepared(RawResponse(200, entry.headers, body))
+    return Prepared(RawResponse(200, entry.headers, entry.content()))
 
 
-@get("/", include_in_schema=False, sync_to_thread=False)
+@get("/", include_in_schema=False, sync_to_thread=False, opt=READER)
 def root(request: Request) -> Redirect:
     """The home page in the reader's language: cookie, then Accept-Language, then the site default."""
     language = request_language(request).language
     return Redirect(f"/{language}/", status_code=302, headers={"Vary": "Accept-Language, Cookie"})
 
 
-@get(["/articles/{slug:str}", "/sections/{slug:str}"], include_in_schema=False, sync_to_thread=False)
+@get(["/articles/{slug:str}", "/sections/{slug:str}"], include_in_schema=False, sync_to_thread=False, opt=READER)
 def negotiated_page(request: Request, slug: FromPath[str]) -> Redirect:
     """Language-neutral URLs (hreflang x-default) send each reader to their language's page."""
     language = request_language(request).language
     return Redirect(f"/{language}{request.url.path}", status_code=302, headers={"Vary": "Accept-Language, Cookie"})
 
 
-@get("/language/{code:str}", include_in_schema=False, sync_to_thread=False)
+@get("/language/{code:str}", include_in_schema=False, sync_to_thread=False, opt=READER)
 def choose_language(request: Request, code: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
     """The switcher: remember the reader's choice for a year, then show the page in that language."""
     code = _language(request, code)
@@ -211,7 +223,7 @@ def _page_html(shared: bool, request: Request, page: ctx.Page, template: str, **
     return (shared_html if shared else html)(request, page, template, **content)
 
 
-@get("/{lang:str}/", include_in_schema=False)
+@get("/{lang:str}/", include_in_schema=False, opt=READER)
 async def home(request: Request, lang: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
@@ -224,12 +236,12 @@ async def home(request: Request, lang: FromPath[str]) -> Response[str]:
             if listing.items:
                 sections.append({"slug": slug, "label": label, "listing": listing})
         return _page_html(shared, request, _page(request, language, "/", shared=shared), "home.html",
-                          sections=sections)
+                          keys=[surrogate.LISTINGS], sections=sections)
 
     return await reader_page(request, ("page", "home", language), build)
 
 
-@get("/{lang:str}/articles/{slug:str}", include_in_schema=False)
+@get("/{lang:str}/articles/{slug:str}", include_in_schema=False, opt=READER)
 async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) -> Response[str]:
     language = _language(request, lang)
     state = request.app.state
@@ -244,6 +256,7 @@ async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) ->
         translator = state.catalogs.translator(language)
         response = _page_html(shared, request, page, "article.html",
                               content_language=", ".join(dict.fromkeys([language, view.language])),
+                              keys=surrogate.for_article(resolved.article_id, resolved.linked, language),
                               article=view, views=chrome.view_count(translator, view.views),
                               section_name=_section_label(view.section),
                               fallback_notice=chrome.FALLBACK_NOTICES.get((language, view.language), ""),
@@ -265,7 +278,7 @@ def _section_label(slug: str) -> str:
     return dict(chrome.NAVIGATION).get(slug, slug)
 
 
-@get("/{lang:str}/sections/{slug:str}", include_in_schema=False)
+@get("/{lang:str}/sections/{slug:str}", include_in_schema=False, opt=READER)
 async def section(request: Request, lang: FromPath[str], slug: FromPath[str],
                   page: FromQuery[int] = 1) -> Response[str]:
     language = _language(request, lang)
@@ -277,12 +290,13 @@ async def section(request: Request, lang: FromPath[str], slug: FromPath[str],
         listing = read_listing(state, language, query)
         translator = state.catalogs.translator(language)
         return _page_html(shared, request, _page(request, language, f"/sections/{slug}", section=slug, shared=shared),
-                          "listing.html", listing=listing, heading=translator.gettext(_section_label(slug)))
+                          "listing.html", keys=[surrogate.LISTINGS], listing=listing,
+                          heading=translator.gettext(_section_label(slug)))
 
     return await reader_page(request, ("page", "section", language, slug, page), build)
 
 
-@get("/{lang:str}/archive/{year:int}/{month:int}", include_in_schema=False)
+@get("/{lang:str}/archive/{year:int}/{month:int}", include_in_schema=False, opt=READER)
 async def archive_month(request: Request, lang: FromPath[str], year: FromPath[int], month: FromPath[int],
                         page: FromQuery[int] = 1) -> Response[str]:
     language = _language(request, lang)
@@ -295,25 +309,34 @@ async def archive_month(request: Request, lang: FromPath[str], year: FromPath[in
         with use_translator(state.catalogs.translator(language)):
             heading = f"{month_name(month)} {year}"
         page_chrome = _page(request, language, f"/archive/{year}/{month}", viewing=(year, month), shared=shared)
-        return _page_html(shared, request, page_chrome, "listing.html", listing=listing, heading=heading)
+        return _page_html(shared, request, page_chrome, "listing.html", keys=[surrogate.LISTINGS], listing=listing,
+                          heading=heading)
 
     return await reader_page(request, ("page", "archive", language, year, month, page), build)
 
 
-@post("/{lang:str}/newsletter", include_in_schema=False, sync_to_thread=True)
+@post("/{lang:str}/newsletter", include_in_schema=False, sync_to_thread=True, opt=READER)
 def newsletter(request: Request, lang: FromPath[str],
                data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
-    """Subscribe; the same address twice is one subscription. Works without JavaScript."""
+    """Subscribe; the same address twice is one subscription. Works without JavaScript.
+
+    Sent from another site: refused (403). Sent by a browser that does not say where from: a page
+    asks to confirm first (`forms`), and the confirming POST subscribes.
+    """
     language = _language(request, lang)
     state = request.app.state
+    from_here = forms.check_origin(request)
     chosen = data.get("language", "")
     # Newsletters are written in stored languages: a kk-Latn reader subscribes to the Kazakh one.
     wanted = state.languages.get(chosen if chosen in state.languages else language).stored
     next_path = data.get("next", "/")
     next_path = next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
     try:
+        email = normalise_email(data.get("email", ""))
+        if not from_here and not forms.confirmed(request, state.form_secret, email, data):
+            return _confirm(request, language, next_path, data.get("email", ""), email)
         with session_scope(state.engine) as session:
-            subscribe(session, data.get("email", ""), wanted)
+            subscribe(session, email, wanted)
     except InvalidEmail:
         page = _page(request, language, next_path)
         page.newsletter_email = data.get("email", "")
@@ -321,6 +344,18 @@ def newsletter(request: Request, lang: FromPath[str],
         return html(request, page, "error.html", status=400, heading=chrome.SUBSCRIBE_TO_NEWSLETTER)
     response = Redirect(f"{prefix(language)}{next_path}", status_code=303)
     response.set_cookie(FLASH_COOKIE, "subscribed", max_age=60, path="/", samesite="lax", httponly=True)
+    return response
+
+
+def _confirm(request: Request, language: str, next_path: str, typed: str, email: str) -> Response[str]:
+    """The round trip of a form whose origin is unknown: the same form, filled in, with its token."""
+    field, nonce = forms.confirmation(request, request.app.state.form_secret, email)
+    page = _page(request, language, next_path)
+    page.newsletter_email = typed
+    page.csrf_input = field
+    response = html(request, page, "error.html", heading=chrome.SUBSCRIBE_TO_NEWSLETTER,
+                    detail=request.app.state.catalogs.translator(language).gettext(forms.CONFIRM_SUBSCRIPTION))
+    forms.remember(response, nonce)
     return response
 
 
