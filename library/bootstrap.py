@@ -18,6 +18,7 @@ from library.content.events import ContentEvents, OnSave, attach
 from library.content.version import bump_version
 from library.coverage.history import CoverageRecorder
 from library.languages.registry import LanguageRegistry
+from library.memory.store import learn as learn_translations
 from library.quality.findings import on_save, prepare_checks
 from library.settings import Settings, load_settings
 from library.storage import create_engine_for
@@ -53,11 +54,13 @@ def content_events(settings: Settings, *, history: bool = True,
       revision with errors is published only with an override reason (the checks themselves run
       before the write transaction where the caller prepares the text: `prepare_checks`);
     - at each commit, a coverage snapshot of the sections it changed (``history``; tests leave it out
-      unless they test it), then the content version's bump, last, which empties the response caches.
+      unless they test it), then the translation memory learns every translation it published
+      (`library.memory.store.learn`), then the content version's bump, last, which empties the
+      response caches.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
     quality_gate = OnSave(on_save, prepare=prepare_checks)
-    return ContentEvents(saved=(quality_gate,), committing=(*recorder, bump_version))
+    return ContentEvents(saved=(quality_gate,), committing=(*recorder, learn_translations, bump_version))
 
 
 def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = True,
