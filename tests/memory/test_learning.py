@@ -59,12 +59,14 @@ def test_the_same_published_revision_is_learnt_once(engine):
         assert len(_units(session)) == 3
 
 
+MERGED = ("<p>Министрлер кеңесі ұлттық даму жоспарын бекітті. Баяндама ведомствоның "
+          "<a href=\"/kk/report\">сайтында</a> жарияланды.</p>")
+
+
 def test_a_translation_with_other_paragraphs_teaches_only_its_title(engine):
     with session_scope(engine) as session:
         article = _article(session)
-        service.save_variant(session, article, "kk", VariantText("Ұлттық даму жоспары", "",
-                                                                 "<p>Министрлер кеңесі ұлттық даму жоспарын бекітті. Баяндама ведомствоның "
-                                                                 "<a href=\"/kk/report\">сайтында</a> жарияланды.</p>"),
+        service.save_variant(session, article, "kk", VariantText("Ұлттық даму жоспары", "", MERGED),
                              status=Status.PUBLISHED, by="aigerim")
     with session_scope(engine) as session:
         assert [u.place for u in _units(session)] == ["title"]
