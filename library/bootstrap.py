@@ -18,6 +18,7 @@ from library.content.events import ContentEvents, OnSave, attach
 from library.content.version import bump_version
 from library.coverage.history import CoverageRecorder
 from library.languages.registry import LanguageRegistry
+from library.memory import machine
 from library.memory.store import learn as learn_translations
 from library.quality.findings import on_save, prepare_checks
 from library.settings import Settings, load_settings
@@ -72,6 +73,7 @@ def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = Tr
     """
     settings = settings or load_settings()
     languages = language_registry(settings)
+    machine.engine(settings.machine_translation)  # a named engine that cannot load stops the start
     events = content_events(settings) if events is None else events
     engine = attach(create_engine_for(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout), events)
     if migrate_sqlite:

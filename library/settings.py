@@ -69,6 +69,11 @@ class Settings:
     text enters refuses more (`library.content.limits`), and HTTP request bodies are bounded from it
     (`library.web.guard`)."""
 
+    machine_translation: str | None = None
+    """The machine-translation engine whose output is offered beside the memory's suggestions: the name of
+    an entry point of the group ``library.machine_translation`` that an installed package provides
+    (LIBRARY_MACHINE_TRANSLATION). Unset by default: no engine is loaded and nothing leaves the machine."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -170,6 +175,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["sign_in_window"] = _parse_float("LIBRARY_SIGNIN_WINDOW", raw)
     if (raw := env.get("LIBRARY_TRUSTED_PROXIES")) is not None:
         kwargs["trusted_proxies"] = _parse_networks("LIBRARY_TRUSTED_PROXIES", raw)
+    if raw := env.get("LIBRARY_MACHINE_TRANSLATION", "").strip():
+        kwargs["machine_translation"] = raw
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     _validate(settings)
     return settings
