@@ -40,6 +40,7 @@ from library.web.api import (
     coverage,
     health,
     languages,
+    memory,
     sections,
     terms,
     untranslated,
@@ -103,7 +104,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
-                                                                coverage.router(), terms.router]),
+                                                                memory.router(), coverage.router(), terms.router]),
                         *pages.route_handlers],
         state=state,
         exception_handlers=pages.exception_handlers(EXCEPTION_HANDLERS),
