@@ -34,9 +34,9 @@ THRESHOLD = 70
 #: Suggestions kept per segment.
 LIMIT = 3
 #: Units compared with rapidfuzz per segment, the best candidates by shared keys.
-CANDIDATES = 40
+CANDIDATES = 25
 #: Postings read per segment at most (see the module docstring).
-POSTING_BUDGET = 5_000
+POSTING_BUDGET = 3_000
 #: Segments longer than this (normalised characters) get exact matches only.
 MAX_FUZZY_CHARS = 4_000
 _IN_CHUNK = 500
@@ -190,11 +190,24 @@ def _fuzzy_ids(session: Session, text: str, source_language: str, target_languag
     return [_Candidate(unit_id, 0.0) for unit_id, _ in session.execute(query) if unit_id not in exclude][:CANDIDATES]
 
 
-def _units(session: Session, ids: set[int]) -> dict[int, tuple[MemoryUnit, str | None]]:
+@dataclass(frozen=True)
+class _Unit:
+    source_text: str
+    target_text: str
+    origin: str
+    revision: int | None
+    changed_by: str | None
+    changed_at: datetime
+
+
+def _units(session: Session, ids: set[int]) -> dict[int, tuple[_Unit, str | None]]:
+    """The candidates' texts, as plain rows (building ORM objects cost more than the search)."""
     found = {}
+    columns = (MemoryUnit.id, MemoryUnit.source_text, MemoryUnit.target_text, MemoryUnit.origin, MemoryUnit.revision,
+               MemoryUnit.changed_by, MemoryUnit.changed_at, Article.slug)
     for chunk in _chunks(ids):
-        rows = session.execute(select(MemoryUnit, Article.slug).outerjoin(Article, Article.id == MemoryUnit.article_id)
+        rows = session.execute(select(*columns).outerjoin(Article, Article.id == MemoryUnit.article_id)
                                .where(MemoryUnit.id.in_(chunk)))
-        for unit, slug in rows:
-            found[unit.id] = (unit, slug)
+        for unit_id, source, target, origin, revision, by, at, slug in rows:
+            found[unit_id] = (_Unit(source, target, origin, revision, by, at), slug)
     return found
