@@ -231,8 +231,8 @@ def _read_tu(tu: etree._Element, default_source: str | None, languages: Sequence
             return
         text, problem = _flatten(seg, 1)
         if problem:
-            found.problems.append(Problem(seg.sourceline or line, N_("<{element}> is not an inline element of TMX 1.4b"),
-                                          {"element": problem}))
+            found.problems.append(Problem(seg.sourceline or line,
+                                          N_("<{element}> is not an inline element of TMX 1.4b"), {"element": problem}))
             return
         if (too_large := limits.text_problem(text, max_kb=max_text_kb)) is not None:
             found.problems.append(Problem(seg.sourceline or line, too_large[0], too_large[1]))

@@ -50,4 +50,5 @@ def import_memory(state: State, principal: Staff, body: RawBody) -> ImportOut:
 
 
 def router() -> Router:
-    return Router(path="/memory", dependencies=PRINCIPAL, tags=["memory"], route_handlers=[export_memory, import_memory])
+    return Router(path="/memory", dependencies=PRINCIPAL, tags=["memory"],
+                  route_handlers=[export_memory, import_memory])

@@ -3,7 +3,9 @@
 Extracted comments (``#.``, the comments addressed to translators) carry the article's URL, why it
 is in the queue and the term base's forms for the terms its source uses; ``#:`` names the article
 and field; an outdated translation comes pre-filled, flagged ``fuzzy``, with the old source as
-``#| msgid`` so the CAT tool shows what changed. Reading checks the syntax line by line first,
+``#| msgid`` so the CAT tool shows what changed; an untranslated unit whose source the translation
+memory matches at `PREFILL_MATCH` % or more comes pre-filled and ``fuzzy`` too, the memory's source as
+``#| msgid``; every suggestion is also a ``#.`` comment. Reading checks the syntax line by line first,
 because polib silently accepts some broken lines (a missing closing quote) and the import must name
 them instead.
 """
@@ -16,10 +18,13 @@ from datetime import datetime
 import polib
 
 from library import __version__
+from library.memory.suggest import Suggestion
 from library.workflow.exchange.units import ExportUnit, ReadFile, ReadUnit
 from library.workflow.messages import N_
 
 MEDIA_TYPE = "text/x-gettext-translation"
+#: A memory match at least this good (percent) pre-fills an untranslated unit, flagged fuzzy.
+PREFILL_MATCH = 95
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}$")
 _CONTINUATION = re.compile(rf"^{_STRING}$")
@@ -41,14 +46,39 @@ def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -
     for unit in units:
         prefilled = bool(unit.target)
         previous = unit.previous_source if prefilled and unit.previous_source not in (None, unit.source) else None
+        target, memory = unit.target, _memory_note(unit)
+        if not prefilled and (best := _prefill(unit)) is not None:
+            target, prefilled = best.target, True
+            if best.source != unit.source:
+                previous = best.source
         po.append(polib.POEntry(
-            msgctxt=str(unit.key), msgid=unit.source, msgstr=unit.target,
-            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)", *unit.terms)),
+            msgctxt=str(unit.key), msgid=unit.source, msgstr=target,
+            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)", *unit.terms,
+                               *memory)),
             occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
             flags=["fuzzy"] if prefilled else [],
             previous_msgid=previous,
         ))
     return str(po).encode("utf-8") + b"\n"
+
+
+def _prefill(unit: ExportUnit) -> Suggestion | None:
+    """The memory's best suggestion when it is good enough to pre-fill an untranslated unit."""
+    for suggestion in unit.suggestions:
+        if suggestion.kind == "memory" and (suggestion.match or 0) >= PREFILL_MATCH:
+            return suggestion
+    return None
+
+
+def _memory_note(unit: ExportUnit) -> list[str]:
+    """One translator's comment per suggestion: what a CAT tool without XLIFF's alt-trans still shows."""
+    notes = []
+    for suggestion in unit.suggestions:
+        kind = (f"Translation memory, {suggestion.match}% match" if suggestion.kind == "memory"
+                else f"Machine translation ({suggestion.origin})")
+        broken = f" (does not keep the terms: {', '.join(suggestion.breaks_terms)})" if suggestion.breaks_terms else ""
+        notes.append(f"{kind}{broken}: {suggestion.target}")
+    return notes
 
 
 def _syntax_problems(text: str) -> list[tuple[str, str, dict[str, object]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from library.memory.suggest import Suggestion
 from library.workflow.diff import FIELDS
 from library.workflow.messages import Place
 from library.workflow.queue import QueuePage
@@ -49,6 +50,8 @@ class ExportUnit:
     demand: int
     terms: tuple[str, ...] = ()
     """Notes for the translator on the term base's terms this source uses (`library.quality.terms`)."""
+    suggestions: tuple[Suggestion, ...] = ()
+    """The translation memory's suggestions for this source, best first, then the machine translation's."""
 
 
 @dataclass(frozen=True)

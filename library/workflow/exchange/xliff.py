@@ -15,6 +15,7 @@ from datetime import datetime
 from lxml import etree
 
 from library import __version__
+from library.memory.suggest import Suggestion
 from library.workflow.exchange.markup import TAG
 from library.workflow.exchange.units import ExportUnit, ReadFile, ReadUnit
 from library.workflow.messages import N_
@@ -106,6 +107,25 @@ def _unit(group: etree._Element, unit: ExportUnit, source_language: str, languag
     if unit.target and unit.previous_source not in (None, unit.source):
         note = etree.SubElement(element, _q("note"), {"from": "library"})
         note.text = f"The source changed since this translation was made. It was: {unit.previous_source}"
+    for suggestion in unit.suggestions:
+        _alt_trans(element, suggestion, source_language, language)
+
+
+def _alt_trans(element: etree._Element, suggestion: Suggestion, source_language: str, language: str) -> None:
+    """A suggestion as ``<alt-trans>``: the memory's with its ``match-quality`` (percent) and the source it
+    translated; a machine translation with ``origin="mt:<engine>"`` and no quality."""
+    if suggestion.kind == "machine":
+        attributes = {"origin": f"mt:{suggestion.origin}", "tool-id": "library"}
+    else:
+        attributes = {"match-quality": str(suggestion.match), "origin": f"library-memory:{suggestion.origin}",
+                      "tool-id": "library"}
+    alt = etree.SubElement(element, _q("alt-trans"), attributes)
+    _fill(etree.SubElement(alt, _q("source"), {f"{{{XML_NS}}}lang": source_language}), suggestion.source)
+    codes = _source_codes(suggestion.source)
+    _fill(etree.SubElement(alt, _q("target"), {f"{{{XML_NS}}}lang": language}), suggestion.target, codes)
+    if suggestion.breaks_terms:
+        etree.SubElement(alt, _q("note"), {"from": "library"}).text = (
+            f"Does not keep the term base's forms of: {', '.join(suggestion.breaks_terms)}")
 
 
 def _flatten(element: etree._Element, codes: dict[str, str], *, is_source: bool) -> tuple[str, tuple | None]:
