@@ -118,6 +118,10 @@ class Segmentation:
     segments: tuple[Segment, ...]
     skeletons: Mapping[str, tuple[str | int, ...]]
     """Per field: literal HTML and indexes into ``segments``, in order."""
+    runs: Mapping[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
+    """Per field: each stretch between two block boundaries, empty ones too, as the indexes of its segments
+    (several for a paragraph cut into sentences, none for an empty one). A translation rebuilt from this
+    source has the same stretches, however many of its segments were left empty: `align` relies on it."""
 
     def by_id(self) -> dict[str, Segment]:
         return {segment.id: segment for segment in self.segments}
@@ -132,15 +136,19 @@ class Segmentation:
             joined.setdefault(segment.block, []).append(segment.plain)
         return [(block, " ".join(texts)) for block, texts in joined.items()]
 
-    def rebuild(self, translations: Mapping[str, str], *, fallback_to_source: bool = False) -> dict[str, str]:
+    def rebuild(self, translations: Mapping[str, str], *, missing: str = "refuse") -> dict[str, str]:
         """Title, summary and body with each segment's translation (by id) put in its source's place, with
-        the source's markup. Raises `SegmentRejected` for a missing translation (unless
-        ``fallback_to_source``, which keeps the source's segment) or one whose tokens are broken."""
+        the source's markup. Raises `SegmentRejected` for a translation whose tokens are broken, and for a
+        missing one when ``missing`` is "refuse"; "empty" leaves its place empty (a draft: `align` finds
+        the others again), "source" keeps the source's text."""
         rendered: list[str] = []
         for segment in self.segments:
             text = translations.get(segment.id)
             if text is None or not text.strip():
-                if not fallback_to_source:
+                if missing == "empty":
+                    rendered.append("")
+                    continue
+                if missing != "source":
                     raise SegmentRejected(segment, N_("the segment is not translated"), {})
                 text = segment.text
             built, problem = render(segment, text)
@@ -160,21 +168,26 @@ class SegmentRejected(ValueError):
         self.segment, self.template, self.facts = segment, template, facts
 
 
-def segment_variant(title: str, summary: str, body: str, *, limit: int | None = None) -> Segmentation:
+def segment_variant(title: str, summary: str, body: str, *, limit: int | None = None,
+                    long_paragraph: int = LONG_PARAGRAPH) -> Segmentation:
     """The segments of a variant, in reading order; at most ``limit`` paragraphs of the body (the rest is
-    left out of the segments and of the body's skeleton: use a limit only to look, not to rebuild)."""
-    builder = _Builder()
+    left out of the segments and of the body's skeleton: use a limit only to look, not to rebuild).
+    Paragraphs of ``long_paragraph`` visible characters or more are cut into sentences."""
+    builder = _Builder(long_paragraph=long_paragraph)
     for name, text in (("title", title), ("summary", summary)):
         builder.field(name)
         builder.run(name, [_Piece(_escape(text))])
     builder.field("body")
     _body(builder, body, limit)
-    return Segmentation(tuple(builder.segments), {k: tuple(v) for k, v in builder.skeletons.items()})
+    return Segmentation(tuple(builder.segments), {k: tuple(v) for k, v in builder.skeletons.items()},
+                        {k: tuple(v) for k, v in builder.runs.items()})
 
 
-def segment_text(fields: Mapping[str, str], *, limit: int | None = None) -> Segmentation:
+def segment_text(fields: Mapping[str, str], *, limit: int | None = None,
+                 long_paragraph: int = LONG_PARAGRAPH) -> Segmentation:
     """`segment_variant` of a mapping with ``title``, ``summary`` and ``body`` (missing ones empty)."""
-    return segment_variant(fields.get("title", ""), fields.get("summary", ""), fields.get("body", ""), limit=limit)
+    return segment_variant(fields.get("title", ""), fields.get("summary", ""), fields.get("body", ""), limit=limit,
+                           long_paragraph=long_paragraph)
 
 
 def render(segment: Segment, translation: str) -> tuple[str, Problem | None]:
@@ -211,6 +224,81 @@ def render(segment: Segment, translation: str) -> tuple[str, Problem | None]:
         shown = " ".join(missing[:MAX_NAMED]) + (" …" if len(missing) > MAX_NAMED else "")
         return "", (N_("the tokens of the source are missing: {tokens}"), {"tokens": shown})
     return "".join(out).strip(" "), None
+
+
+def align(source: Segmentation, target: Segmentation) -> dict[str, str]:
+    """The translation of each ``source`` segment (by id, in the source's token numbers) found in
+    ``target``, a translation of it: for a translation rebuilt from this source, exactly the texts it was
+    rebuilt from. Stretches between block boundaries are paired in order (when both have as many; else
+    the non-empty ones, when those are as many; else the field is left out); within a paragraph, segments
+    in order, the target's paragraph cut into sentences whatever its length when the counts differ, and
+    given whole to the first sentence when they still do. Tokens are matched by the markup they stand for;
+    one the source does not have is dropped, so the translator sees what is missing."""
+    found: dict[str, str] = {}
+    forced: Segmentation | None = None
+    for name in FIELDS:
+        pairs = _paired_runs(source.runs.get(name, ()), target.runs.get(name, ()))
+        for run_index, (mine, theirs) in pairs:
+            if not mine or not theirs:
+                continue
+            if len(mine) != len(theirs) and len(mine) > 1:
+                if forced is None:
+                    forced = segment_text(_fields_of(target), long_paragraph=0)
+                if len(forced.runs.get(name, ())) == len(target.runs.get(name, ())):
+                    cut = forced.runs[name][run_index]
+                    if len(cut) == len(mine):
+                        for s_index, t_index in zip(mine, cut, strict=True):
+                            found[source.segments[s_index].id] = retoken(forced.segments[t_index],
+                                                                         source.segments[s_index])
+                        continue
+            if len(mine) == len(theirs):
+                for s_index, t_index in zip(mine, theirs, strict=True):
+                    found[source.segments[s_index].id] = retoken(target.segments[t_index], source.segments[s_index])
+            else:
+                first = source.segments[mine[0]]
+                found[first.id] = " ".join(retoken(target.segments[t], first) for t in theirs)
+    return found
+
+
+def _paired_runs(mine: tuple[tuple[int, ...], ...], theirs: tuple[tuple[int, ...], ...]):
+    """(index of the target's run, (source's segments, target's segments)) for each pair of stretches."""
+    if len(mine) == len(theirs):
+        return list(enumerate(zip(mine, theirs, strict=True)))
+    full_mine = [run for run in mine if run]
+    full_theirs = [(index, run) for index, run in enumerate(theirs) if run]
+    if len(full_mine) == len(full_theirs):
+        return [(index, (m, t)) for m, (index, t) in zip(full_mine, full_theirs, strict=True)]
+    return []
+
+
+def _fields_of(segmentation: Segmentation) -> dict[str, str]:
+    """The fields a segmentation was made from, rebuilt from its own segments."""
+    return segmentation.rebuild({s.id: s.text for s in segmentation.segments})
+
+
+def retoken(translated: Segment, source: Segment) -> str:
+    """``translated``'s text with its tokens renumbered as ``source``'s: each code goes to the source's
+    code with the same markup (else the same tag), in order; a token the source has no code for is
+    dropped, its text kept."""
+    if not translated.codes:
+        return translated.text
+    free = list(source.codes)
+    numbers: dict[int, Code] = {}
+    for code in translated.codes:
+        match = (next((c for c in free if (c.opening, c.closing, c.paired) == (code.opening, code.closing,
+                                                                                 code.paired)), None)
+                 or next((c for c in free if c.tag == code.tag and c.paired == code.paired and c.tag), None))
+        if match is not None:
+            free.remove(match)
+            numbers[code.number] = match
+
+    def renumber(token: re.Match[str]) -> str:
+        code = numbers.get(int(token[2]))
+        if code is None:
+            return ""
+        return f"{{{token[1]}{code.number}{token[3]}}}"
+
+    return TOKEN.sub(renumber, translated.text)
 
 
 def token_problem(segment: Segment, translation: str) -> Problem | None:
@@ -251,12 +339,15 @@ class _Builder:
     segments: list[Segment] = field(default_factory=list)
     skeletons: dict[str, list[str | int]] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
+    runs: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
     block: int = 0
     current: str = ""
+    long_paragraph: int = LONG_PARAGRAPH
 
     def field(self, name: str) -> None:
         self.current = name
         self.skeletons[name] = []
+        self.runs[name] = []
 
     def literal(self, text: str) -> None:
         if text:
@@ -268,17 +359,20 @@ class _Builder:
         first, last = _visible_bounds(pieces)
         if first is None:
             self.literal("".join(p.text for p in pieces))
+            self.runs[self.current].append(())
             return False
         head, body, tail = _trim(pieces, first, last)
         self.literal(head)
         self.block += self.current == "body"
-        long = sum(len(p.text) for p in body if not p.tag) >= LONG_PARAGRAPH
+        long = sum(len(p.text) for p in body if not p.tag) >= self.long_paragraph
         sentences = _sentences(body) if long else [(body, "")]
+        start = len(self.segments)
         for number, (part, gap) in enumerate(sentences, start=1):
             token_text, codes = _tokens(part)
             self.add(kind, token_text, codes, number)
             self.literal(gap)
         self.literal(tail)
+        self.runs[self.current].append(tuple(range(start, len(self.segments))))
         return True
 
     def add(self, kind: str, text: str, codes: tuple[Code, ...], sentence: int) -> None:
@@ -465,7 +559,7 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if match.group()[0] != ".":
         return True
     word = _word_before(text, match.start())
-    return len(word) > 1 and word.lower() not in _ABBREVIATIONS
+    return len(word) != 1 and word.lower() not in _ABBREVIATIONS  # "" after a number or a tag ends one too
 
 
 def _word_before(text: str, end: int) -> str:
@@ -481,7 +575,7 @@ def _tokens(pieces: list[_Piece]) -> tuple[str, tuple[Code, ...]]:
     other make one token (``<br><img>`` is one thing to carry over, and a hostile run of them stays cheap)."""
     parts: list[str] = []
     codes: list[Code] = []
-    numbers: dict[int, int] = {}
+    open_: list[int] = []  # the numbers of the pairs open here: pairs nest, and never cross a cut
     lone: list[_Piece] = []
 
     def flush_lone() -> None:
@@ -489,8 +583,8 @@ def _tokens(pieces: list[_Piece]) -> tuple[str, tuple[Code, ...]]:
         parts.append(f"{{{len(codes)}/}}")
         lone.clear()
 
-    for index, piece in enumerate(pieces):
-        paired = piece.tag and piece.partner is not None and not piece.lone and 0 <= piece.partner < len(pieces)
+    for piece in pieces:
+        paired = piece.tag and piece.partner is not None and not piece.lone and (open_ or not piece.closing)
         if piece.tag and not paired:
             lone.append(piece)
             continue
@@ -499,11 +593,13 @@ def _tokens(pieces: list[_Piece]) -> tuple[str, tuple[Code, ...]]:
         if not piece.tag:
             parts.append(_text_tokens(html.unescape(piece.text), codes))
         elif not piece.closing:
-            number = numbers[index] = len(codes) + 1
-            codes.append(Code(number, True, piece.text, pieces[piece.partner].text, piece.tag))
-            parts.append(f"{{{number}}}")
+            open_.append(len(codes) + 1)
+            codes.append(Code(len(codes) + 1, True, piece.text, "", piece.tag))
+            parts.append(f"{{{len(codes)}}}")
         else:
-            parts.append(f"{{/{numbers[piece.partner]}}}")
+            number = open_.pop()
+            codes[number - 1] = codes[number - 1]._replace(closing=piece.text)
+            parts.append(f"{{/{number}}}")
     if lone:
         flush_lone()
     return _SPACES.sub(" ", "".join(parts)), tuple(codes)

@@ -129,13 +129,14 @@ def test_a_lone_token_written_as_a_pair_is_refused():
     assert token_problem(segment, "{1/} карта") is None
 
 
-def test_a_missing_translation_is_refused_unless_the_source_may_stand_in():
+def test_a_missing_translation_is_refused_unless_the_source_or_nothing_may_stand_in():
     s = segment_variant("Title", "", "<p>One.</p><p>Two.</p>")
     translations = {s.segments[0].id: "Тақырып", s.segments[1].id: "Бір."}
     with pytest.raises(SegmentRejected) as raised:
         s.rebuild(translations)
     assert raised.value.segment.text == "Two." and str(raised.value) == "the segment is not translated"
-    assert s.rebuild(translations, fallback_to_source=True)["body"] == "<p>Бір.</p><p>Two.</p>"
+    assert s.rebuild(translations, missing="source")["body"] == "<p>Бір.</p><p>Two.</p>"
+    assert s.rebuild(translations, missing="empty")["body"] == "<p>Бір.</p><p></p>"
 
 
 def test_many_missing_tokens_are_named_up_to_a_bound():
@@ -161,7 +162,7 @@ def test_a_long_paragraph_is_cut_into_sentences_and_put_back_with_its_spaces():
         "«Төртінші» сөйлем тырнақшадан басталады!",
         "5-сөйлем саннан басталады және мұнда бітеді.",
     ]
-    assert len(texts) == 10
+    assert len(texts) == 10 and texts[5:] == texts[:5]  # a pair in a later sentence is still a pair
     assert {x.block for x in s.segments} == {1} and [x.sentence for x in s.segments] == list(range(1, 11))
     assert s.rebuild({x.id: x.text for x in s.segments})["body"] == f"<p>{LONG.strip()}</p>"
     assert s.paragraphs() == [(1, " ".join(x.plain for x in s.segments))]
@@ -227,3 +228,55 @@ def test_a_megabyte_of_hostile_body_is_cut_and_rebuilt_in_linear_time(unit):
     elapsed = time.process_time() - started
     assert elapsed < 3.0, f"{elapsed:.2f} s of CPU for 1 MB of {unit!r}"
     assert len(rebuilt) >= len(body) - 2  # the last unit may be cut in the middle of a tag
+
+
+# --- a translation matched back to its source, segment by segment ---------------------------------------
+
+SOURCE = ("Заголовок", "Кратко.", '<p>Один <a href="/x">два</a> <em>три</em>.</p><ul><li>Четыре</li><li>Пять</li></ul>'
+          f"<p>{LONG.strip()}</p>")
+
+
+def kk_of(source: segments.Segmentation) -> dict[str, str]:
+    """A "translation" of every segment: the source's text with its tokens, marked."""
+    return {s.id: f"ҚАЗ {s.text}" for s in source.segments}
+
+
+def test_align_finds_every_segment_of_a_translation_rebuilt_from_the_source():
+    source = segment_variant(*SOURCE)
+    translated = source.rebuild(kk_of(source))
+    assert segments.align(source, segments.segment_text(translated)) == kk_of(source)
+
+
+def test_align_finds_the_segments_of_a_draft_with_empty_ones_and_tokens_moved():
+    source = segment_variant(*SOURCE)
+    body = [s for s in source.of("body")]
+    draft = {source.segments[0].id: "Тақырып", body[0].id: "{2}Үш{/2}, {1}екі{/1}, бір.", body[3].id: "Бірінші."}
+    rebuilt = source.rebuild(draft, missing="empty")
+    assert segments.align(source, segments.segment_text(rebuilt)) == draft
+
+
+def test_align_cuts_a_short_translation_of_a_long_paragraph_into_its_sentences():
+    source = segment_variant("", "", f"<p>{LONG.strip()}</p>")
+    short = {s.id: f"{n}-сөйлем {''.join(s.tokens)}." for n, s in enumerate(source.segments, start=1)}
+    rebuilt = source.rebuild(short)
+    assert len(segments.segment_text(rebuilt).segments) == 1  # too short to be cut by itself
+    assert segments.align(source, segments.segment_text(rebuilt)) == short
+
+
+def test_align_gives_a_paragraph_whole_to_its_first_sentence_when_it_cannot_be_cut_alike():
+    source = segment_variant("", "", f"<p>{LONG.strip()}</p>")
+    found = segments.align(source, segment_variant("", "", "<p>Бір ғана сөйлем</p>"))
+    assert found == {source.segments[0].id: "Бір ғана сөйлем"}
+
+
+def test_align_keeps_tokens_by_the_markup_they_stand_for_and_drops_unknown_ones():
+    source = segment_variant("", "", '<p>A <a href="/x">link</a> and <b>bold</b>.</p>')
+    found = segments.align(source, segment_variant("", "", '<p><b>Жуан</b> <i>бұл</i> <a href="/x">сілтеме</a>.</p>'))
+    assert found == {source.segments[0].id: "{2}Жуан{/2} бұл {1}сілтеме{/1}."}
+
+
+def test_align_pairs_the_filled_paragraphs_when_the_structure_differs_only_by_empty_ones():
+    source = segment_variant("", "", "<p>One</p><p>Two</p>")
+    found = segments.align(source, segment_variant("", "", "<p>Бір</p><p></p><p>Екі</p><br>"))
+    assert found == {source.segments[0].id: "Бір", source.segments[1].id: "Екі"}
+    assert segments.align(source, segment_variant("", "", "<p>Бір екі үш</p>")) == {}
