@@ -41,6 +41,8 @@ BLOCK_TAGS = frozenset({
     "thead", "tr", "ul",
 })
 VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+#: Elements that are content without any text: a paragraph holding only an image is a segment.
+_CONTENT_TAGS = VOID_TAGS - BLOCK_TAGS
 #: A blank line separates paragraphs in a body written as plain text.
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
@@ -169,11 +171,13 @@ class SegmentRejected(ValueError):
 
 
 def segment_variant(title: str, summary: str, body: str, *, limit: int | None = None,
-                    long_paragraph: int = LONG_PARAGRAPH) -> Segmentation:
+                    long_paragraph: int = LONG_PARAGRAPH, plain: bool = False) -> Segmentation:
     """The segments of a variant, in reading order; at most ``limit`` paragraphs of the body (the rest is
     left out of the segments and of the body's skeleton: use a limit only to look, not to rebuild).
-    Paragraphs of ``long_paragraph`` visible characters or more are cut into sentences."""
-    builder = _Builder(long_paragraph=long_paragraph)
+    Paragraphs of ``long_paragraph`` visible characters or more are cut into sentences. With ``plain``,
+    only what `Segmentation.paragraphs` needs: the same paragraphs, numbered alike, as visible text
+    without tokens, ids or sentences (the content checks run on every save, over up to 1 MB)."""
+    builder = _Builder(long_paragraph=long_paragraph, plain=plain)
     for name, text in (("title", title), ("summary", summary)):
         builder.field(name)
         builder.run(name, [_Piece(_escape(text))])
@@ -343,6 +347,7 @@ class _Builder:
     block: int = 0
     current: str = ""
     long_paragraph: int = LONG_PARAGRAPH
+    plain: bool = False
 
     def field(self, name: str) -> None:
         self.current = name
@@ -361,9 +366,13 @@ class _Builder:
             self.literal("".join(p.text for p in pieces))
             self.runs[self.current].append(())
             return False
+        self.block += self.current == "body"
+        if self.plain:
+            text = html.unescape("".join(p.text for p in pieces[first:last + 1] if not p.tag))
+            self.segments.append(Segment("", self.current, kind, self.block, 1, _SPACES.sub(" ", text).strip()))
+            return True
         head, body, tail = _trim(pieces, first, last)
         self.literal(head)
-        self.block += self.current == "body"
         long = sum(len(p.text) for p in body if not p.tag) >= self.long_paragraph
         sentences = _sentences(body) if long else [(body, "")]
         start = len(self.segments)
@@ -428,6 +437,8 @@ def _body(builder: _Builder, body: str, limit: int | None) -> None:
         name = match[2].lower()
         lone = name in VOID_TAGS or bool(match[4])
         if name not in BLOCK_TAGS:
+            if builder.plain and name not in _CONTENT_TAGS:
+                continue  # text is all that plain segments keep
             # `_Run.tag`, written out: this loop runs once per tag of a body of up to 1 MB.
             pieces, open_ = run.pieces, run.open
             piece = _Piece(match.group(), name, bool(match[1]), None, lone)
@@ -480,7 +491,8 @@ def _end_run(builder: _Builder, run: _Run, kinds: list[str], limit: int | None) 
 
 
 def _visible_bounds(pieces: list[_Piece]) -> tuple[int | None, int | None]:
-    """The first and last pieces that hold visible text or a lone tag (an image is content)."""
+    """The first and last pieces that hold visible text or an element without content (an image); a tag
+    left open or closed without its partner is not content by itself."""
     first = next((i for i, p in enumerate(pieces) if _visible(p)), None)
     if first is None:
         return None, None
@@ -488,7 +500,7 @@ def _visible_bounds(pieces: list[_Piece]) -> tuple[int | None, int | None]:
 
 
 def _visible(piece: _Piece) -> bool:
-    return (piece.lone and piece.tag not in BLOCK_TAGS) if piece.tag else bool(piece.text.strip())
+    return piece.tag in _CONTENT_TAGS if piece.tag else bool(piece.text.strip())
 
 
 def _trim(pieces: list[_Piece], first: int, last: int) -> tuple[str, list[_Piece], str]:
