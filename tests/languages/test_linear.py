@@ -16,6 +16,7 @@ import pytest
 
 from library.catalogs import checks as catalog_checks
 from library.catalogs.placeholders import mismatch, strip_placeholders
+from library.content import segments
 from library.content.text import count_words, plain_text
 from library.languages import detect, kk_latin
 from library.languages.neutral import strip_neutral
@@ -27,10 +28,12 @@ from library.workflow.exchange import markup, xliff
 MEGABYTE = 1_000_000
 BOUND = 1.0
 #: Repeated to 1 MB: what defeated the old patterns (scans to the end from every start) and more.
-UNITS = ["a.", "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
+UNITS = ["a.", "A. ", "a. B ", "{1}", "{1}a", "</b>", "<div>", "</p>", "<i><b>", "<b>a</b>",
+         "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
          "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә "]
 TERMS = [checks.TermEntry("sdg", {"en": "Sustainable Development Goals (SDG)", "ru": "цели устойчивого развития (ЦУР)",
                                   "kk": "тұрақты даму мақсаттары (ТДМ)"}, {"kk": ["устойчивого"]})]
+LINKED = segments.segment_variant("", "", '<p><a href="/">a</a> <b>b</b> <img src="i"></p>').segments[0]
 CATALOG = catalog_checks._Catalog("kk", Path("kk.po"), polib.POFile(), None, True)
 
 
@@ -59,6 +62,8 @@ ENTRY_POINTS: dict[str, Callable[[str], object]] = {
                                     list(catalog_checks.check_language(CATALOG, _entry(text), language_problems))),
     "kk Latin": kk_latin.to_latin,
     "word count": lambda text: (count_words(text), plain_text(text)),
+    "segmenter summary": lambda text: segments.segment_variant(text[:1000], text, ""),
+    "segment tokens": lambda text: segments.render(LINKED, text),
     "source diff": lambda text: diff.field_diffs({"body": text}, {"body": text + "x"}, old_label="a", new_label="b"),
 }
 
