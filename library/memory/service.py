@@ -33,6 +33,8 @@ class TextToTranslate:
 class SegmentSuggestions:
     """The suggestions for one segment of a source text."""
 
+    id: str
+    """The segment's id (`library.content.segments`): the same in the workbench and the exchange files."""
     place: str
     """``title``, ``summary`` or ``paragraph N``."""
     source: str
@@ -66,5 +68,5 @@ def suggestions_for_texts(session: Session, texts: Sequence[TextToTranslate], *,
         answers = suggestions_for_segments(session, source_language, target_language, segments, terms=terms,
                                            engine=engine)
         found.update(zip(places, answers, strict=True))
-    return [[SegmentSuggestions(segment.place, segment.text, found[(number, index)])
+    return [[SegmentSuggestions(segment.id, segment.place, segment.text, found[(number, index)])
              for index, segment in enumerate(segments)] for number, segments in enumerate(pieces)]

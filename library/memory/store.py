@@ -2,10 +2,11 @@
 
 Every writer goes through `add_units` (the content-event reaction on publish, TMX imports, the 0013
 migration's fill, the benchmark), so a unit never exists without its keys and counts. Learning pairs
-the segments of a published translation with those of the source revision it was made from
-(`pairs_of`): title with title, summary with summary, and paragraph with paragraph when both texts
-have as many; a translation whose paragraphs were merged or split teaches only its title and summary
-rather than wrong pairs.
+the segments of a published translation with those of the source revision it was made from, both cut
+by the one segmenter (`library.content.segments`; `pairs_of`): title with title, summary with summary,
+paragraph with paragraph (sentence with sentence in a long one) when both texts have as many; a
+translation whose paragraphs were merged or split teaches only its title and summary rather than wrong
+pairs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
+from library.content import segments as segmenter
 from library.content.events import Changes
 from library.content.models import Revision, Variant
 from library.memory import text as memtext
@@ -100,25 +102,37 @@ def _count(connection: Connection | Session, counts: Counter[int]) -> None:
 def pairs_of(source: Revision | dict, target: Revision | dict) -> list[tuple[str, str, str]]:
     """(place, source segment, target segment) for each segment of ``target`` that can be paired with
     one of ``source`` (see the module docstring); copies of the source and huge segments are left out."""
-    def get(revision, name: str) -> str:
-        return revision[name] if isinstance(revision, dict) else getattr(revision, name)
+    def cut(revision) -> segmenter.Segmentation:
+        get = revision.__getitem__ if isinstance(revision, dict) else revision.__getattribute__
+        return segmenter.segment_variant(get("title"), get("summary"), get("body"))
 
-    source_segments = memtext.segments(get(source, "title"), get(source, "summary"), get(source, "body"))
-    target_segments = memtext.segments(get(target, "title"), get(target, "summary"), get(target, "body"))
-    by_place = {segment.place: segment.text for segment in source_segments}
-    paragraphs = [s for s in source_segments if s.place.startswith("paragraph")]
-    target_paragraphs = [s for s in target_segments if s.place.startswith("paragraph")]
+    mine, theirs = cut(source), cut(target)
+    my_segments, their_segments = memtext.of_segmentation(mine), memtext.of_segmentation(theirs)
     pairs = []
-    for segment in target_segments:
-        if segment.place.startswith("paragraph") and len(paragraphs) != len(target_paragraphs):
-            continue
-        original = by_place.get(segment.place)
-        if original is None or len(original) > MAX_UNIT_CHARS or len(segment.text) > MAX_UNIT_CHARS:
-            continue
-        if memtext.normalise(original) == memtext.normalise(segment.text):
-            continue
-        pairs.append((segment.place, original, segment.text))
+    for name in segmenter.FIELDS:
+        for my_run, their_run in _paired_runs(mine.runs.get(name, ()), theirs.runs.get(name, ())):
+            if len(my_run) != len(their_run):
+                continue  # a paragraph cut into other sentences: no sure pairs
+            for s_index, t_index in zip(my_run, their_run, strict=True):
+                original, translated = my_segments[s_index], their_segments[t_index]
+                if original is None or translated is None:
+                    continue
+                if len(original.text) > MAX_UNIT_CHARS or len(translated.text) > MAX_UNIT_CHARS:
+                    continue
+                if memtext.normalise(original.text) == memtext.normalise(translated.text):
+                    continue
+                pairs.append((translated.place, original.text, translated.text))
     return pairs
+
+
+def _paired_runs(mine: Sequence[tuple[int, ...]], theirs: Sequence[tuple[int, ...]]) -> list[tuple]:
+    """The stretches between block boundaries of a source and its translation, paired in order when both
+    have as many (or as many non-empty ones); none otherwise: merged or split paragraphs teach nothing."""
+    if len(mine) != len(theirs):
+        mine, theirs = [run for run in mine if run], [run for run in theirs if run]
+        if len(mine) != len(theirs):
+            return []
+    return list(zip(mine, theirs, strict=True))
 
 
 def learn(session: Session, changes: Changes) -> None:

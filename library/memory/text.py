@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from library.languages.detect import paragraphs
+from library.content import segments as segmenter
 
 #: A tag as the exchange files read it (attributes may hold quoted ">").
 TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
@@ -116,17 +116,35 @@ def difference(stored: str, current: str, *, limit: int = 400) -> list[Change]:
 
 @dataclass(frozen=True)
 class Segment:
-    """One piece of a text the memory learns and suggests by: its place and its inline HTML."""
+    """One segment of a text as the memory learns and suggests by: its place and its inline HTML."""
 
+    id: str
+    """The segmenter's id (`library.content.segments.Segment.id`): the workbench's name for it."""
     place: str
-    """``title``, ``summary`` or ``paragraph N`` (from 1)."""
+    """``title``, ``summary``, ``paragraph N`` or ``paragraph N, sentence M``."""
     text: str
 
 
+def _place(segment: segmenter.Segment) -> str:
+    if segment.field != "body":
+        return segment.field
+    return f"paragraph {segment.block}" + (f", sentence {segment.sentence}" if segment.sentence > 1 else "")
+
+
+def of_segmentation(segmentation: segmenter.Segmentation) -> list[Segment | None]:
+    """Each segment of the segmenter's ``segmentation`` as HTML with its own markup (the title and summary
+    as the plain text they are), in its order; None for one that holds no visible text."""
+    found: list[Segment | None] = []
+    for segment in segmentation.segments:
+        markup, problem = segmenter.render(segment, segment.text)
+        if segment.field != "body":
+            markup = html.unescape(markup)
+        found.append(Segment(segment.id, _place(segment), markup)
+                     if problem is None and visible(markup) else None)
+    return found
+
+
 def segments(title: str, summary: str, body: str) -> list[Segment]:
-    """The title, the summary (when there is one) and each paragraph of the body, with their inline markup."""
-    found = [Segment("title", title.strip())]
-    if summary.strip():
-        found.append(Segment("summary", summary.strip()))
-    found += [Segment(f"paragraph {n}", part) for n, part in enumerate(paragraphs(body), start=1)]
-    return [segment for segment in found if visible(segment.text)]
+    """The segments of a text as the one segmenter cuts it (`library.content.segments`): the title, the
+    summary, each paragraph of the body (each sentence of a long one), with their inline markup."""
+    return [s for s in of_segmentation(segmenter.segment_variant(title, summary, body)) if s is not None]

@@ -64,6 +64,7 @@ def test_each_queue_item_lists_its_segments_with_suggestions(client, staff, queu
     [item] = response.json()["items"]
     title, paragraph = item["suggestions"]
     assert (title["place"], title["source"]) == ("title", "Национальный план развития")
+    assert title["id"].startswith("title-") and paragraph["id"].startswith("body-")
     assert [(s["kind"], s["match"], s["target"]) for s in title["suggestions"]] == [
         ("memory", 100, "Ұлттық даму жоспары")]
     assert title["suggestions"][0]["article"] == "learnt" and title["suggestions"][0]["by"] == "aigerim"
