@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from library.content.models import Article
@@ -79,13 +79,13 @@ def suggest(session: Session, source_language: str, target_language: str, segmen
     exact = _exact(session, source_language, target_language, normalised)
     counts = _key_counts(session, {key for text in normalised if len(text) <= MAX_FUZZY_CHARS
                                    for key in memtext.keys(text, source_language, target_language)})
-    found: list[list[_Candidate]] = []
-    for text in normalised:
-        candidates = [_Candidate(unit_id, 100.0) for unit_id in exact.get(memtext.digest(text), [])]
-        if len(text) <= MAX_FUZZY_CHARS:
-            candidates += _fuzzy_ids(session, text, source_language, target_language, counts,
-                                     {c.unit_id for c in candidates})
-        found.append(candidates)
+    found: list[list[_Candidate]] = [[_Candidate(unit_id, 100.0) for unit_id in exact.get(memtext.digest(text), [])]
+                                     for text in normalised]
+    fuzzy = _fuzzy_ids(session, [text if len(text) <= MAX_FUZZY_CHARS else "" for text in normalised],
+                       source_language, target_language, counts)
+    for candidates, more in zip(found, fuzzy, strict=True):
+        known = {c.unit_id for c in candidates}
+        candidates += [_Candidate(unit_id, 0.0) for unit_id in more if unit_id not in known][:CANDIDATES]
     units = _units(session, {c.unit_id for candidates in found for c in candidates})
     result = []
     for segment, text, candidates in zip(segments, normalised, found, strict=True):
@@ -147,6 +147,12 @@ def _chunks(values: Iterable, size: int = _IN_CHUNK):
         yield values[start:start + size]
 
 
+def _inline(name: str, numbers: list[int]):
+    """A list of integers the library computed, written into the statement rather than bound: hundreds of
+    bound parameters cost the PostgreSQL driver more to parse than the database to answer."""
+    return bindparam(name, [int(n) for n in numbers], expanding=True, literal_execute=True)
+
+
 def _exact(session: Session, source_language: str, target_language: str, normalised: list[str]) -> dict[str, list[int]]:
     by_digest: dict[str, list[int]] = {}
     for chunk in _chunks({memtext.digest(text) for text in normalised}):
@@ -161,33 +167,54 @@ def _exact(session: Session, source_language: str, target_language: str, normali
 def _key_counts(session: Session, keys: set[int]) -> dict[int, int]:
     counts: dict[int, int] = {}
     for chunk in _chunks(keys):
-        rows = session.execute(select(MemoryKeyCount.key, MemoryKeyCount.units).where(MemoryKeyCount.key.in_(chunk)))
+        rows = session.execute(select(MemoryKeyCount.key, MemoryKeyCount.units)
+                               .where(MemoryKeyCount.key.in_(_inline("keys", chunk))))
         counts.update((key, units) for key, units in rows)
     return counts
 
 
-def _fuzzy_ids(session: Session, text: str, source_language: str, target_language: str, counts: dict[int, int],
-               exclude: set[int]) -> list[_Candidate]:
-    """The units sharing most of the rarest keys of ``text`` within its length band (see the module docstring)."""
+def _probe(text: str, source_language: str, target_language: str, counts: dict[int, int]) -> list[int]:
+    """The rarest keys of ``text`` that the memory holds, within the posting budget."""
     present = sorted((counts[key], key) for key in memtext.keys(text, source_language, target_language)
                      if key in counts)
-    if not present:
-        return []
     # A unit reaching the threshold shares most of the keys; probing the rarest ones finds it.
-    wanted = max(1, len(present) - len(present) * 2 // 5)
+    wanted = max(1, len(present) - len(present) * 2 // 5) if present else 0
     probe, read = [], 0
     for units, key in present[:wanted]:
         if probe and read + units > POSTING_BUDGET:
             break
         probe.append(key)
         read += units
-    low, high = memtext.size_band(len(text), THRESHOLD)
-    shared = func.count().label("shared")
-    query = (select(MemoryKey.unit_id, shared)
-             .where(MemoryKey.key.in_(probe), MemoryKey.size.between(low, high))
-             .group_by(MemoryKey.unit_id).order_by(shared.desc(), MemoryKey.unit_id.desc())
-             .limit(CANDIDATES + len(exclude)))
-    return [_Candidate(unit_id, 0.0) for unit_id, _ in session.execute(query) if unit_id not in exclude][:CANDIDATES]
+    return probe
+
+
+def _fuzzy_ids(session: Session, texts: list[str], source_language: str, target_language: str,
+               counts: dict[int, int]) -> list[list[int]]:
+    """For each text, the units sharing most of its rarest keys within its length band, best first (see
+    the module docstring): one query for all the texts, each text's postings read from the key index and
+    ranked by the database, so that the round trips do not grow with the segments."""
+    parts = []
+    for number, text in enumerate(texts):
+        probe = _probe(text, source_language, target_language, counts) if text else []
+        if probe:
+            low, high = memtext.size_band(len(text), THRESHOLD)
+            keys = _inline(f"probe_{number}", probe)
+            parts.append(select(literal_column(str(int(number))).label("segment"), MemoryKey.unit_id)
+                         .where(MemoryKey.key.in_(keys),
+                                MemoryKey.size.between(literal_column(str(int(low))), literal_column(str(int(high))))))
+    found: list[list[int]] = [[] for _ in texts]
+    for chunk in _chunks(parts, 50):
+        postings = union_all(*chunk).subquery() if len(chunk) > 1 else chunk[0].subquery()
+        shared = func.count().label("shared")
+        rank = func.row_number().over(partition_by=postings.c.segment,
+                                      order_by=(shared.desc(), postings.c.unit_id.desc())).label("rank")
+        ranked = (select(postings.c.segment, postings.c.unit_id, rank)
+                  .group_by(postings.c.segment, postings.c.unit_id).subquery())
+        query = (select(ranked.c.segment, ranked.c.unit_id).where(ranked.c.rank <= CANDIDATES)
+                 .order_by(ranked.c.segment, ranked.c.rank))
+        for number, unit_id in session.execute(query):
+            found[number].append(unit_id)
+    return found
 
 
 @dataclass(frozen=True)
@@ -207,7 +234,7 @@ def _units(session: Session, ids: set[int]) -> dict[int, tuple[_Unit, str | None
                MemoryUnit.changed_by, MemoryUnit.changed_at, Article.slug)
     for chunk in _chunks(ids):
         rows = session.execute(select(*columns).outerjoin(Article, Article.id == MemoryUnit.article_id)
-                               .where(MemoryUnit.id.in_(chunk)))
+                               .where(MemoryUnit.id.in_(_inline("ids", chunk))))
         for unit_id, source, target, origin, revision, by, at, slug in rows:
             found[unit_id] = (_Unit(source, target, origin, revision, by, at), slug)
     return found
