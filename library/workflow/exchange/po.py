@@ -1,11 +1,13 @@
-"""PO files for CAT tools (polib): one entry per article field, msgctxt ``slug|field|lang@revision``.
+"""PO files for CAT tools (polib): one entry per segment, msgctxt ``slug|segment|lang@revision``.
 
-Extracted comments (``#.``, the comments addressed to translators) carry the article's URL, why it
-is in the queue and the term base's forms for the terms its source uses; ``#:`` names the article
-and field; an outdated translation comes pre-filled, flagged ``fuzzy``, with the old source as
-``#| msgid`` so the CAT tool shows what changed. Reading checks the syntax line by line first,
-because polib silently accepts some broken lines (a missing closing quote) and the import must name
-them instead.
+The msgid is the segment's text with its inline markup as tokens (``{1}link{/1}``); extracted
+comments (``#.``, the comments addressed to translators) carry the article's URL, why it is in the
+queue, what each token stands for and the term base's forms for the terms its source uses; ``#:``
+names the article, the field and the paragraph. An outdated translation's untouched segments come
+translated; a segment whose source changed comes pre-filled with its old translation, flagged
+``fuzzy``, with the old source as ``#| msgid`` so the CAT tool shows what changed. Reading checks the
+syntax line by line first, because polib silently accepts some broken lines (a missing closing quote)
+and the import must name them instead.
 """
 
 from __future__ import annotations
@@ -39,13 +41,14 @@ def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -
         "X-Generator": f"library {__version__}",
     }
     for unit in units:
-        prefilled = bool(unit.target)
-        previous = unit.previous_source if prefilled and unit.previous_source not in (None, unit.source) else None
+        fuzzy = bool(unit.target) and not unit.final
+        previous = unit.previous_source if fuzzy and unit.previous_source not in (None, unit.source) else None
         po.append(polib.POEntry(
             msgctxt=str(unit.key), msgid=unit.source, msgstr=unit.target,
-            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)", *unit.terms)),
-            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
-            flags=["fuzzy"] if prefilled else [],
+            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)",
+                               *unit.code_notes(), *unit.terms)),
+            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", str(unit.segment.block or ""))],
+            flags=["fuzzy"] if fuzzy else [],
             previous_msgid=previous,
         ))
     return str(po).encode("utf-8") + b"\n"

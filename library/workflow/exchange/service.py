@@ -124,7 +124,7 @@ def prepare_import(session: Session, registry: LanguageRegistry, principal: Prin
     found = _read(registry, principal, language, data, fmt, max_text_kb=max_text_kb)
     texts = {}
     if _usable(found, language, report):
-        plans = ingest.check(session, language, found.units, report)
+        plans = ingest.check(session, language, found.units, report, max_text_kb=max_text_kb)
         texts = ingest.prepare(session, language, plans) if report.ok else {}
     return PreparedImport(language, fmt, data, found, texts)
 
@@ -142,7 +142,8 @@ def import_file(session: Session, registry: LanguageRegistry, principal: Princip
     """
     report = ImportReport(language, fmt)
     found = _read(registry, principal, language, data, fmt, prepared, max_text_kb=max_text_kb)
-    plans = ingest.check(session, language, found.units, report) if _usable(found, language, report) else []
+    plans = (ingest.check(session, language, found.units, report, max_text_kb=max_text_kb)
+             if _usable(found, language, report) else [])
     if not report.ok:
         raise ImportRejected(report)
     if not dry_run:
