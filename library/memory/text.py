@@ -148,3 +148,22 @@ def segments(title: str, summary: str, body: str) -> list[Segment]:
     """The segments of a text as the one segmenter cuts it (`library.content.segments`): the title, the
     summary, each paragraph of the body (each sentence of a long one), with their inline markup."""
     return [s for s in of_segmentation(segmenter.segment_variant(title, summary, body)) if s is not None]
+
+
+def markup_of(segment: segmenter.Segment) -> str:
+    """A segmenter segment's text as the memory stores it: HTML with its own markup (plain text for the
+    title and summary)."""
+    markup, problem = segmenter.render(segment, segment.text)
+    if problem is not None:
+        return segment.plain
+    return markup if segment.field == "body" else html.unescape(markup)
+
+
+def in_tokens_of(markup: str, segment: segmenter.Segment) -> str:
+    """A suggestion's HTML written with ``segment``'s tokens, as a translator types it in the workbench or
+    a CAT tool: each tag becomes the token of the segment's code with the same markup (else the same tag
+    name); a tag the segment has no code for is dropped, its text kept (`segmenter.retoken`)."""
+    if segment.field != "body":
+        return markup
+    cut = segmenter.segment_variant("", "", f"<p>{markup}</p>", long_paragraph=10**9).of("body")
+    return segmenter.retoken(cut[0], segment) if len(cut) == 1 else visible(markup)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from lxml import etree
 
 from library.catalogs import checks as catalog_checks
 from library.catalogs.placeholders import mismatch, strip_placeholders
@@ -45,7 +46,6 @@ ENTRY_POINTS: dict[str, Callable[[str], object]] = {
     "strip_neutral": strip_neutral,
     "detect.check kk": lambda text: detect.check(text, "kk", source="Sustainable Development"),
     "detect.check en": lambda text: detect.check(text, "en"),
-    "detect.paragraphs": detect.paragraphs,
     "check_language": lambda text: checks.check_language(checks.Text("kk", text[:200], text[:200], text)),
     "check_preserved": lambda text: checks.check_preserved(checks.Text("kk", "t", "", text),
                                                            checks.Text("ru", "t", "", text)),
@@ -56,7 +56,7 @@ ENTRY_POINTS: dict[str, Callable[[str], object]] = {
     "term alternatives": matching.alternatives,
     "extract.urls+emails+numbers": lambda text: (extract.urls(text), extract.emails(text), extract.numbers(text, "en")),
     "exchange markup": lambda text: markup.markup_problem(text, text),
-    "xliff inline codes": xliff._source_codes,
+    "xliff inline codes": lambda text: xliff._fill(etree.Element("source"), text, LINKED),
     "catalog placeholders": lambda text: (mismatch(text, text), strip_placeholders(text)),
     "catalog checks": lambda text: (list(catalog_checks.check_placeholders(CATALOG, _entry(text))),
                                     list(catalog_checks.check_language(CATALOG, _entry(text), language_problems))),

@@ -77,6 +77,16 @@ def test_a_translator_may_not_open_the_dashboard(staff):
     assert staff.get("/en/editor/coverage").status_code == 403
 
 
+SEGMENT = re.compile(r'data-text="([^"]*)".*?name="(seg-[^"]+)"', re.S)
+
+
+def _segments(form: str) -> list[tuple[str, str]]:
+    """(field name, source text with tokens) of each segment of the workbench's form, in order."""
+    import html
+
+    return [(name, html.unescape(text)) for text, name in SEGMENT.findall(form)]
+
+
 def _queue_item(client) -> str:
     page = client.get("/en/translate").text
     return re.search(r'href="(/en/translate/[^"]+/kk)"', page).group(1)
@@ -89,16 +99,20 @@ def test_a_save_from_an_older_version_shows_both_texts(staff):
     version = VERSION.search(form).group(1)
     fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
     token = CSRF.search(form).group(1)
-    first = staff.post(path + "/save", data={**fields, "title": "Бірінші", "body": "мәтін", "version": version,
+    (title, _), (body, _), *_ = _segments(form)
+    first = staff.post(path + "/save", data={**fields, title: "Бірінші", body: "мәтін", "version": version,
                                    "_csrf_token": token})
     assert first.status_code == 200 and "Saved." in first.text
-    second = staff.post(path + "/save", data={**fields, "title": "Екінші", "body": "басқа", "version": version,
+    second = staff.post(path + "/save", data={**fields, title: "Екінші", body: "басқа", "version": version,
                                     "_csrf_token": token})
     assert second.status_code == 409
-    assert 'id="conflict"' in second.text and "Бірінші" in second.text and "Екінші" in second.text
+    conflict = second.text.split('id="conflict"')[1].split("</section>")[0]
+    assert "Бірінші" in conflict and "Екінші" in conflict and "мәтін" in conflict and "басқа" in conflict
+    assert 'class="segment-theirs"' in second.text and ">Екінші</textarea>" in second.text  # nothing lost
     merged_version = VERSION.search(second.text).group(1)
-    merged = staff.post(path + "/save", data={**fields, "title": "Бірінші және екінші", "version": merged_version,
-                                    "action": "submit", "_csrf_token": token})
+    everything = {name: f"ҚАЗ {text}" for name, text in _segments(form)}
+    merged = staff.post(path + "/save", data={**fields, **everything, title: "Бірінші және екінші",
+                                              "version": merged_version, "action": "submit", "_csrf_token": token})
     assert merged.status_code == 200 and "In review" in merged.text
 
 
@@ -108,8 +122,10 @@ def test_an_editor_publishes_or_sends_back(staff):
     form = staff.get(path).text
     fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
     token = CSRF.search(form).group(1)
-    staff.post(path + "/save", data={**fields, "title": "Аударма", "version": "", "action": "submit",
-                                     "_csrf_token": token})
+    everything = {name: f"ҚАЗ {text}" for name, text in _segments(form)}
+    saved = staff.post(path + "/save", data={**fields, **everything, "version": "", "action": "submit",
+                                             "_csrf_token": token})
+    assert saved.status_code == 200 and "In review" in saved.text
     staff.cookies.clear()
     _login(staff, "editor")
     page = staff.get(path).text
@@ -175,13 +191,11 @@ def test_the_workbench_queue_shows_each_items_checks(staff, demo):
     item = _queue_item(staff)
     form = staff.get(item).text
     fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
-    # The Russian source pasted untranslated: the checks find Russian paragraphs, and the queue says so.
-    source = re.search(r'<section class="source".*?<pre>(.*?)</pre>', form, re.S).group(1)
-    title = re.search(r'<section class="source".*?<p class="title">(.*?)</p>', form, re.S).group(1)
-    import html
-
-    staff.post(item + "/save", data={**fields, "title": html.unescape(title), "body": html.unescape(source),
-                                     "version": "", "_csrf_token": CSRF.search(form).group(1)})
+    # The Russian source pasted untranslated (the summary left out, so not a copy of the whole): the checks
+    # find Russian paragraphs, and the queue says so.
+    pasted = {name: text for name, text in _segments(form) if not name.startswith("seg-summary-")}
+    staff.post(item + "/save", data={**fields, **pasted, "version": "",
+                                     "_csrf_token": CSRF.search(form).group(1)})
     queue = staff.get("/en/translate").text
     row = next(r for r in queue.split("<tr>") if item in r)
     errors = re.search(r'<span class="finding-error">(\d+) errors?</span>', row)

@@ -1,13 +1,15 @@
-"""PO files for CAT tools (polib): one entry per article field, msgctxt ``slug|field|lang@revision``.
+"""PO files for CAT tools (polib): one entry per segment, msgctxt ``slug|segment|lang@revision``.
 
-Extracted comments (``#.``, the comments addressed to translators) carry the article's URL, why it
-is in the queue and the term base's forms for the terms its source uses; ``#:`` names the article
-and field; an outdated translation comes pre-filled, flagged ``fuzzy``, with the old source as
-``#| msgid`` so the CAT tool shows what changed; an untranslated unit whose source the translation
-memory matches at `PREFILL_MATCH` % or more comes pre-filled and ``fuzzy`` too, the memory's source as
-``#| msgid``; every suggestion is also a ``#.`` comment. Reading checks the syntax line by line first,
-because polib silently accepts some broken lines (a missing closing quote) and the import must name
-them instead.
+The msgid is the segment's text with its inline markup as tokens (``{1}link{/1}``); extracted
+comments (``#.``, the comments addressed to translators) carry the article's URL, why it is in the
+queue, what each token stands for, the term base's forms for the terms its source uses and each of the
+translation memory's suggestions; ``#:`` names the article, the field and the paragraph. An outdated
+translation's untouched segments come translated; a segment whose source changed comes pre-filled with
+its old translation, flagged ``fuzzy``, with the old source as ``#| msgid`` so the CAT tool shows what
+changed; an untranslated segment whose source the memory matches at `PREFILL_MATCH` % or more comes
+pre-filled and ``fuzzy`` too, the memory's source as ``#| msgid`` when it differs. Reading checks the
+syntax line by line first, because polib silently accepts some broken lines (a missing closing quote)
+and the import must name them instead.
 """
 
 from __future__ import annotations
@@ -44,19 +46,18 @@ def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -
         "X-Generator": f"library {__version__}",
     }
     for unit in units:
-        prefilled = bool(unit.target)
-        previous = unit.previous_source if prefilled and unit.previous_source not in (None, unit.source) else None
-        target, memory = unit.target, _memory_note(unit)
-        if not prefilled and (best := _prefill(unit)) is not None:
-            target, prefilled = best.target, True
-            if best.source != unit.source:
-                previous = best.source
+        fuzzy = bool(unit.target) and not unit.final
+        previous = unit.previous_source if fuzzy and unit.previous_source not in (None, unit.source) else None
+        target = unit.target
+        if not target and (best := _prefill(unit)) is not None:
+            target, fuzzy = best.target, True
+            previous = best.source if best.source != unit.source else None
         po.append(polib.POEntry(
             msgctxt=str(unit.key), msgid=unit.source, msgstr=target,
-            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)", *unit.terms,
-                               *memory)),
-            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
-            flags=["fuzzy"] if prefilled else [],
+            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)",
+                               *unit.code_notes(), *unit.terms, *_memory_note(unit))),
+            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", str(unit.segment.block or ""))],
+            flags=["fuzzy"] if fuzzy else [],
             previous_msgid=previous,
         ))
     return str(po).encode("utf-8") + b"\n"

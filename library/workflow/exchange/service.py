@@ -17,6 +17,7 @@ from library.content.service import PreparedText
 from library.languages.registry import LanguageRegistry
 from library.memory.machine import MachineTranslator
 from library.memory.service import suggestions_for_segments
+from library.memory.text import in_tokens_of, markup_of
 from library.quality.terms import notes_for, term_entries
 from library.storage.types import utcnow
 from library.workflow.errors import ImportRejected, UnknownFormat
@@ -75,15 +76,19 @@ def export_file(session: Session, registry: LanguageRegistry, principal: Princip
 
 def _with_suggestions(session: Session, units: list[ExportUnit], language: str, terms,
                       engine: MachineTranslator | None) -> list[ExportUnit]:
-    """``units`` with their suggestions, asked of the memory once per source language."""
+    """``units`` with their suggestions, asked of the memory once per source language by each segment's
+    HTML, and written back in the segment's tokens (what the file's msgid or source holds)."""
     by_source: dict[str, list[int]] = {}
     for index, unit in enumerate(units):
         by_source.setdefault(unit.key.source_language, []).append(index)
     found: dict[int, tuple] = {}
     for source_language, indexes in by_source.items():
-        answers = suggestions_for_segments(session, source_language, language, [units[i].source for i in indexes],
-                                           terms=terms, engine=engine)
-        found.update((i, tuple(answer)) for i, answer in zip(indexes, answers, strict=True))
+        answers = suggestions_for_segments(session, source_language, language,
+                                           [markup_of(units[i].segment) for i in indexes], terms=terms, engine=engine)
+        for index, answer in zip(indexes, answers, strict=True):
+            segment = units[index].segment
+            found[index] = tuple(replace(s, source=in_tokens_of(s.source, segment),
+                                         target=in_tokens_of(s.target, segment)) for s in answer)
     return [replace(unit, suggestions=found[index]) for index, unit in enumerate(units)]
 
 
@@ -144,7 +149,7 @@ def prepare_import(session: Session, registry: LanguageRegistry, principal: Prin
     found = _read(registry, principal, language, data, fmt, max_text_kb=max_text_kb)
     texts = {}
     if _usable(found, language, report):
-        plans = ingest.check(session, language, found.units, report)
+        plans = ingest.check(session, language, found.units, report, max_text_kb=max_text_kb)
         texts = ingest.prepare(session, language, plans) if report.ok else {}
     return PreparedImport(language, fmt, data, found, texts)
 
@@ -162,7 +167,8 @@ def import_file(session: Session, registry: LanguageRegistry, principal: Princip
     """
     report = ImportReport(language, fmt)
     found = _read(registry, principal, language, data, fmt, prepared, max_text_kb=max_text_kb)
-    plans = ingest.check(session, language, found.units, report) if _usable(found, language, report) else []
+    plans = (ingest.check(session, language, found.units, report, max_text_kb=max_text_kb)
+             if _usable(found, language, report) else [])
     if not report.ok:
         raise ImportRejected(report)
     if not dry_run:
