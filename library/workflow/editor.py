@@ -14,7 +14,7 @@ source's markup, or says which segments cannot be put back and why.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -24,6 +24,10 @@ from library.content.models import Revision, Variant
 from library.content.segments import Problem, Segmentation, render, segment_text, token_problem
 from library.content.service import VariantText, get_article
 from library.languages.registry import LanguageRegistry
+from library.memory.machine import MachineTranslator
+from library.memory.service import suggestions_for_segments
+from library.memory.suggest import Suggestion
+from library.memory.text import in_tokens_of, markup_of
 from library.quality.findings import Note, current_notes
 from library.workflow.diff import FieldDiff
 from library.workflow.exchange.markup import markup_problem
@@ -58,6 +62,9 @@ class EditorView:
     findings: list[Note] = field(default_factory=list)
     sheet: SegmentSheet | None = None
     """The source segment by segment, with the target's translations (`library.workflow.segments`)."""
+    suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    """By segment id: the translation memory's suggestions and the machine translation's, in the
+    segment's tokens (`library.memory`), best first."""
 
     @property
     def source_language(self) -> str:
@@ -73,8 +80,23 @@ class EditorView:
 
 
 def editor_view(session: Session, registry: LanguageRegistry, principal: Principal, slug: str,
-                target: str) -> EditorView:
-    """What the editor shows ``principal`` for the ``target`` translation of article ``slug``."""
+                target: str, *, engine: MachineTranslator | None = None) -> EditorView:
+    """What the editor shows ``principal`` for the ``target`` translation of article ``slug``, with the
+    suggestions of the memory (and of ``engine``) beside each segment."""
+    view = _editor_view(session, registry, principal, slug, target)
+    return replace(view, suggestions=_suggestions(session, view, engine)) if view.sheet is not None else view
+
+
+def _suggestions(session: Session, view: EditorView, engine: MachineTranslator | None) -> dict[str, list[Suggestion]]:
+    segments = [work.segment for work in view.sheet.work]
+    found = suggestions_for_segments(session, view.source_language, view.target,
+                                     [markup_of(segment) for segment in segments], engine=engine)
+    return {segment.id: [replace(s, source=in_tokens_of(s.source, segment), target=in_tokens_of(s.target, segment))
+                         for s in answer] for segment, answer in zip(segments, found, strict=True)}
+
+
+def _editor_view(session: Session, registry: LanguageRegistry, principal: Principal, slug: str,
+                 target: str) -> EditorView:
     registry.get(target)
     require_language(principal, target)
     article = get_article(session, slug)

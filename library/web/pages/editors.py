@@ -29,6 +29,7 @@ from library.catalogs.lazy import N_, use_translator
 from library.content.segments import TOKEN, Segment
 from library.coverage.report import coverage_report
 from library.errors import render as render_message
+from library.memory import machine
 from library.quality.errors import QualityBlocked
 from library.quality.findings import Note
 from library.reading import section_name
@@ -127,7 +128,8 @@ def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]
 def _read_view(state, principal, slug: str, target: str) -> EditorView:
     """The editor's view (`library.workflow.editor`) in a read-only unit of work of its own (after a
     write has committed)."""
-    return read_only(state.engine, editor_view, state.languages, principal, slug, target)
+    return read_only(state.engine, editor_view, state.languages, principal, slug, target,
+                     engine=machine.engine(state.settings.machine_translation))
 
 
 def _editor(request: Request, language: str, principal, view: EditorView, *, status: int = 200,
