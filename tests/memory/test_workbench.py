@@ -32,8 +32,9 @@ def workbench(engine, session):
 
 def _suggestions(page: str) -> list[tuple[str, str]]:
     """(label, text of the Use button) of each suggestion, in order."""
-    found = re.findall(r'<li class="suggestion" data-kind="[a-z]+"[^>]*>\s*<span class="suggestion-label">([^<]*)</span>'
-                       r'.*?class="use-suggestion" data-text="([^"]*)"', page, re.S)
+    found = re.findall(r'<li class="suggestion" data-kind="[a-z]+"[^>]*>\s*'
+                       r'<span class="suggestion-label">([^<]*)</span>.*?class="use-suggestion" data-text="([^"]*)"',
+                       page, re.S)
     return [(html.unescape(label).strip(), html.unescape(text)) for label, text in found]
 
 
