@@ -36,7 +36,7 @@ LIMIT = 3
 #: Units compared with rapidfuzz per segment, the best candidates by shared keys.
 CANDIDATES = 25
 #: Postings read per segment at most (see the module docstring).
-POSTING_BUDGET = 3_000
+POSTING_BUDGET = 2_000
 #: Segments longer than this (normalised characters) get exact matches only.
 MAX_FUZZY_CHARS = 4_000
 _IN_CHUNK = 500
@@ -191,10 +191,9 @@ def _probe(text: str, source_language: str, target_language: str, counts: dict[i
 def _fuzzy_ids(session: Session, texts: list[str], source_language: str, target_language: str,
                counts: dict[int, int]) -> list[list[int]]:
     """For each text, the units sharing most of its rarest keys within its length band, best first (see
-    the module docstring). On PostgreSQL one query for all the texts, each text's postings ranked by a
-    window function, so that the round trips to the server do not grow with the segments; SQLite has no
-    round trips, and a query per text with a top-N sort is about a third quicker there than ranking every
-    group (measured with scripts/bench_memory.py)."""
+    the module docstring), at most `CANDIDATES` each. On PostgreSQL one query for all the texts (a UNION of
+    each text's top-N), so that the round trips to the server do not grow with the segments; SQLite has
+    no round trips, and a query per text is quicker there (measured with scripts/bench_memory.py)."""
     if session.get_bind().dialect.name == "sqlite":
         return [_candidates_of(session, text, source_language, target_language, counts) for text in texts]
     parts = []
@@ -202,21 +201,17 @@ def _fuzzy_ids(session: Session, texts: list[str], source_language: str, target_
         probe = _probe(text, source_language, target_language, counts) if text else []
         if probe:
             low, high = memtext.size_band(len(text), THRESHOLD)
-            keys = _inline(f"probe_{number}", probe)
-            parts.append(select(literal_column(str(int(number))).label("segment"), MemoryKey.unit_id)
-                         .where(MemoryKey.key.in_(keys),
-                                MemoryKey.size.between(literal_column(str(int(low))), literal_column(str(int(high))))))
+            shared = func.count().label("shared")
+            best = (select(literal_column(str(int(number))).label("segment"), MemoryKey.unit_id, shared)
+                    .where(MemoryKey.key.in_(_inline(f"probe_{number}", probe)),
+                           MemoryKey.size.between(literal_column(str(int(low))), literal_column(str(int(high)))))
+                    .group_by(MemoryKey.unit_id).order_by(shared.desc(), MemoryKey.unit_id.desc())
+                    .limit(CANDIDATES).subquery())
+            parts.append(select(best.c.segment, best.c.unit_id, best.c.shared))
     found: list[list[int]] = [[] for _ in texts]
     for chunk in _chunks(parts, 50):
-        postings = union_all(*chunk).subquery() if len(chunk) > 1 else chunk[0].subquery()
-        shared = func.count().label("shared")
-        rank = func.row_number().over(partition_by=postings.c.segment,
-                                      order_by=(shared.desc(), postings.c.unit_id.desc())).label("rank")
-        ranked = (select(postings.c.segment, postings.c.unit_id, rank)
-                  .group_by(postings.c.segment, postings.c.unit_id).subquery())
-        query = (select(ranked.c.segment, ranked.c.unit_id).where(ranked.c.rank <= CANDIDATES)
-                 .order_by(ranked.c.segment, ranked.c.rank))
-        for number, unit_id in session.execute(query):
+        query = union_all(*chunk) if len(chunk) > 1 else chunk[0]
+        for number, unit_id, _ in session.execute(query):
             found[number].append(unit_id)
     return found
 
