@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from library.content.segments import Segment, Segmentation, align, retoken, segment_text
 
 NEW, TRANSLATED, CHANGED = "new", "translated", "changed"
-_WORDS = re.compile(r"\s+|[^\s]+")
-#: Words of a segment compared for its diff, at most: a diff of two long paragraphs stays cheap.
-MAX_DIFF_WORDS = 2_000
+_WORDS = re.compile(r"\S+\s*|\s+")
+#: Words (with the spaces after them) of a segment compared for its diff, at most (a long paragraph has a
+#: few hundred): the matcher is quadratic in the worst case, so a hostile segment costs a bounded time.
+MAX_DIFF_WORDS = 400
 
 
 @dataclass(frozen=True)
