@@ -88,11 +88,17 @@ def editor_view(session: Session, registry: LanguageRegistry, principal: Princip
 
 
 def _suggestions(session: Session, view: EditorView, engine: MachineTranslator | None) -> dict[str, list[Suggestion]]:
-    segments = [work.segment for work in view.sheet.work]
+    """By segment id, the memory's and the engine's suggestions in the segment's tokens; one that repeats
+    the segment's previous translation (shown first already) is left out."""
+    works = view.sheet.work
     found = suggestions_for_segments(session, view.source_language, view.target,
-                                     [markup_of(segment) for segment in segments], engine=engine)
-    return {segment.id: [replace(s, source=in_tokens_of(s.source, segment), target=in_tokens_of(s.target, segment))
-                         for s in answer] for segment, answer in zip(segments, found, strict=True)}
+                                     [markup_of(work.segment) for work in works], engine=engine)
+    result = {}
+    for work, answer in zip(works, found, strict=True):
+        tokened = [replace(s, source=in_tokens_of(s.source, work.segment), target=in_tokens_of(s.target, work.segment))
+                   for s in answer]
+        result[work.segment.id] = [s for s in tokened if s.target != work.previous_translation]
+    return result
 
 
 def _editor_view(session: Session, registry: LanguageRegistry, principal: Principal, slug: str,
