@@ -20,6 +20,8 @@ from library.coverage.counters import count_changes
 from library.coverage.history import CoverageRecorder
 from library.edge.purge import Purger
 from library.languages.registry import LanguageRegistry
+from library.memory import machine
+from library.memory.store import learn as learn_translations
 from library.quality.findings import on_save, prepare_checks
 from library.search import index as search_index
 from library.settings import Settings, load_settings
@@ -59,7 +61,8 @@ def content_events(settings: Settings, *, history: bool = True,
       added: `library.coverage.counters`; the matrix, the snapshots and the dashboard read them), then
       a coverage snapshot of the sections it changed (``history``; tests leave it out unless they test
       it), then the search index of the variants it changed (published text only, in the same
-      transaction, so a publish is searchable the moment it is committed), then the content version's
+      transaction, so a publish is searchable the moment it is committed), then the translation memory
+      learns every translation it published (`library.memory.store.learn`), then the content version's
       bump, last, which empties the response caches, and on PostgreSQL its notification to every
       listening process (sent at COMMIT);
     - after each commit, the purge of the HTTP caches in front (`Settings.purge_urls`), in the background.
@@ -68,8 +71,8 @@ def content_events(settings: Settings, *, history: bool = True,
     quality_gate = OnSave(on_save, prepare=prepare_checks)
     purge = (Purger(settings.purge_urls, settings.purge_mode),) if settings.purge_urls else ()
     return ContentEvents(saved=(quality_gate,),
-                         committing=(count_changes, *recorder, search_index.on_committing, bump_version,
-                                     notify_version),
+                         committing=(count_changes, *recorder, search_index.on_committing, learn_translations,
+                                     bump_version, notify_version),
                          committed=purge)
 
 
@@ -82,6 +85,7 @@ def build_runtime(settings: Settings | None = None, *, migrate_sqlite: bool = Tr
     """
     settings = settings or load_settings()
     languages = language_registry(settings)
+    machine.engine(settings.machine_translation)  # a named engine that cannot load stops the start
     events = content_events(settings) if events is None else events
     engine = attach(create_engine_for(settings.database_url, sqlite_busy_timeout=settings.sqlite_busy_timeout), events)
     if migrate_sqlite:

@@ -103,6 +103,11 @@ class Settings:
     (``s-maxage``; LIBRARY_SHARED_MAX_AGE). Purges make edits show at once; this bounds how stale an
     article's view count gets there, and how long a cache the library cannot purge keeps an edit out."""
 
+    machine_translation: str | None = None
+    """The machine-translation engine whose output is offered beside the memory's suggestions: the name of
+    an entry point of the group ``library.machine_translation`` that an installed package provides
+    (LIBRARY_MACHINE_TRANSLATION). Unset by default: no engine is loaded and nothing leaves the machine."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -234,6 +239,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["purge_mode"] = raw.strip().lower()
     if raw := env.get("LIBRARY_SHARED_MAX_AGE"):
         kwargs["shared_max_age"] = _parse_whole("LIBRARY_SHARED_MAX_AGE", raw, unit="seconds")
+    if raw := env.get("LIBRARY_MACHINE_TRANSLATION", "").strip():
+        kwargs["machine_translation"] = raw
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     _validate(settings)
     return settings

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from library.content.segments import segment_variant  # noqa: E402
 from library.content.text import sanitise_html  # noqa: E402
 from library.demo.loader import DATA, read_demo  # noqa: E402
-from library.languages.detect import paragraphs  # noqa: E402
 from library.quality import checks, extract, termfiles  # noqa: E402
 from library.quality.checks import TermEntry, Text, check_text  # noqa: E402
 
@@ -89,7 +89,7 @@ def _faults(source: Text, target: Text, terms) -> Counter:
 
 
 def _dropped_shortest(source: Text, target: Text) -> float | None:
-    parts = paragraphs(target.body)
+    parts = [text for _, text in segment_variant("", "", target.body, plain=True).paragraphs()]
     if len(parts) < 2:
         return None
     shortest = min(parts, key=len)

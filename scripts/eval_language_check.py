@@ -35,6 +35,7 @@ from pathlib import Path
 import polib
 from babel import Locale
 
+from library.content.segments import segment_variant
 from library.languages import detect, model
 from library.quality import checks, extract
 from library.quality.interface import language_problems
@@ -289,8 +290,9 @@ def demo_paragraphs() -> list[tuple[str, str]]:
     for path in sorted(DEMO.glob("part*.json")):
         for article in json.loads(path.read_text(encoding="utf-8"))["articles"]:
             for language, variant in article["variants"].items():
-                for name in ("title", "summary", "body"):
-                    result += [(language, paragraph) for paragraph in detect.paragraphs(variant.get(name, ""))]
+                segmentation = segment_variant(variant.get("title", ""), variant.get("summary", ""),
+                                               variant.get("body", ""), plain=True)
+                result += [(language, segment.text) for segment in segmentation.segments if segment.text]
     return result
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import library.demand.models  # noqa: F401  (every table is emptied between tests)
+import library.memory.models  # noqa: F401
 import library.quality.models  # noqa: F401
 import library.workflow.models  # noqa: F401
 from library.bootstrap import content_events

@@ -7,6 +7,7 @@ imports the groups and no group imports the root:
 - `backup`: ``export``, ``import`` (the whole library as JSON Lines)
 - `workflow`: ``users`` (accounts, tokens), ``exchange`` (PO/XLIFF files for CAT tools)
 - `quality`: ``terms`` (the term base as files), ``check`` (content checks)
+- `memory`: ``memory`` (the translation memory as TMX files)
 - `coverage`: ``coverage`` (the report, the release gate, history snapshots)
 - `catalogs`: ``catalogs`` (the interface-string catalogs; no database, also runs alone)
 - `search`: ``search reindex`` (the search index)
@@ -29,6 +30,7 @@ from library.cli.catalogs import catalogs
 from library.cli.coverage import coverage
 from library.cli.exits import LibraryGroup
 from library.cli.instance import db, demo, init, serve
+from library.cli.memory import memory
 from library.cli.quality import check, terms
 from library.cli.search import search
 from library.cli.workflow import exchange, users
@@ -54,5 +56,5 @@ def main() -> None:
 
 
 for command in (init, db, demo, serve, export_cmd, import_cmd, coverage, catalogs, users, exchange, terms, check,
-                search):
+                search, memory):
     main.add_command(command)

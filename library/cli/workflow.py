@@ -132,12 +132,14 @@ def exchange() -> None:
 def exchange_export(ctx: click.Context, path: Path, language: str, fmt: str, section: str | None,
                     base_url: str) -> None:
     """Write the queue of --lang (missing and outdated variants) to PATH as PO or XLIFF 1.2."""
+    from library.memory import machine
     from library.storage import session_scope
     from library.workflow.exchange.service import export_file
 
+    translator = machine.engine(settings(ctx).machine_translation)
     with session_scope(engine(ctx), write=False) as session:
         exported = export_file(session, registry(ctx), _operator(), language, fmt, base_url=base_url,
-                               section=section)
+                               section=section, engine=translator)
     write_output(path, exported.data)
     click.echo(f"exported {exported.units} units for {language}", err=True)
 

@@ -488,17 +488,3 @@ def check_entry(language: str, msgid: str, msgstr: str) -> LanguageCheck:
             return LanguageCheck(language, "ok", None, 1.0, ("the msgid itself, as the source catalog may repeat it",))
         return check(msgstr, language)
     return check(msgstr, language, source=msgid)
-
-
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|</?(?:p|div|li|h[1-6]|blockquote|tr|td|th)\b[^>]*>|<br\s*/?>", re.IGNORECASE)
-
-
-def paragraphs(text: str) -> list[str]:
-    """The paragraphs of a plain-text or HTML body (blank lines and block tags separate them)."""
-    return [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part and part.strip()]
-
-
-def check_paragraphs(text: str, expected: str) -> list[tuple[str, LanguageCheck]]:
-    """`check` for each paragraph: a Russian paragraph in a Kazakh body is found even when the rest,
-    with its Kazakh letters, would carry the whole text."""
-    return [(paragraph, check(paragraph, expected)) for paragraph in paragraphs(text)]

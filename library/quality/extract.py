@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from library.languages.detect import paragraphs
+from library.content.segments import segment_variant
 
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
 _HREF = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -37,7 +37,8 @@ class Part:
     where: str
     """"title", "summary" or "paragraph"."""
     number: int | None
-    """The paragraph's position in the body, from 1 (None for the title and summary)."""
+    """The paragraph's position in the body, from 1 (None for the title and summary): the ``block`` of its
+    segments (`library.content.segments`), so the workbench shows a finding beside its paragraph."""
     text: str
 
 
@@ -50,14 +51,14 @@ def plain(markup: str) -> str:
 
 def parts(title: str, summary: str, body: str, *, limit: int | None = None) -> list[Part]:
     """The title, the summary (when there is one) and each paragraph of the body, in reading order; at
-    most ``limit`` paragraphs."""
+    most ``limit`` paragraphs. The paragraphs are the segmenter's (issue 18: one segmenter for the
+    workbench, the exchange files and the checks), a long one's sentences joined again: a language is
+    judged on a paragraph, not on a sentence."""
+    segmentation = segment_variant("", "", body, limit=limit, plain=True)
     result = [Part("title", None, _plain_text(title).strip())]
     if summary.strip():
         result.append(Part("summary", None, _plain_text(summary).strip()))
-    for number, paragraph in enumerate(paragraphs(body)[:limit], start=1):
-        text = _plain_text(paragraph).strip()
-        if text:
-            result.append(Part("paragraph", number, text))
+    result += [Part("paragraph", number, text) for number, text in segmentation.paragraphs() if text.strip()]
     return result
 
 

@@ -50,6 +50,7 @@ from library.web.api import (
     coverage,
     health,
     languages,
+    memory,
     search,
     sections,
     terms,
@@ -127,7 +128,7 @@ def create_app(settings: Settings | Runtime | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*ROUTES, accounts.router(), workflow.router(),
-                                                                coverage.router(), terms.router,
+                                                                memory.router(), coverage.router(), terms.router,
                                                                 search.router()]),
                         *pages.route_handlers],
         state=state,

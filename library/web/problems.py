@@ -30,6 +30,7 @@ from library.content.errors import StaleRevision
 from library.content.limits import ControlCharacter, JsonTooDeep, TextTooLarge
 from library.errors import ConfigurationError, Conflict, Forbidden, Invalid, LibraryError, Localized, NotFound
 from library.languages.registry import UnsupportedLanguage
+from library.memory.errors import InvalidTmx
 from library.quality.errors import QualityBlocked
 from library.storage.availability import DatabaseUnavailable, unavailable
 from library.web.chrome import PROBLEM_DETAILS, PROBLEM_TITLES, SEND_BEARER_TOKEN, SEND_IF_MATCH
@@ -51,6 +52,7 @@ STATUS_TABLE: dict[type[LibraryError], tuple[int, str]] = {
     TooManySignIns: (429, "too-many-sign-ins"),
     RevisionRequired: (428, "revision-required"),
     ImportRejected: (422, "import-rejected"),
+    InvalidTmx: (422, "tmx-refused"),
     StaleRevision: (412, "stale-revision"),
     UnsupportedLanguage: (400, "unsupported-language"),
     QualityBlocked: (409, "quality-blocked"),

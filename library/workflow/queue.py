@@ -5,7 +5,8 @@ fallback), then views, then recency. Each item carries the best source text alon
 fallback chain and, for an outdated variant, its current text and a diff of the source since it
 was translated, and what the content checks found in the target's current text (so a translator sees
 the warnings of the text in hand). A page costs the same five queries whatever its size (no query
-per item).
+per item); asked for, the translation memory's suggestions for each segment of each source add a few
+queries per segment (`library.memory.service`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from library.content.models import Article, Revision, Section, Status, Variant
 from library.demand.models import Demand
 from library.errors import MessageLanguage
 from library.languages.registry import LanguageRegistry
+from library.memory.machine import MachineTranslator
+from library.memory.service import SegmentSuggestions, TextToTranslate, suggestions_for_texts
 from library.quality.findings import Note, current_notes
 from library.workflow.diff import FIELDS, FieldDiff, field_diffs
 from library.workflow.permissions import Principal, require_language
@@ -89,6 +92,9 @@ class QueueItem:
     findings: list[Note] = field(default_factory=list)
     """What the content checks found in the target's current revision, errors first (none for a
     missing variant)."""
+    suggestions: list[SegmentSuggestions] = field(default_factory=list)
+    """The source's segments (title, summary, paragraphs), each with the translation memory's
+    suggestions and the machine translation's (`library.memory`); empty unless asked for."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,10 @@ class QueuePage:
 
 
 def queue(session: Session, registry: LanguageRegistry, principal: Principal, language: str, *,
-          section: str | None = None, limit: int | None = 50, offset: int = 0) -> QueuePage:
-    """A page of the queue for ``language`` (``limit=None``: all of it, for file exports)."""
+          section: str | None = None, limit: int | None = 50, offset: int = 0, suggestions: bool = False,
+          engine: MachineTranslator | None = None) -> QueuePage:
+    """A page of the queue for ``language`` (``limit=None``: all of it, for file exports); with
+    ``suggestions``, each item's source segments with the memory's suggestions (and ``engine``'s)."""
     registry.get(language)
     require_language(principal, language)
     candidates = _candidates(language, section)
@@ -115,6 +123,11 @@ def queue(session: Session, registry: LanguageRegistry, principal: Principal, la
     notes = current_notes(session, [row.target.id for row in rows if row.target is not None])
     chain = registry.chain(language)[1:]
     items = [_item(row, language, chain, variants.get(row.id, {}), old_sources, notes) for row in rows]
+    if suggestions and items:
+        texts = [TextToTranslate(i.source.language, language, i.source.title, i.source.summary, i.source.body)
+                 for i in items]
+        found = suggestions_for_texts(session, texts, engine=engine)
+        items = [replace(item, suggestions=segments) for item, segments in zip(items, found, strict=True)]
     return QueuePage(language, total or 0, items)
 
 

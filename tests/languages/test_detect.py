@@ -15,12 +15,10 @@ from library.languages.detect import (
     LanguageCheck,
     check,
     check_entry,
-    check_paragraphs,
     identify,
     is_copy,
     is_ending,
     mixed_words,
-    paragraphs,
     word_count,
 )
 from library.languages.neutral import is_acronym, strip_neutral
@@ -357,18 +355,6 @@ def test_catalog_entries():
     # and so is one of a Cyrillic text without a source (issue 18); a lowercase Latin word is not
     assert not any("Latin" in reason for reason in check("Работает на Litestar и Babel", "ru").evidence)
     assert any("Latin" in reason for reason in check("Работает на сервере litestar", "ru").evidence)
-
-
-def test_a_russian_paragraph_in_a_kazakh_body_is_found():
-    body = (
-        "<p>Қазақстан Тұрақты даму мақсаттары бойынша екінші ерікті ұлттық шолуын ұсынды.</p>"
-        "<p>Отчёт подготовлен при поддержке программы развития ООН.</p>\n\n"
-        "Бұл мақала орыс және ағылшын тілдерінде де қолжетімді."
-    )
-    results = check_paragraphs(body, "kk")
-    assert [result.verdict for _, result in results] == ["ok", "wrong", "ok"]
-    assert results[1][0] == "Отчёт подготовлен при поддержке программы развития ООН."
-    assert len(paragraphs("one\n\ntwo<br>three<li>four</li>")) == 4
 
 
 def test_languages_without_a_detector_are_unsure():

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import polib
 import pytest
+from lxml import etree
 
 from library.catalogs import checks as catalog_checks
 from library.catalogs.placeholders import mismatch, strip_placeholders
+from library.content import segments
 from library.content.text import count_words, plain_text
 from library.languages import detect, kk_latin
 from library.languages.neutral import empty_code_elements, strip_neutral
@@ -27,13 +29,15 @@ from library.workflow.exchange import markup, xliff
 MEGABYTE = 1_000_000
 BOUND = 1.0
 #: Repeated to 1 MB: what defeated the old patterns (scans to the end from every start) and more.
-UNITS = ["a.", "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
+UNITS = ["a.", "A. ", "a. B ", "{1}", "{1}a", "</b>", "<div>", "</p>", "<i><b>", "<b>a</b>",
+         "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
          "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә ",
          # issue 18: code tokens, backticks, calls, Latin stems with endings
          "`", "`a", "a_", "a/", "/a", "a\\", "a()", "a.b_", "~/", "URLдың ", "Aға ", "-ге ", "Ab ", "<code>a",
          "<kbd></kbd>"]
 TERMS = [checks.TermEntry("sdg", {"en": "Sustainable Development Goals (SDG)", "ru": "цели устойчивого развития (ЦУР)",
                                   "kk": "тұрақты даму мақсаттары (ТДМ)"}, {"kk": ["устойчивого"]})]
+LINKED = segments.segment_variant("", "", '<p><a href="/">a</a> <b>b</b> <img src="i"></p>').segments[0]
 CATALOG = catalog_checks._Catalog("kk", Path("kk.po"), polib.POFile(), None, True)
 
 
@@ -46,7 +50,6 @@ ENTRY_POINTS: dict[str, Callable[[str], object]] = {
     "empty_code_elements": empty_code_elements,
     "detect.check kk": lambda text: detect.check(text, "kk", source="Sustainable Development"),
     "detect.check en": lambda text: detect.check(text, "en"),
-    "detect.paragraphs": detect.paragraphs,
     "check_language": lambda text: checks.check_language(checks.Text("kk", text[:200], text[:200], text)),
     "check_preserved": lambda text: checks.check_preserved(checks.Text("kk", "t", "", text),
                                                            checks.Text("ru", "t", "", text)),
@@ -57,12 +60,14 @@ ENTRY_POINTS: dict[str, Callable[[str], object]] = {
     "term alternatives": matching.alternatives,
     "extract.urls+emails+numbers": lambda text: (extract.urls(text), extract.emails(text), extract.numbers(text, "en")),
     "exchange markup": lambda text: markup.markup_problem(text, text),
-    "xliff inline codes": xliff._source_codes,
+    "xliff inline codes": lambda text: xliff._fill(etree.Element("source"), text, LINKED),
     "catalog placeholders": lambda text: (mismatch(text, text), strip_placeholders(text)),
     "catalog checks": lambda text: (list(catalog_checks.check_placeholders(CATALOG, _entry(text))),
                                     list(catalog_checks.check_language(CATALOG, _entry(text), language_problems))),
     "kk Latin": kk_latin.to_latin,
     "word count": lambda text: (count_words(text), plain_text(text)),
+    "segmenter summary": lambda text: segments.segment_variant(text[:1000], text, ""),
+    "segment tokens": lambda text: segments.render(LINKED, text),
     "source diff": lambda text: diff.field_diffs({"body": text}, {"body": text + "x"}, old_label="a", new_label="b"),
 }
 

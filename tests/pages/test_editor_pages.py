@@ -77,6 +77,16 @@ def test_a_translator_may_not_open_the_dashboard(staff):
     assert staff.get("/en/editor/coverage").status_code == 403
 
 
+SEGMENT = re.compile(r'data-text="([^"]*)".*?name="(seg-[^"]+)"', re.S)
+
+
+def _segments(form: str) -> list[tuple[str, str]]:
+    """(field name, source text with tokens) of each segment of the workbench's form, in order."""
+    import html
+
+    return [(name, html.unescape(text)) for text, name in SEGMENT.findall(form)]
+
+
 def _queue_item(client) -> str:
     page = client.get("/en/translate").text
     return re.search(r'href="(/en/translate/[^"]+/kk)"', page).group(1)
@@ -89,16 +99,20 @@ def test_a_save_from_an_older_version_shows_both_texts(staff):
     version = VERSION.search(form).group(1)
     fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
     token = CSRF.search(form).group(1)
-    first = staff.post(path + "/save", data={**fields, "title": "Бірінші", "body": "мәтін", "version": version,
+    (title, _), (body, _), *_ = _segments(form)
+    first = staff.post(path + "/save", data={**fields, title: "Бірінші", body: "мәтін", "version": version,
                                    "_csrf_token": token})
     assert first.status_code == 200 and "Saved." in first.text
-    second = staff.post(path + "/save", data={**fields, "title": "Екінші", "body": "басқа", "version": version,
+    second = staff.post(path + "/save", data={**fields, title: "Екінші", body: "басқа", "version": version,
                                     "_csrf_token": token})
     assert second.status_code == 409
-    assert 'id="conflict"' in second.text and "Бірінші" in second.text and "Екінші" in second.text
+    conflict = second.text.split('id="conflict"')[1].split("</section>")[0]
+    assert "Бірінші" in conflict and "Екінші" in conflict and "мәтін" in conflict and "басқа" in conflict
+    assert 'class="segment-theirs"' in second.text and ">Екінші</textarea>" in second.text  # nothing lost
     merged_version = VERSION.search(second.text).group(1)
-    merged = staff.post(path + "/save", data={**fields, "title": "Бірінші және екінші", "version": merged_version,
-                                    "action": "submit", "_csrf_token": token})
+    everything = {name: f"ҚАЗ {text}" for name, text in _segments(form)}
+    merged = staff.post(path + "/save", data={**fields, **everything, title: "Бірінші және екінші",
+                                              "version": merged_version, "action": "submit", "_csrf_token": token})
     assert merged.status_code == 200 and "In review" in merged.text
 
 
@@ -108,8 +122,10 @@ def test_an_editor_publishes_or_sends_back(staff):
     form = staff.get(path).text
     fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
     token = CSRF.search(form).group(1)
-    staff.post(path + "/save", data={**fields, "title": "Аударма", "version": "", "action": "submit",
-                                     "_csrf_token": token})
+    everything = {name: f"ҚАЗ {text}" for name, text in _segments(form)}
+    saved = staff.post(path + "/save", data={**fields, **everything, "version": "", "action": "submit",
+                                             "_csrf_token": token})
+    assert saved.status_code == 200 and "In review" in saved.text
     staff.cookies.clear()
     _login(staff, "editor")
     page = staff.get(path).text
@@ -175,13 +191,11 @@ def test_the_workbench_queue_shows_each_items_checks(staff, demo):
     item = _queue_item(staff)
     form = staff.get(item).text
     fields = dict(re.findall(r'name="(source_language|source_revision)" value="([^"]*)"', form))
-    # The Russian source pasted untranslated: the checks find Russian paragraphs, and the queue says so.
-    source = re.search(r'<section class="source".*?<pre>(.*?)</pre>', form, re.S).group(1)
-    title = re.search(r'<section class="source".*?<p class="title">(.*?)</p>', form, re.S).group(1)
-    import html
-
-    staff.post(item + "/save", data={**fields, "title": html.unescape(title), "body": html.unescape(source),
-                                     "version": "", "_csrf_token": CSRF.search(form).group(1)})
+    # The Russian source pasted untranslated (the summary left out, so not a copy of the whole): the checks
+    # find Russian paragraphs, and the queue says so.
+    pasted = {name: text for name, text in _segments(form) if not name.startswith("seg-summary-")}
+    staff.post(item + "/save", data={**fields, **pasted, "version": "",
+                                     "_csrf_token": CSRF.search(form).group(1)})
     queue = staff.get("/en/translate").text
     row = next(r for r in queue.split("<tr>") if item in r)
     errors = re.search(r'<span class="finding-error">(\d+) errors?</span>', row)
@@ -196,3 +210,70 @@ def test_the_staff_pages_work_for_a_kazakh_latin_reader(staff, path):
     assert "qazaq tılı" in page.text.lower()
     if "coverage" in path:  # sections named from the Kazakh names, transliterated
         assert '<th scope="row">Is-şaralar</th>' in page.text
+
+
+OUTDATED = "/en/translate/vnr-2022-follow-up-report-b/kk"  # two paragraphs of its Russian source changed
+
+
+def _form(client, path: str) -> tuple[str, dict[str, str]]:
+    form = client.get(path).text
+    fields = dict(re.findall(r'name="(source_language|source_revision|version)" value="([^"]*)"', form))
+    return form, {**fields, "_csrf_token": CSRF.search(form).group(1)}
+
+
+def test_an_outdated_translation_shows_each_segment_with_its_state_tokens_and_diff(staff):
+    _login(staff, "translator")
+    form, _ = _form(staff, OUTDATED)
+    assert re.findall(r'data-state="(\w+)"', form).count("changed") == 2
+    assert re.findall(r'data-state="(\w+)"', form).count("translated") == 4
+    assert "4 of 6 segments translated" in form and '<progress id="progress-bar" max="6" value="4"' in form
+    link = "&lt;a href=&#34;https://sdg.gov.kz/vnr&#34; rel=&#34;noopener noreferrer&#34;&gt;"
+    assert f'<span class="token" title="{link}">{{1}}</span>' in form
+    assert "<del>" in form and "<ins>" in form and "Previous translation" in form
+    assert "&lt;p&gt;" not in form  # no raw HTML anywhere for the translator
+    russian = staff.get(OUTDATED.replace("/en/", "/ru/")).text
+    assert "Переведено 4 из 6 сегментов" in russian and "Прежний перевод" in russian
+    kazakh = staff.get(OUTDATED.replace("/en/", "/kk/")).text
+    assert "6 сегменттің 4 аударылды" in kazakh and "Бастапқы мәтін өзгерді:" in kazakh
+
+
+def test_a_broken_token_or_a_missing_title_is_refused_per_segment_and_the_text_kept(staff):
+    _login(staff, "translator")
+    form, fields = _form(staff, OUTDATED)
+    segments = _segments(form)
+    last_name, _ = segments[-1]
+    data = {**fields, **{name: f"ҚАЗ {text}" for name, text in segments}, last_name: "Сілтеме жоғалды {1}"}
+    refused = staff.post(OUTDATED + "/save", data=data)
+    assert refused.status_code == 422
+    assert "Not saved: some segments need your attention" in refused.text
+    assert 'class="segment-problem"' in refused.text and "the tokens of the source are missing: {/1}" in refused.text
+    assert ">Сілтеме жоғалды {1}</textarea>" in refused.text  # nothing lost
+    untitled = staff.post(OUTDATED + "/save", data={**data, last_name: "{1}Сілтеме{/1}", segments[0][0]: " "})
+    assert untitled.status_code == 422 and "the segment is not translated" in untitled.text
+    assert staff.get(OUTDATED).text.count('data-state="changed"') == 2  # nothing was saved
+
+
+def test_a_draft_may_leave_segments_empty_but_a_submission_may_not(staff, demo):
+    from html import unescape
+
+    from sqlalchemy import select
+
+    from library.content.models import Article, Variant
+    from library.storage import session_scope
+
+    _login(staff, "translator")
+    form, fields = _form(staff, OUTDATED)
+    changed = re.findall(r'data-state="changed".*?name="(seg-[^"]+)"', form, re.S)
+    values = {name: unescape(value) for name, value in re.findall(r'name="(seg-[^"]+)"[^>]*>([^<]*)</textarea>', form)}
+    draft = staff.post(OUTDATED + "/save", data={**fields, **values, changed[0]: "Жаңа аударма.", "action": "submit"})
+    assert draft.status_code == 422 and "the segment is not translated" in draft.text
+    saved = staff.post(OUTDATED + "/save", data={**fields, **values, changed[0]: "Жаңа аударма."})
+    assert saved.status_code == 200 and "Saved." in saved.text and "5 of 6 segments translated" in saved.text
+    # The untouched segments kept their translation, the link is the source's.
+    page = unescape(saved.text)
+    assert page.count('data-state="changed"') == 2 and ">Жаңа аударма.</textarea>" in page
+    with session_scope(demo, write=False) as session:
+        body = session.scalar(select(Variant.body).join(Article, Article.id == Variant.article_id).where(
+            Article.slug == "vnr-2022-follow-up-report-b", Variant.language == "kk"))
+    assert '<a href="https://sdg.gov.kz/vnr" rel="noopener noreferrer">«Ерікті ұлттық шолу»</a>' in body
+    assert "<p>Жаңа аударма.</p>" in body

@@ -97,6 +97,24 @@ def test_a_russian_paragraph_in_a_kazakh_variant_is_an_error_naming_it() -> None
                                "вице-министр национальной экономики.”")
 
 
+def test_paragraphs_are_the_segmenters_and_numbered_as_the_workbench_numbers_them() -> None:
+    """One segmenter (issue 18): a plain-text paragraph, a line break, a list item and a long paragraph
+    cut into sentences for the translator are each one paragraph here, numbered as the segments' blocks."""
+    from library.content.segments import segment_variant
+
+    long_ru = " ".join(["Заседание провела первый вице-министр национальной экономики в Астане."] * 8)
+    body = ("<p>Қазақстан Тұрақты даму мақсаттары бойынша екінші ерікті ұлттық шолуын ұсынды.</p>"
+            "<p>Отчёт подготовлен при поддержке программы развития ООН.</p>\n\n"
+            "Бұл мақала орыс және ағылшын тілдерінде де қолжетімді.<br>Келесі отырыс қарашада өтеді."
+            f"<ul><li>Тізімдегі бірінші тармақ осында жазылған.</li></ul><p>{long_ru}</p>")
+    found = check_language(Text("kk", "Отырыс өтті", "", body))
+    assert [(f.code, f.facts["number"]) for f in found] == [("wrong-language", 2), ("wrong-language", 6)]
+    segments = segment_variant("", "", body)
+    assert [s.block for s in segments.segments if s.text.startswith(("Отчёт", "Заседание"))][:2] == [2, 6]
+    assert len([s for s in segments.segments if s.block == 6]) == 8  # sentences for the translator
+    assert [p.number for p in extract.parts("t", "", body) if p.where == "paragraph"] == [1, 2, 3, 4, 5, 6]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -53,6 +53,8 @@ STAFF = {
     ("POST", "/api/v1/terms"): ("editor", {"json": {"forms": {"en": "goal", "kk": "мақсат"}}}),
     ("PUT", "/api/v1/terms/{key:str}"): ("editor", {"json": {"forms": {"en": "goal", "kk": "мақсат"}}}),
     ("DELETE", "/api/v1/terms/{key:str}"): ("editor", {}),
+    ("GET", "/api/v1/memory/tmx"): ("editor", {}),
+    ("POST", "/api/v1/memory/tmx"): ("editor", {"content": b""}),
     ("GET", "/{lang:str}/editor/coverage"): ("editor", {}),
     ("GET", "/api/v1/search/misses"): ("editor", {"params": {"lang": "kk"}}),
     ("GET", "/{lang:str}/translate"): ("translator", {}),

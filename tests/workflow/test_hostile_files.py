@@ -47,12 +47,30 @@ def test_an_xliff_file_with_a_control_character_or_reference_is_refused_by_line(
 def test_a_translation_beyond_the_text_limit_is_refused(make_client, staff, queued, kk_state):
     client = make_client(LIBRARY_MAX_TEXT_KB="1")
     po = po_files.fill(po_files.export(client, staff["aigerim"]))
-    entry = next(e for e in po if e.msgctxt == "water|body|ru@1")
-    entry.msgstr = "<p>" + "су " * 600 + "</p>"
+    entry = po_files.entry(po, "water|body")
+    entry.msgstr = "{1}су{/1} {2}" + "су " * 600 + "{/2}"
     before = kk_state()
     response = po_files.send(client, staff["aigerim"], po)
     assert response.status_code == 422, response.text
     assert "the text holds 3 KB; at most 1 KB are accepted" in response.json()["problems"][0]
+    assert kk_state() == before
+
+
+def test_segments_within_the_limit_that_make_a_body_beyond_it_are_refused(make_client, staff, engine, kk_state):
+    from library.storage import session_scope
+    from tests.factories import make_article
+
+    with session_scope(engine) as session:
+        make_article(session, slug="two", title="Два", body="<p>Первый.</p><p>Второй.</p>")
+    client = make_client(LIBRARY_MAX_TEXT_KB="1")
+    po = po_files.export(client, staff["aigerim"])
+    for entry in po:
+        entry.msgstr = "су " * 150 if entry.msgid != "Два" else "Екі"  # 0.7 KB a paragraph, 1.5 KB the body
+    before = kk_state()
+    response = po_files.send(client, staff["aigerim"], po)
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"] == ["error: article two, field body: the text holds 2 KB; at most 1 KB are "
+                                           "accepted"]
     assert kk_state() == before
 
 

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import library.content.models  # noqa: F401  (registers the tables on the metadata)
 import library.coverage.models  # noqa: F401
 import library.demand.models  # noqa: F401
+import library.memory.models  # noqa: F401
 import library.newsletter.models  # noqa: F401
 import library.quality.models  # noqa: F401
 import library.storage.secrets  # noqa: F401

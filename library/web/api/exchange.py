@@ -12,6 +12,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromQuery, RawBody
 
+from library.memory import machine
 from library.storage import read_only, session_scope
 from library.web.auth import Lang, Staff
 from library.web.i18n import request_translator
@@ -37,9 +38,10 @@ class ReportOut(msgspec.Struct):
      **ROUTE)
 def export_queue(request: Request, state: State, principal: Staff, language: Lang,
                  format: FromQuery[str] = "po", section: FromQuery[str | None] = None) -> Response[bytes]:
+    engine = machine.engine(state.settings.machine_translation)
     with session_scope(state.engine, write=False) as session:
         exported = export_file(session, state.languages, principal, language, format,
-                               base_url=str(request.base_url), section=section)
+                               base_url=str(request.base_url), section=section, engine=engine)
     return Response(exported.data, media_type=exported.media_type, headers={
         "Content-Disposition": f'attachment; filename="{exported.filename}"',
         "X-Library-Units": str(exported.units)})

@@ -18,6 +18,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from library.content.models import Status, Variant
 from library.content.service import VariantText
+from library.memory import machine
 from library.quality.findings import current_notes
 from library.storage import read_only, session_scope
 from library.web.auth import PRINCIPAL, Lang, Slug, Staff, etag, precondition
@@ -156,10 +157,18 @@ def _answer(request: Request, session, slug: str, variant: Variant, status_code:
 def get_queue(request: Request, state: State, principal: Staff, lang: FromQuery[str],
               section: FromQuery[str | None] = None,
               limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-              offset: Annotated[int, QueryParameter(ge=0)] = 0) -> QueuePage:
-    """Each item's ``findings`` are in the request's interface language (Accept-Language, cookie)."""
+              offset: Annotated[int, QueryParameter(ge=0)] = 0, suggestions: FromQuery[bool] = True) -> QueuePage:
+    """Each item's ``findings`` are in the request's interface language (Accept-Language, cookie).
+
+    Each item's ``suggestions`` list its source's segments (title, summary, paragraphs), each with the
+    translation memory's suggestions (kind ``memory``: exact, then fuzzy from 70 %, with ``match``, the
+    ``changes`` from the stored source to the current one, and ``breaks_terms``), then the machine
+    translation's (kind ``machine``) when the site configures an engine; ``suggestions=false`` leaves
+    them out (a quicker page)."""
+    engine = machine.engine(state.settings.machine_translation)
     with session_scope(state.engine, write=False) as session:
-        page = queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset)
+        page = queue(session, state.languages, principal, lang, section=section, limit=limit, offset=offset,
+                     suggestions=suggestions, engine=engine)
     translator = request_translator(request)
     return page if translator is None else localized_queue(page, translator)
 

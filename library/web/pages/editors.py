@@ -6,6 +6,11 @@ account without the right gets a 403 page in the reader's language. The dashboar
 `library.coverage.report.coverage_report` (a fixed number of queries); the workbench reads the
 workflow's queue and saves through `library.workflow.review.save_text` with the variant's version,
 so a translator who started from an older revision gets both texts back, never an overwrite.
+
+The workbench works segment by segment (issue 18): each segment of the source beside its own field,
+its inline markup as protected tokens; what is saved is rebuilt with the source's markup
+(`library.workflow.editor.segment_text_of`), so a translator never types HTML. It is a plain form
+(``seg-<id>`` fields); `site.js` adds the keyboard and the live progress.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
 from library.catalogs.lazy import N_, use_translator
-from library.content.service import VariantText
+from library.content.segments import TOKEN, Segment
 from library.coverage.report import coverage_report
+from library.errors import render as render_message
+from library.memory import machine
 from library.quality.errors import QualityBlocked
 from library.quality.findings import Note
 from library.reading import section_name
@@ -30,7 +37,7 @@ from library.storage import read_only, session_scope
 from library.web.auth import session_principal
 from library.web.pages import chart, routes
 from library.web.pages.templating import short_date
-from library.workflow.editor import EditorView, editor_view
+from library.workflow.editor import EditorView, editor_view, segment_text_of
 from library.workflow.models import Role
 from library.workflow.permissions import require_editor, require_language, require_role
 from library.workflow.queue import localized_queue, queue
@@ -121,16 +128,24 @@ def _localized(request: Request, language: str, notes: list[Note]) -> list[Note]
 def _read_view(state, principal, slug: str, target: str) -> EditorView:
     """The editor's view (`library.workflow.editor`) in a read-only unit of work of its own (after a
     write has committed)."""
-    return read_only(state.engine, editor_view, state.languages, principal, slug, target)
+    return read_only(state.engine, editor_view, state.languages, principal, slug, target,
+                     engine=machine.engine(state.settings.machine_translation))
 
 
 def _editor(request: Request, language: str, principal, view: EditorView, *, status: int = 200,
-            mine: dict | None = None, notice: str | None = None, alert: bool = False) -> Response:
+            mine: dict | None = None, conflict: bool = False, problems: dict | None = None,
+            notice: str | None = None, alert: bool = False) -> Response:
+    """The workbench page. ``mine``: the translator's segments as sent (kept in the form, and beside the
+    saved ones when ``conflict``); ``problems``: why some of them could not be saved, by segment id."""
     state = request.app.state
     page = routes.page_for(request, language, f"/translate/{view.slug}/{view.target}")
     view = replace(view, findings=_localized(request, language, view.findings))
+    translator = state.catalogs.translator(language)
+    shown = {key: render_message(template, facts, translator.gettext)
+             for key, (template, facts) in (problems or {}).items()}
     return routes.html(request, page, "translate.html", status=status, heading=WORKBENCH, view=view,
-                       mine=mine, notice=notice, alert=alert or mine is not None,
+                       mine=mine, conflict=conflict, problems=shown, notice=notice, token_pieces=token_pieces,
+                       alert=alert or conflict or bool(problems),
                        names=state.languages.names_in(language), principal=principal)
 
 
@@ -145,35 +160,63 @@ def translate_form(request: Request, lang: FromPath[str], slug: FromPath[str], t
 
 
 SAVED = N_("Saved.")
+NOT_SAVED = N_("Not saved: some segments need your attention (marked below). Your text is kept in the form.")
 BLOCKED = N_("Not published: the content checks found errors in this text. Correct it, or give a reason "
              "to publish it all the same.")
-CONFLICT = N_("Someone else saved this translation after you opened it. Both texts are shown below: "
-              "merge them into the form and save again.")
+CONFLICT = N_("Someone else saved this translation after you opened it. Where your segments differ from "
+              "theirs, both are shown: merge them into the form and save again.")
+
+
+def token_pieces(segment: Segment) -> list[tuple[str, str, str]]:
+    """("text" | "token", text, the markup a token stands for) of a segment's source, for the page."""
+    codes = {code.number: code for code in segment.codes}
+    pieces, position = [], 0
+    for match in TOKEN.finditer(segment.text):
+        pieces.append(("text", segment.text[position:match.start()], ""))
+        code = codes.get(int(match[2]))
+        markup = (code.closing if match[1] else code.opening) if code else ""
+        pieces.append(("token", match.group(), markup if code is None or code.tag else markup))
+        position = match.end()
+    pieces.append(("text", segment.text[position:], ""))
+    return [piece for piece in pieces if piece[1]]
+
+
+#: Form fields of the segments: ``seg-`` and the segment's id.
+SEGMENT_FIELD = "seg-"
 
 
 @post("/{lang:str}/translate/{slug:str}/{target:str}/save", include_in_schema=False, sync_to_thread=True)
 def save(request: Request, lang: FromPath[str], slug: FromPath[str], target: FromPath[str],
          data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
+    """A draft of the segments sent (empty ones stay empty), or with ``action=submit`` every segment,
+    rebuilt with the markup of the source revision the form was made from."""
     language = routes.check_language(request, lang)
     principal = require_language(session_principal(request), target)
     state = request.app.state
-    mine = {f: data.get(f, "") for f in ("title", "summary", "body")}
+    mine = {key[len(SEGMENT_FIELD):]: value.replace("\r\n", "\n") for key, value in data.items()
+            if key.startswith(SEGMENT_FIELD)}
     version = data.get("version", "")
     precondition = Precondition(tags=(version,)) if version else Precondition(create=True)
     source = {"translated_from": data.get("source_language") or None,
               "source_revision": int(data["source_revision"]) if data.get("source_revision", "").isdigit() else None}
-    text = VariantText(**mine)
+    submit = data.get("action") == "submit"
+    text, _, problems = read_only(state.engine, segment_text_of, state.languages, principal, slug, target,
+                                  source["translated_from"] or "", source["source_revision"], mine, complete=submit)
+    view = _read_view(state, principal, slug, target)
+    if text is None:
+        return _editor(request, language, principal, view, status=422, mine=mine, problems=problems or
+                       {"": (NOT_SAVED, {})}, notice=NOT_SAVED)
     prepared = read_only(state.engine, prepare_text, principal, slug, target, text, precondition, **source,
                          max_text_kb=state.settings.max_text_kb)
     with session_scope(state.engine) as session:
         result = save_text(session, principal, slug, target, text, precondition, **source, prepared=prepared,
                            max_text_kb=state.settings.max_text_kb)
-        if result.refused is None and data.get("action") == "submit":
+        if result.refused is None and submit:
             transition(session, principal, slug, target, "submit",
                        Precondition(tags=(version_tag(result.variant),)), prepared=prepared)
     view = _read_view(state, principal, slug, target)
     if result.refused is not None:
-        return _editor(request, language, principal, view, status=409, mine=mine, notice=CONFLICT)
+        return _editor(request, language, principal, view, status=409, mine=mine, conflict=True, notice=CONFLICT)
     return _editor(request, language, principal, view, notice=SAVED)
 
 

@@ -1,5 +1,9 @@
 """Checking a whole exchange file against the library, then applying it in one go.
 
+Units are segments (`library.content.segments`): each is checked against the segment of the exported
+source revision that its key names, and an article is applied only when every segment of its source is
+translated, its title, summary and body rebuilt with the source's markup.
+
 `check` reads nothing but the database and writes nothing: it returns the report (errors,
 conflicts, skipped articles) and the plan of variants to write. `prepare` runs the content checks
 of the planned texts before the writing unit of work (issue 13). `apply` writes the plan only when
@@ -16,7 +20,9 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
+from library.content import limits
 from library.content.models import Article, Revision, Status, Variant
+from library.content.segments import Segment, render, segment_text, token_problem
 from library.content.service import PreparedText, VariantText, prepare_text, save_variant
 from library.storage.types import utcnow
 from library.workflow import audit
@@ -34,12 +40,17 @@ class ArticlePlan:
     source_language: str
     source_revision: int
     texts: dict[str, str] = field(default_factory=dict)
+    """Title, summary and body rebuilt from the translated segments, once every one is there."""
+    translations: dict[str, str] = field(default_factory=dict)
+    """By segment id."""
     done: set[str] = field(default_factory=set)
     blocked: bool = False
 
 
-def check(session: Session, language: str, units: list[ReadUnit], report: ImportReport) -> list[ArticlePlan]:
-    """Every problem of ``units`` into ``report``; the articles that can be applied, in file order."""
+def check(session: Session, language: str, units: list[ReadUnit], report: ImportReport, *,
+          max_text_kb: int | None = None) -> list[ArticlePlan]:
+    """Every problem of ``units`` into ``report``; the articles that can be applied, in file order. A
+    rebuilt title, summary or body beyond ``max_text_kb`` is an error, though each segment is within it."""
     plans: dict[str, ArticlePlan] = {}
     keyed: list[tuple[ReadUnit, UnitKey]] = []
     seen: dict[tuple[str, str], str] = {}
@@ -48,16 +59,15 @@ def check(session: Session, language: str, units: list[ReadUnit], report: Import
         if key is not None:
             keyed.append((unit, key))
     articles = _articles(session, {key.article for _, key in keyed})
-    for unit, key in keyed:
-        plan = _plan_for(unit, key, language, articles, plans, report)
-        if plan is not None and unit.done:
-            _check_markup(unit, key, plan, report)
+    planned = [(unit, key) for unit, key in keyed if _plan_for(unit, key, language, articles, plans, report)]
     sources = _source_texts(session, plans, articles)
-    for unit, key in keyed:
-        plan = plans.get(key.article)
-        if plan is not None:  # every unit of a conflicting article is named, not just the first
-            _check_source(unit, key, plan, sources, articles, report)
-    return _complete(plans, sources, report)
+    segmented = {slug: {s.id: s for s in segment_text(fields).segments} for slug, fields in sources.items()}
+    for unit, key in planned:
+        plan = plans[key.article]  # every unit of a conflicting article is named, not just the first
+        segment = _check_source(unit, key, plan, segmented, articles, report)
+        if segment is not None and unit.done:
+            _check_markup(unit, key, plan, segment, report)
+    return _complete(plans, sources, segmented, report, max_text_kb)
 
 
 def _key_of(unit: ReadUnit, report: ImportReport, seen: dict) -> UnitKey | None:
@@ -71,10 +81,10 @@ def _key_of(unit: ReadUnit, report: ImportReport, seen: dict) -> UnitKey | None:
                    N_("{key} does not name a unit: expected article|field|language@revision"),
                    key=unit.raw_key or "-")
         return None
-    if (key.article, key.field) in seen:
+    if (key.article, key.segment) in seen:
         report.add(Kind.ERROR, unit.where, N_("the unit {key} is given twice in the file"), key=str(key))
         return None
-    seen[(key.article, key.field)] = unit.where
+    seen[(key.article, key.segment)] = unit.where
     return key
 
 
@@ -112,14 +122,16 @@ def _plan_for(unit: ReadUnit, key: UnitKey, language: str, articles: dict, plans
     return plan
 
 
-def _check_markup(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, report: ImportReport) -> None:
-    problem = markup_problem(unit.source, unit.target)
+def _check_markup(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, segment: Segment, report: ImportReport) -> None:
+    """The tokens of the translation, then the placeholders ({name}, %(name)s) its text must keep."""
+    problem = token_problem(segment, unit.target) or markup_problem(render(segment, segment.text)[0],
+                                                                    render(segment, unit.target)[0])
     if problem:
         template, facts = problem
         report.add(Kind.ERROR, unit.where, template, **facts)
         return
-    plan.texts[key.field] = unit.target
-    plan.done.add(key.field)
+    plan.translations[key.segment] = unit.target
+    plan.done.add(key.segment)
 
 
 def _source_texts(session: Session, plans: dict[str, ArticlePlan], articles: dict) -> dict[str, dict[str, str]]:
@@ -139,35 +151,45 @@ def _source_texts(session: Session, plans: dict[str, ArticlePlan], articles: dic
     return texts
 
 
-def _check_source(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, sources: dict, articles: dict,
-                  report: ImportReport) -> None:
-    if key.article not in sources:
+def _check_source(unit: ReadUnit, key: UnitKey, plan: ArticlePlan, segmented: dict, articles: dict,
+                  report: ImportReport) -> Segment | None:
+    """The exported source's segment the unit names, when its text is the unit's source."""
+    if key.article not in segmented:
         current = articles[key.article][1][plan.source_language]
         report.add(Kind.CONFLICT, unit.where,
                    N_("the source “{source}” changed since the export (it is now at revision {current}); "
                       "not applied: export again"),
                    source=key.source_language, current=current.revision)
         plan.blocked = True
-    elif sources[key.article][key.field] != unit.source:
+        return None
+    segment = segmented[key.article].get(key.segment)
+    if segment is None or segment.text != unit.source:
         report.add(Kind.ERROR, unit.where, N_("the source text in the file is not the text of revision {revision} "
                                               "of the variant “{source}”"),
                    source=key.source_language, revision=key.source_revision)
+        return None
+    return segment
 
 
-def _complete(plans: dict[str, ArticlePlan], sources: dict, report: ImportReport) -> list[ArticlePlan]:
+def _complete(plans: dict[str, ArticlePlan], sources: dict, segmented: dict, report: ImportReport,
+              max_text_kb: int | None) -> list[ArticlePlan]:
     ready = []
     for slug, plan in plans.items():
         if plan.blocked:
             continue
-        wanted = {f for f, text in sources[slug].items() if text.strip()}
-        missing = sorted(wanted - plan.done)
+        missing = {segment.field for key, segment in segmented[slug].items() if key not in plan.done}
         where = (N_("article {article}"), {"article": slug})
         if not plan.done:
             report.add(Kind.SKIPPED, where, N_("not translated"))
         elif missing:
             report.add(Kind.SKIPPED, where, N_("incomplete, so not applied; not translated: {fields}"),
-                       fields=", ".join(missing))
-        else:
+                       fields=", ".join(f for f in FIELDS if f in missing))
+        elif report.ok:
+            plan.texts = segment_text(sources[slug]).rebuild(plan.translations)
+            for name, text in plan.texts.items():
+                if (problem := limits.text_problem(text, max_kb=max_text_kb)) is not None:
+                    report.add(Kind.ERROR, (N_("article {article}, field {name}"), {"article": slug, "name": name}),
+                               *problem[:1], **problem[1])
             ready.append(plan)
     return ready
 

@@ -1,11 +1,15 @@
-"""PO files for CAT tools (polib): one entry per article field, msgctxt ``slug|field|lang@revision``.
+"""PO files for CAT tools (polib): one entry per segment, msgctxt ``slug|segment|lang@revision``.
 
-Extracted comments (``#.``, the comments addressed to translators) carry the article's URL, why it
-is in the queue and the term base's forms for the terms its source uses; ``#:`` names the article
-and field; an outdated translation comes pre-filled, flagged ``fuzzy``, with the old source as
-``#| msgid`` so the CAT tool shows what changed. Reading checks the syntax line by line first,
-because polib silently accepts some broken lines (a missing closing quote) and the import must name
-them instead.
+The msgid is the segment's text with its inline markup as tokens (``{1}link{/1}``); extracted
+comments (``#.``, the comments addressed to translators) carry the article's URL, why it is in the
+queue, what each token stands for, the term base's forms for the terms its source uses and each of the
+translation memory's suggestions; ``#:`` names the article, the field and the paragraph. An outdated
+translation's untouched segments come translated; a segment whose source changed comes pre-filled with
+its old translation, flagged ``fuzzy``, with the old source as ``#| msgid`` so the CAT tool shows what
+changed; an untranslated segment whose source the memory matches at `PREFILL_MATCH` % or more comes
+pre-filled and ``fuzzy`` too, the memory's source as ``#| msgid`` when it differs. Reading checks the
+syntax line by line first, because polib silently accepts some broken lines (a missing closing quote)
+and the import must name them instead.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from datetime import datetime
 import polib
 
 from library import __version__
+from library.memory.suggest import Suggestion
 from library.workflow.exchange.units import ExportUnit, ReadFile, ReadUnit
 from library.workflow.messages import N_
 
 MEDIA_TYPE = "text/x-gettext-translation"
+#: A memory match at least this good (percent) pre-fills an untranslated unit, flagged fuzzy.
+PREFILL_MATCH = 95
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+{_STRING}$")
 _CONTINUATION = re.compile(rf"^{_STRING}$")
@@ -39,16 +46,40 @@ def write_po(units: list[ExportUnit], language: str, *, exported_at: datetime) -
         "X-Generator": f"library {__version__}",
     }
     for unit in units:
-        prefilled = bool(unit.target)
-        previous = unit.previous_source if prefilled and unit.previous_source not in (None, unit.source) else None
+        fuzzy = bool(unit.target) and not unit.final
+        previous = unit.previous_source if fuzzy and unit.previous_source not in (None, unit.source) else None
+        target = unit.target
+        if not target and (best := _prefill(unit)) is not None:
+            target, fuzzy = best.target, True
+            previous = best.source if best.source != unit.source else None
         po.append(polib.POEntry(
-            msgctxt=str(unit.key), msgid=unit.source, msgstr=unit.target,
-            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)", *unit.terms)),
-            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", "")],
-            flags=["fuzzy"] if prefilled else [],
+            msgctxt=str(unit.key), msgid=unit.source, msgstr=target,
+            comment="\n".join((unit.url, f"{unit.reason}; asked for by readers {unit.demand} time(s)",
+                               *unit.code_notes(), *unit.terms, *_memory_note(unit))),
+            occurrences=[(f"articles/{unit.key.article}/{unit.key.field}", str(unit.segment.block or ""))],
+            flags=["fuzzy"] if fuzzy else [],
             previous_msgid=previous,
         ))
     return str(po).encode("utf-8") + b"\n"
+
+
+def _prefill(unit: ExportUnit) -> Suggestion | None:
+    """The memory's best suggestion when it is good enough to pre-fill an untranslated unit."""
+    for suggestion in unit.suggestions:
+        if suggestion.kind == "memory" and (suggestion.match or 0) >= PREFILL_MATCH:
+            return suggestion
+    return None
+
+
+def _memory_note(unit: ExportUnit) -> list[str]:
+    """One translator's comment per suggestion: what a CAT tool without XLIFF's alt-trans still shows."""
+    notes = []
+    for suggestion in unit.suggestions:
+        kind = (f"Translation memory, {suggestion.match}% match" if suggestion.kind == "memory"
+                else f"Machine translation ({suggestion.origin})")
+        broken = f" (does not keep the terms: {', '.join(suggestion.breaks_terms)})" if suggestion.breaks_terms else ""
+        notes.append(f"{kind}{broken}: {suggestion.target}")
+    return notes
 
 
 def _syntax_problems(text: str) -> list[tuple[str, str, dict[str, object]]]:

@@ -15,12 +15,15 @@ from sqlmodel import Session
 from library.content import limits
 from library.content.service import PreparedText
 from library.languages.registry import LanguageRegistry
+from library.memory.machine import MachineTranslator
+from library.memory.service import suggestions_for_segments
+from library.memory.text import in_tokens_of, markup_of
 from library.quality.terms import notes_for, term_entries
 from library.storage.types import utcnow
 from library.workflow.errors import ImportRejected, UnknownFormat
 from library.workflow.exchange import ingest, po, xliff
 from library.workflow.exchange.report import ImportReport, Kind
-from library.workflow.exchange.units import ReadFile, units_of
+from library.workflow.exchange.units import ExportUnit, ReadFile, units_of
 from library.workflow.messages import N_
 from library.workflow.permissions import Principal, require_language
 from library.workflow.queue import queue
@@ -54,17 +57,39 @@ def guess_format(filename: str | None, data: bytes) -> str:
 
 
 def export_file(session: Session, registry: LanguageRegistry, principal: Principal, language: str, fmt: str, *,
-                base_url: str, section: str | None = None, at: datetime | None = None) -> ExportFile:
+                base_url: str, section: str | None = None, at: datetime | None = None,
+                engine: MachineTranslator | None = None) -> ExportFile:
     """The whole queue of ``language`` (or of one section) as a file for a CAT tool, with a note on
-    each term of the term base a unit's source uses."""
+    each term of the term base a unit's source uses, and the translation memory's suggestions (XLIFF:
+    ``<alt-trans>``; PO: an untranslated unit pre-filled, fuzzy, from a match of at least
+    `po.PREFILL_MATCH` %)."""
     write, _, media_type, extension = _format(fmt)
     page = queue(session, registry, principal, language, section=section, limit=None)
     terms = term_entries(session, notes=True)
     units = [replace(unit, terms=tuple(notes_for(terms, unit.source, unit.key.source_language, language)))
              for unit in units_of(page, base_url)]
+    units = _with_suggestions(session, units, language, terms, engine)
     data = write(units, language, exported_at=at or utcnow())
     name = f"library-{language}{'-' + section if section else ''}.{extension}"
     return ExportFile(name, media_type, data, len(units))
+
+
+def _with_suggestions(session: Session, units: list[ExportUnit], language: str, terms,
+                      engine: MachineTranslator | None) -> list[ExportUnit]:
+    """``units`` with their suggestions, asked of the memory once per source language by each segment's
+    HTML, and written back in the segment's tokens (what the file's msgid or source holds)."""
+    by_source: dict[str, list[int]] = {}
+    for index, unit in enumerate(units):
+        by_source.setdefault(unit.key.source_language, []).append(index)
+    found: dict[int, tuple] = {}
+    for source_language, indexes in by_source.items():
+        answers = suggestions_for_segments(session, source_language, language,
+                                           [markup_of(units[i].segment) for i in indexes], terms=terms, engine=engine)
+        for index, answer in zip(indexes, answers, strict=True):
+            segment = units[index].segment
+            found[index] = tuple(replace(s, source=in_tokens_of(s.source, segment),
+                                         target=in_tokens_of(s.target, segment)) for s in answer)
+    return [replace(unit, suggestions=found[index]) for index, unit in enumerate(units)]
 
 
 @dataclass(frozen=True)
@@ -124,7 +149,7 @@ def prepare_import(session: Session, registry: LanguageRegistry, principal: Prin
     found = _read(registry, principal, language, data, fmt, max_text_kb=max_text_kb)
     texts = {}
     if _usable(found, language, report):
-        plans = ingest.check(session, language, found.units, report)
+        plans = ingest.check(session, language, found.units, report, max_text_kb=max_text_kb)
         texts = ingest.prepare(session, language, plans) if report.ok else {}
     return PreparedImport(language, fmt, data, found, texts)
 
@@ -142,7 +167,8 @@ def import_file(session: Session, registry: LanguageRegistry, principal: Princip
     """
     report = ImportReport(language, fmt)
     found = _read(registry, principal, language, data, fmt, prepared, max_text_kb=max_text_kb)
-    plans = ingest.check(session, language, found.units, report) if _usable(found, language, report) else []
+    plans = (ingest.check(session, language, found.units, report, max_text_kb=max_text_kb)
+             if _usable(found, language, report) else [])
     if not report.ok:
         raise ImportRejected(report)
     if not dry_run:

@@ -1,21 +1,26 @@
 """XLIFF 1.2 files for CAT tools: one ``<file>`` per source language, one ``<group>`` per article,
-one ``<trans-unit>`` per field with the key ``slug|field|lang@revision`` as its id.
+one ``<trans-unit>`` per segment with the key ``slug|segment|lang@revision`` as its id.
 
-HTML tags travel as ``<ph>`` inline codes, so a CAT tool shows them as protected placeholders; on
-the way back each ``<ph>`` is replaced by the source's code with the same id (the translator cannot
-change a link by editing a code). ``<mrk>`` segment markers that tools add are read through. The
-output validates against the strict XLIFF 1.2 schema (tests/data/xliff).
+A segment's tokens travel as the standard's inline elements for codes kept outside the file (the
+library rebuilds the markup from the source, XLIFF 1.2 section 2.5.2): a pair of tags as ``<g>``
+around the text it marks, a lone tag as ``<x/>``, each with the token's number as its id and a
+``ctype`` (link, bold, italic, image...), so a CAT tool shows them as protected codes. Text of the source
+that merely looks like a token travels as ``<ph>`` holding it. On the way back the ids name the
+source's codes (the translator cannot change a link by editing a code); ``<mrk>`` segment markers that
+tools add are read through. The output validates against the strict XLIFF 1.2 schema (tests/data/xliff).
 """
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from datetime import datetime
 
 from lxml import etree
 
 from library import __version__
-from library.workflow.exchange.markup import TAG
+from library.content.segments import TOKEN, Segment
+from library.memory.suggest import Suggestion
 from library.workflow.exchange.units import ExportUnit, ReadFile, ReadUnit
 from library.workflow.messages import N_
 
@@ -32,39 +37,58 @@ def _q(name: str) -> str:
     return f"{{{NS}}}{name}"
 
 
-def _fill(element: etree._Element, html: str, codes: dict[str, str] | None = None) -> None:
-    """Write ``html`` into ``element`` with every tag as a ``<ph>``; ids follow ``codes`` when given."""
-    used: set[str] = set()
-    last, position = None, 0
-    element.text = ""
-    for counter, match in enumerate(TAG.finditer(html), start=1):
-        text = html[position:match.start()]
-        if last is None:
-            element.text += text
+#: ``ctype`` of a pair (``<g>``) and of a lone tag (``<x/>``) by tag name; others are ``x-<name>``.
+_PAIR_TYPES = {"a": "link", "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined"}
+_LONE_TYPES = {"img": "image", "br": "lb"}
+
+
+def _fill(element: etree._Element, text: str, segment: Segment) -> None:
+    """Write the token ``text`` of ``segment`` (its source, or a translation of it) into ``element``:
+    ``{n}…{/n}`` as ``<g id="n">``, ``{n/}`` as ``<x id="n"/>`` (``<ph>`` for a literal). A token that
+    cannot nest, or that the segment has no code for (an old translation's), is written as text."""
+    codes = {code.number: code for code in segment.codes}
+    used: set[str] = set()  # each token once: a hostile text cannot nest elements beyond the codes
+    stack: list[tuple[etree._Element, int]] = [(element, 0)]
+    last: list[etree._Element | None] = [None]  # the last child written into each open element
+    position = 0
+
+    def add_text(value: str) -> None:
+        if not value:
+            return
+        if last[-1] is None:
+            stack[-1][0].text = (stack[-1][0].text or "") + value
         else:
-            last.tail = (last.tail or "") + text
-        code = match.group(0)
-        ph_id = str(counter) if codes is None else _code_id(codes, code, used, counter)
-        last = etree.SubElement(element, _q("ph"), id=ph_id)
-        last.text = code
+            last[-1].tail = (last[-1].tail or "") + value
+
+    for match in TOKEN.finditer(text):
+        add_text(text[position:match.start()])
         position = match.end()
-    rest = html[position:]
-    if last is None:
-        element.text += rest
-    else:
-        last.tail = (last.tail or "") + rest
-
-
-def _code_id(codes: dict[str, str], code: str, used: set[str], counter: int) -> str:
-    for ph_id, source_code in codes.items():
-        if source_code == code and ph_id not in used:
-            used.add(ph_id)
-            return ph_id
-    return f"x{counter}"
-
-
-def _source_codes(html: str) -> dict[str, str]:
-    return {str(n): m.group(0) for n, m in enumerate(TAG.finditer(html), start=1)}
+        closing, number, lone = match[1], int(match[2]), match[3]
+        code = codes.get(number)
+        if code is None or closing and lone or code.paired == bool(lone) or match.group() in used:
+            add_text(match.group())
+            continue
+        used.add(match.group())
+        if not code.paired:
+            if code.tag:
+                child = etree.SubElement(stack[-1][0], _q("x"), id=str(number),
+                                         ctype=_LONE_TYPES.get(code.tag, f"x-{code.tag}"))
+            else:
+                child = etree.SubElement(stack[-1][0], _q("ph"), id=str(number), ctype="x-text")
+                child.text = html.unescape(code.opening)
+            last[-1] = child
+        elif not closing:
+            child = etree.SubElement(stack[-1][0], _q("g"), id=str(number),
+                                     ctype=_PAIR_TYPES.get(code.tag, f"x-{code.tag}"))
+            last[-1] = child
+            stack.append((child, number))
+            last.append(None)
+        elif stack[-1][1] == number:
+            stack.pop()
+            last.pop()
+        else:
+            add_text(match.group())
+    add_text(text[position:])
 
 
 def write_xliff(units: list[ExportUnit], language: str, *, exported_at: datetime) -> bytes:
@@ -96,51 +120,83 @@ def _unit(group: etree._Element, unit: ExportUnit, source_language: str, languag
     element = etree.SubElement(group, _q("trans-unit"), {"id": str(unit.key), "resname": unit.key.field,
                                                          f"{{{XML_NS}}}space": "preserve"})
     source = etree.SubElement(element, _q("source"), {f"{{{XML_NS}}}lang": source_language})
-    _fill(source, unit.source)
+    _fill(source, unit.source, unit.segment)
     if unit.target:
-        target = etree.SubElement(element, _q("target"), {f"{{{XML_NS}}}lang": language,
-                                                          "state": "needs-review-translation"})
-        _fill(target, unit.target, _source_codes(unit.source))
+        state = "translated" if unit.final else "needs-review-translation"
+        target = etree.SubElement(element, _q("target"), {f"{{{XML_NS}}}lang": language, "state": state})
+        _fill(target, unit.target, unit.segment)
     for term in unit.terms:
         etree.SubElement(element, _q("note"), {"from": "terms", "annotates": "source"}).text = term
     if unit.target and unit.previous_source not in (None, unit.source):
         note = etree.SubElement(element, _q("note"), {"from": "library"})
         note.text = f"The source changed since this translation was made. It was: {unit.previous_source}"
+    for suggestion in unit.suggestions:
+        _alt_trans(element, suggestion, unit.segment, source_language, language)
 
 
-def _flatten(element: etree._Element, codes: dict[str, str], *, is_source: bool) -> tuple[str, tuple | None]:
-    """The HTML an inline-coded element stands for; source ``<ph>`` fill ``codes``, target ones read them."""
-    parts = [element.text or ""]
-    for child in element:
+def _alt_trans(element: etree._Element, suggestion: Suggestion, segment: Segment, source_language: str,
+               language: str) -> None:
+    """A suggestion as ``<alt-trans>``: the memory's with its ``match-quality`` (percent) and the source it
+    translated; a machine translation with ``origin="mt:<engine>"`` and no quality. Its texts are in the
+    unit's tokens (`library.memory.service.in_tokens_of`), written with the unit's codes."""
+    if suggestion.kind == "machine":
+        attributes = {"origin": f"mt:{suggestion.origin}", "tool-id": "library"}
+    else:
+        attributes = {"match-quality": str(suggestion.match), "origin": f"library-memory:{suggestion.origin}",
+                      "tool-id": "library"}
+    alt = etree.SubElement(element, _q("alt-trans"), attributes)
+    _fill(etree.SubElement(alt, _q("source"), {f"{{{XML_NS}}}lang": source_language}), suggestion.source, segment)
+    _fill(etree.SubElement(alt, _q("target"), {f"{{{XML_NS}}}lang": language}), suggestion.target, segment)
+    if suggestion.breaks_terms:
+        etree.SubElement(alt, _q("note"), {"from": "library"}).text = (
+            f"Does not keep the term base's forms of: {', '.join(suggestion.breaks_terms)}")
+
+
+def _flatten(element: etree._Element) -> tuple[str, tuple | None]:
+    """The token text an element stands for: ``<g id="n">`` as ``{n}…{/n}``, ``<x id="n"/>`` and ``<ph
+    id="n">`` as ``{n/}``, ``<mrk>`` read through. Whether the ids are the source's is the import's
+    question (`library.content.segments.token_problem`). Iterative: nesting depth costs no recursion."""
+    parts: list[str] = []
+    pending: list[object] = list(reversed(_children_with_text(element)))
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        child = item
         name = etree.QName(child).localname if isinstance(child.tag, str) else None
-        if name == "ph":
-            ph_id = child.get("id", "")
-            if is_source:
-                codes[ph_id] = "".join(child.itertext())
-            elif ph_id not in codes:
-                return "", (N_("the target has an inline code <ph id=\"{id}\"> that its source does not"),
-                            {"id": ph_id})
-            parts.append(codes[ph_id])
-        elif name == "mrk":
-            inner, problem = _flatten(child, codes, is_source=is_source)
-            if problem:
-                return "", problem
-            parts.append(inner)
-        elif name is not None:
-            return "", (N_("unsupported inline element <{element}>"), {"element": name})
-        parts.append(child.tail or "")
+        tail = child.tail or ""
+        if name not in ("g", "x", "ph", "mrk"):
+            return "", (N_("unsupported inline element <{element}>"), {"element": name or "?"})
+        code_id = child.get("id", "")
+        if name != "mrk" and (not code_id.isdigit() or len(code_id) > 6):
+            return "", (N_("the inline code <{element} id=\"{id}\"> is not one of the source's"),
+                        {"element": name, "id": code_id[:20]})
+        if name in ("x", "ph"):
+            parts.append(f"{{{code_id}/}}")
+            pending.append(tail)
+            continue
+        opening, closing = (f"{{{code_id}}}", f"{{/{code_id}}}") if name == "g" else ("", "")
+        parts.append(opening)
+        pending.append(tail)
+        pending.append(closing)
+        pending.extend(reversed(_children_with_text(child)))
     return "".join(parts), None
+
+
+def _children_with_text(element: etree._Element) -> list[object]:
+    """An element's text, then each child (whose tail follows it when it is handled)."""
+    return [element.text or "", *element]
 
 
 def _read_unit(element: etree._Element) -> ReadUnit:
     unit_id = element.get("id")
     where = (N_("unit {unit}, line {line}"), {"unit": unit_id or "-", "line": element.sourceline})
     source, target = element.find(_q("source")), element.find(_q("target"))
-    codes: dict[str, str] = {}
-    source_text, problem = _flatten(source, codes, is_source=True) if source is not None else ("", None)
+    source_text, problem = _flatten(source) if source is not None else ("", None)
     target_text = ""
     if problem is None and target is not None:
-        target_text, problem = _flatten(target, codes, is_source=False)
+        target_text, problem = _flatten(target)
     finished = target is not None and target.get("state") not in UNFINISHED
     return ReadUnit(where=where, raw_key=unit_id, source=source_text, target=target_text,
                     done=finished and bool(target_text.strip()), problem=problem)
