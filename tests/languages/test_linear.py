@@ -29,8 +29,7 @@ from library.workflow.exchange import markup, xliff
 MEGABYTE = 1_000_000
 BOUND = 1.0
 #: Repeated to 1 MB: what defeated the old patterns (scans to the end from every start) and more.
-UNITS = ["a.", "A. ", "a. B ", "{1}", "{1}a", "</b>", "<div>", "</p>", "<i><b>", "<b>a</b>",
-         "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
+UNITS = ["a.", "a@", "http://", "<", "<a ", "<a href=\"", "<b><i>", "<pre>", "<!--", "%(", "{", "{{", "{%", "&#",
          "www.", "a-", "1.", "1 ", "a.kz.", "@a.", " ", "(", "\\\"", "a@a.", "а.", "Ә "]
 TERMS = [checks.TermEntry("sdg", {"en": "Sustainable Development Goals (SDG)", "ru": "цели устойчивого развития (ЦУР)",
                                   "kk": "тұрақты даму мақсаттары (ТДМ)"}, {"kk": ["устойчивого"]})]
