@@ -85,7 +85,7 @@ def test_a_translator_sees_what_the_checks_found_in_the_editor_and_the_queue(pag
     sign_in(page, accounts, "aigul", "/en/translate")
     link = page.locator("table.queue a").nth(2).get_attribute("href")
     page.goto(accounts.url + link)
-    source_title = page.locator("section.source p.title").inner_text()
+    source_title = page.locator("li.segment").first.locator(".segment-text").get_attribute("data-text")
     page.get_by_label("Title").fill(source_title)  # the source's (Russian) title pasted as the Kazakh one
     page.get_by_role("button", name="Save", exact=True).click()
     assert page.locator("#editor-notice").inner_text() == "Saved."

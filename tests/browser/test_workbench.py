@@ -82,8 +82,8 @@ def test_a_kk_translator_updates_an_outdated_article_by_keyboard_and_a_reader_se
     assert progress(page) == f"{len(states)} of {len(states)} segments translated"
     page.keyboard.press("Alt+ArrowUp")
     assert page.evaluate("document.activeElement.id") == f"target-{changed[0] + 1}"
-    page.keyboard.press("Control+s")  # the draft
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Control+s")  # the draft
     assert page.locator("#editor-notice").inner_text() == "Saved."
     assert page.locator("#variant-status").inner_text() == "Draft"
     # The draft kept every segment, and the changed ones still say so until the translation is published.
@@ -91,8 +91,8 @@ def test_a_kk_translator_updates_an_outdated_article_by_keyboard_and_a_reader_se
     assert segments.nth(changed[0]).get_attribute("data-state") == "changed"
     submit = page.get_by_role("button", name="Save and submit for review")
     submit.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("#variant-status").inner_text() == "In review"
     context.close()
     assert violations == []

@@ -51,10 +51,17 @@ def _fill(element: etree._Element, text: str, segment: Segment) -> None:
     stack: list[tuple[etree._Element, int]] = [(element, 0)]
     last: list[etree._Element | None] = [None]  # the last child written into each open element
     position = 0
+    pending: list[str] = []  # text waiting for the next element: joined once (appending to lxml's text copies it)
 
     def add_text(value: str) -> None:
-        if not value:
+        if value:
+            pending.append(value)
+
+    def flush() -> None:
+        if not pending:
             return
+        value = "".join(pending)
+        pending.clear()
         if last[-1] is None:
             stack[-1][0].text = (stack[-1][0].text or "") + value
         else:
@@ -69,6 +76,7 @@ def _fill(element: etree._Element, text: str, segment: Segment) -> None:
             add_text(match.group())
             continue
         used.add(match.group())
+        flush()
         if not code.paired:
             if code.tag:
                 child = etree.SubElement(stack[-1][0], _q("x"), id=str(number),
@@ -89,6 +97,7 @@ def _fill(element: etree._Element, text: str, segment: Segment) -> None:
         else:
             add_text(match.group())
     add_text(text[position:])
+    flush()
 
 
 def write_xliff(units: list[ExportUnit], language: str, *, exported_at: datetime) -> bytes:
