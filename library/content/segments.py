@@ -625,7 +625,8 @@ def _text_tokens(text: str, codes: list[Code]) -> str:
     out, position = [], 0
     for match in _TOKENS.finditer(text):
         out.append(text[position:match.start()])
-        codes.append(Code(len(codes) + 1, False, _escape(match.group())))
+        # Braces, digits and slashes only (`_TOKENS`): nothing in it for HTML to escape.
+        codes.append(Code(len(codes) + 1, False, match.group()))
         out.append(f"{{{len(codes)}/}}")
         position = match.end()
     out.append(text[position:])

@@ -118,9 +118,10 @@ def _code(match: re.Match[str]) -> str:
 
 def empty_code_elements(markup: str) -> str:
     """``markup`` with the content of its code elements (``code``, ``pre``, ``kbd``, ``samp``, ``var``,
-    ``tt``, scripts and styles) removed and their tags kept, so that a paragraph made of one ``<pre>``
-    stays a paragraph and the paragraphs after it keep their numbers."""
-    return _CODE_ELEMENT.sub(r"\1\3", markup) if "<" in markup else markup
+    ``tt``, scripts and styles) replaced by an ellipsis (no language) and their tags kept, so that a
+    paragraph made of one ``<pre>`` stays a paragraph (the segmenter leaves out empty ones) and the
+    paragraphs after it keep the numbers the workbench shows."""
+    return _CODE_ELEMENT.sub(r"\1…\3", markup) if "<" in markup else markup
 
 
 def strip_neutral(text: str, keep: frozenset[str] = frozenset()) -> str:

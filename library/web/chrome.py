@@ -146,6 +146,8 @@ PROBLEM_TITLES: dict[str, str] = {
     "body-too-large": N_("Request body too large"),
     # Translators: the web address (URL) of the request is too long.
     "uri-too-long": N_("URI too long"),
+    # Translators: a TMX file (translation memory exchange) was refused; nothing of it was imported.
+    "tmx-refused": N_("Translation memory file refused"),
 }
 
 #: ``detail`` templates of the web's own problems (no route, an internal error); a domain error's
