@@ -4,6 +4,7 @@ connection is missing, lost or deaf, and `/api/v1/health` saying which one a pro
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -109,7 +110,10 @@ def test_a_deaf_connection_is_not_trusted(engine, db_kind):
         await asyncio.sleep(1.5)
         task.cancel()
 
-    asyncio.run(run_a_while())
+    # In a thread of its own: this thread may already run an event loop (a test client left by another test).
+    runner = threading.Thread(target=asyncio.run, args=(run_a_while(),))
+    runner.start()
+    runner.join()
     assert listener.state.mode == "polling" and "did not come back" in listener.state.reason
     assert heard == []
 
