@@ -176,3 +176,12 @@ def test_cache_settings_are_read():
     assert settings.purge_urls == ("http://a:6081/", "https://b/")
     assert (settings.purge_mode, settings.shared_max_age) == ("ban", 300)
     assert content_events(load_settings({})).committed == ()
+
+
+def test_shared_caches_keep_answers_an_hour_when_they_are_purged_a_minute_when_not():
+    from library.settings import load_settings
+
+    assert load_settings({}).shared_max_age == 60
+    assert load_settings({"LIBRARY_PURGE_URL": "http://127.0.0.1:6081/"}).shared_max_age == 3600
+    chosen = load_settings({"LIBRARY_PURGE_URL": "http://127.0.0.1:6081/", "LIBRARY_SHARED_MAX_AGE": "120"})
+    assert chosen.shared_max_age == 120
