@@ -209,13 +209,16 @@ class ContentMemo:
             generation = self._generation
             building = self._building.setdefault(key, threading.Lock())
         with building:
-            if key in self._values:  # built by the thread this one waited for
-                return self._values[key]  # type: ignore[return-value]
-            value = build()
-            with self._lock:
-                if generation == self._generation and (keep is None or keep(value)):
-                    self._values[key] = value
-                self._building.pop(key, None)
+            try:
+                if key in self._values:  # built by the thread this one waited for
+                    return self._values[key]  # type: ignore[return-value]
+                value = build()
+                with self._lock:
+                    if generation == self._generation and (keep is None or keep(value)):
+                        self._values[key] = value
+            finally:  # also when the build raised (an unknown section): requests must not grow this
+                with self._lock:
+                    self._building.pop(key, None)
         return value
 
     def clear(self) -> None:

@@ -144,3 +144,17 @@ def test_one_thread_builds_a_missing_memo_value_while_the_others_wait():
         thread.join()
     assert len(builds) == 1
     assert memo.get("empty", lambda: [], keep=len) == [] and memo.get("empty", lambda: [1], keep=len) == [1]
+
+
+def test_a_memo_build_that_raises_leaves_nothing_behind():
+    from library.web.cache import ContentMemo
+
+    memo = ContentMemo()
+
+    def unknown_section():
+        raise LookupError("no such section")
+
+    for n in range(100):
+        with pytest.raises(LookupError):
+            memo.get(("archive", f"section-{n}"), unknown_section)
+    assert memo._building == {} and memo._values == {}
