@@ -65,24 +65,22 @@ class ReadCounter:
             if served is not None:
                 self._views[article_id] = self._views.get(article_id, 0) + 1
             if served != requested:
-                now = self._clock()
-                seen = self._demand.get((article_id, requested))
-                if seen is None:
-                    self._demand[(article_id, requested)] = [1, now, now]
-                else:
-                    seen[0] += 1
-                    seen[2] = now
+                self._count_demand(article_id, requested)
 
     def wanted(self, article_id: int, requested: str) -> None:
         """Count demand without a view: a search found the article only in another language (issue 17)."""
         with self._lock:
-            now = self._clock()
-            seen = self._demand.get((article_id, requested))
-            if seen is None:
-                self._demand[(article_id, requested)] = [1, now, now]
-            else:
-                seen[0] += 1
-                seen[2] = now
+            self._count_demand(article_id, requested)
+
+    def _count_demand(self, article_id: int, requested: str) -> None:
+        """One more request for ``requested`` (the caller holds the lock)."""
+        now = self._clock()
+        seen = self._demand.get((article_id, requested))
+        if seen is None:
+            self._demand[(article_id, requested)] = [1, now, now]
+        else:
+            seen[0] += 1
+            seen[2] = now
 
     def drain(self) -> Reads:
         """The counts since the last drain; the counter starts afresh."""
