@@ -25,7 +25,6 @@ The machine is shared: figures are noisy; compare the ratios, and repeat a run.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
@@ -46,7 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_api import Server, _wrk_ms, ensure_library  # noqa: E402
+from bench_api import Server, Target, _wrk_ms, ensure_library  # noqa: E402
+from bench_api import run_asyncio as bench_api_load  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from library.bootstrap import build_runtime  # noqa: E402
@@ -98,35 +98,9 @@ def run_wrk(base: str, paths: list[str] | str, seconds: float, connections: int,
 
 def run_asyncio(base: str, paths: list[str] | str, seconds: float, connections: int, threads: int,
                 folder: Path) -> dict[str, float]:
-    return asyncio.run(_load(base, [paths] if isinstance(paths, str) else paths, seconds, connections))
-
-
-async def _load(base: str, paths: list[str], seconds: float, connections: int) -> dict[str, float]:
-    parsed = urllib.parse.urlsplit(base)
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def connection() -> None:
-        nonlocal errors
-        rng = random.Random()
-        reader, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
-        while time.perf_counter() < deadline:
-            began = time.perf_counter()
-            writer.write(f"GET {rng.choice(paths)} HTTP/1.1\r\nHost: {parsed.netloc}\r\n\r\n".encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = re.search(rb"(?i)content-length:\s*(\d+)", head)
-            await reader.readexactly(int(length.group(1)) if length else 0)
-            latencies.append(time.perf_counter() - began)
-            errors += not head.startswith((b"HTTP/1.1 2", b"HTTP/1.1 3"))
-        writer.close()
-
-    began = time.perf_counter()
-    await asyncio.gather(*(connection() for _ in range(connections)))
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    return {"rps": len(latencies) / elapsed, "p50": latencies[len(latencies) // 2] * 1000,
-            "p99": latencies[int(len(latencies) * 0.99)] * 1000, "errors": errors}
+    """`bench_api`'s own client (when wrk is not installed), on the same paths."""
+    target = Target(paths) if isinstance(paths, str) else Target(paths=paths, workdir=folder, name="asyncio")
+    return bench_api_load(base, target, seconds, connections)
 
 
 def warm(base: str, paths: list[str], connections: int) -> None:
