@@ -98,8 +98,10 @@ def test_a_failing_purge_is_retried_and_logged_then_given_up(caplog):
 
 def test_a_purger_whose_cache_hangs_never_holds_up_the_caller_and_stays_bounded():
     release = threading.Event()
+    sending: list = []
 
     def stuck(url, method, sent):
+        sending.append(sent)
         release.wait(10)
         return 200
 
@@ -109,7 +111,8 @@ def test_a_purger_whose_cache_hangs_never_holds_up_the_caller_and_stays_bounded(
         purger.submit([f"article-{i}"])
     assert time.monotonic() - started < 1.0
     assert len(purger._pending) <= 10
-    assert any(keys == ["library"] for _, keys in purger._pending)  # the overflow became one purge of all
+    # The overflow became one purge of all: still waiting, or already taken by the stuck sender.
+    assert any(keys == ["library"] for _, keys in purger._pending) or any("library" in str(sent) for sent in sending)
     release.set()
     assert purger.wait(10)
 
