@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from library.languages.kk_latin import to_cyrillic, to_latin
-from library.search.analyzer import MAX_KEYS, keys, query_keys
+from library.search.analyzer import MAX_KEYS, indexed_text, keys, query_keys
 from library.search.kk_stem import stem, stems
 
 WORDS = Path(__file__).resolve().parents[2] / "library" / "search" / "data" / "kk_words.tsv"
@@ -87,3 +87,25 @@ def test_hostile_text_gives_bounded_letters_only_keys():
     assert "я" * 100 not in found and "су" in found
     assert len(keys("су " * (MAX_KEYS + 10), "kk")) == MAX_KEYS
     assert len(query_keys("а б в г д е ж з и к л м н о п р", "kk", 5)) == 5
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("text", [
+    "Кітапханалар «Қазақстан», мектептерде; (кітабы) — su_jol: a-b/c",
+    "Ёлки, ЁЛКИ… «Цели»: устойчивого развития №17 — 2030",
+    "Goals, developing (development)! e-mail: x_y@z.kz 3½ ﬁre",
+    "Qazaqstan-nyŋ KITAPHANASY «kitaptar»",
+    "кі\u00adтап\u200bхана \u2060су\ufeff",
+    "и в на the of and және мен",
+    "x" * 60 + " кітап " + "ы" * 41,
+    "  ",
+    "",
+])
+def test_the_index_build_path_gives_the_same_keys_as_the_analyzer(text, language):
+    assert indexed_text(text, language) == " ".join(keys(text, language))
+
+
+@pytest.mark.parametrize("text", [" ".join(f"кітап{n}" for n in range(30)), "-".join(f"w{n}" for n in range(30)),
+                                  "a-" * 10, "ﬁ-" * 10])
+def test_the_index_build_path_keeps_the_limit_of_keys(text):
+    assert indexed_text(text, "kk", limit=10) == " ".join(keys(text, "kk", limit=10))

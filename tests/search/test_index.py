@@ -68,3 +68,40 @@ def test_sync_and_rebuild_repair_a_stale_index(engine):
     with engine.begin() as conn:
         assert rebuild(conn) == 2
     assert _slugs(engine, "библиотеки", "ru") == ["books"]
+
+
+def _index_rows(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            statement = "SELECT rowid, article_id, language, revision_id, title, body FROM search_index"
+        else:
+            statement = "SELECT variant_id, article_id, language, revision_id, document::text FROM search_index"
+        return sorted(tuple(row) for row in conn.execute(text(statement)))
+
+
+TEXTS = {
+    "kk": ("Кітапханалар «{n}», Қазақстан", "<p>Ауылдарға таза су — {n}&nbsp;жеткізілді. Кітаптар, мектептер!</p>"),
+    "ru": ("Библиотеки «{n}», Казахстан", "<p>В сёла доставлена чистая вода — {n}&nbsp;раз. Книги, школы!</p>"),
+    "en": ("Libraries “{n}”, Kazakhstan", "<p>Clean water reached the villages — {n}&nbsp;times. Books, schools!</p>"),
+}
+
+
+def test_a_rebuild_in_worker_processes_writes_the_same_index_as_one_here(engine, monkeypatch):
+    import library.search.index as index
+
+    with session_scope(engine) as session:
+        for n in range(12):
+            language = ("kk", "ru", "en")[n % 3]
+            title, body = TEXTS[language]
+            make_article(session, slug=f"a{n}", source_language=language, title=title.format(n=n),
+                         body=body.format(n=n))
+    before = _index_rows(engine)
+    assert len(before) == 12
+    monkeypatch.setattr(index, "REBUILD_BATCH", 5)  # several batches, several in flight at once
+    with session_scope(engine) as session:
+        assert rebuild(session, workers=2) == 12
+    assert _index_rows(engine) == before
+    assert _slugs(engine, "кітапхананың") == [f"a{n}" for n in (9, 6, 3, 0)]
+    with session_scope(engine) as session:
+        assert rebuild(session, workers=0) == 12
+    assert _index_rows(engine) == before
