@@ -12,6 +12,7 @@ from sqlmodel import Session
 from library.coverage.history import Series, coverage_history
 from library.coverage.service import Coverage, compute_coverage
 from library.coverage.worklists import Flagged, Outdated, Requested, flagged_items, outdated_items, top_requested
+from library.demand.report import MissedSearch, top_missed_searches
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class CoverageReport:
     """Outdated translations, furthest behind their source first."""
     flagged: list[Flagged]
     """Translations the content checks flagged, those with errors first."""
+    searches: dict[str, list[MissedSearch]]
+    """Per language, the searches that found nothing, most frequent first (library-wide)."""
 
 
 def coverage_report(
@@ -45,4 +48,5 @@ def coverage_report(
         requested=top_requested(session, coverage.languages, ids, limit),
         outdated=outdated_items(session, coverage.languages, ids, limit),
         flagged=flagged_items(session, coverage.languages, ids, limit),
+        searches=top_missed_searches(session, coverage.languages, limit),
     )

@@ -51,6 +51,15 @@ class MissedString(msgspec.Struct, kw_only=True):
     last_seen: datetime
 
 
+class MissedSearch(msgspec.Struct, kw_only=True):
+    """A query that found nothing in any language: what readers look for and the library lacks."""
+
+    query: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
 class LanguageGaps(msgspec.Struct, kw_only=True):
     language: str
     missing: int
@@ -59,6 +68,9 @@ class LanguageGaps(msgspec.Struct, kw_only=True):
     """The most demanded gaps first (then the most read), at most ``limit``."""
     interface: list[MissedString]
     """Interface strings shown in a fallback language at run time, most missed first, at most ``limit``."""
+    searches: list[MissedSearch] | None = None
+    """Searches in this language that found nothing, most frequent first, at most ``limit``: only for
+    editors (``searches=True``), since a query may name a person; None for everyone else."""
 
 
 class UntranslatedReport(msgspec.Struct, kw_only=True):
@@ -100,9 +112,11 @@ def _gaps(languages: Sequence[str], section: str | None):
 
 
 def untranslated(session: Session, languages: Sequence[str], section: str | None = None,
-                 limit: int = DEFAULT_LIMIT, *, states: bool = False) -> UntranslatedReport:
+                 limit: int = DEFAULT_LIMIT, *, states: bool = False, searches: bool = False) -> UntranslatedReport:
     """Gaps per language in ``languages`` (display order), optionally in one section; with ``states``
-    each gap says the workflow status of its working copy (draft, in review), else its status is None."""
+    each gap says the workflow status of its working copy (draft, in review), else its status is None;
+    with ``searches`` each language lists the searches that found nothing (library-wide: a search
+    that found nothing belongs to no section)."""
     if section is not None and session.scalar(select(Section.id).where(Section.slug == section)) is None:
         raise SectionNotFound(section)
     gaps = _gaps(languages, section).subquery("gaps")
@@ -110,10 +124,12 @@ def untranslated(session: Session, languages: Sequence[str], section: str | None
         select(gaps.c.language, gaps.c.state, func.count()).group_by(gaps.c.language, gaps.c.state))}
     articles = _top_articles(session, gaps, limit, states)
     interface = _top_misses(session, languages, limit)
+    missed = top_missed_searches(session, languages, limit) if searches else None
     return UntranslatedReport(section=section, languages=[
         LanguageGaps(language=code, missing=totals.get((code, "missing"), 0),
                      outdated=totals.get((code, "outdated"), 0), articles=articles.get(code, []),
-                     interface=interface.get(code, []))
+                     interface=interface.get(code, []),
+                     searches=None if missed is None else missed.get(code, []))
         for code in languages
     ])
 
@@ -154,27 +170,27 @@ def _top_misses(session: Session, languages: Sequence[str], limit: int) -> dict[
     return result
 
 
-class MissedSearch(msgspec.Struct, kw_only=True):
-    """A query that found nothing in any language: what readers look for and the library lacks."""
-
-    query: str
-    count: int
-    first_seen: datetime
-    last_seen: datetime
-
-
 class MissedSearches(msgspec.Struct, kw_only=True):
     language: str
     searches: list[MissedSearch]
     """Most frequent first."""
 
 
+def top_missed_searches(session: Session, languages: Sequence[str],
+                        limit: int = DEFAULT_LIMIT) -> dict[str, list[MissedSearch]]:
+    """Per language, the searches that found nothing, most frequent first (counts, no readers): one
+    statement however many languages."""
+    rank = func.row_number().over(partition_by=SearchMiss.language,
+                                  order_by=(SearchMiss.count.desc(), SearchMiss.last_seen.desc(), SearchMiss.query))
+    ranked = select(SearchMiss, rank.label("rank")).where(SearchMiss.language.in_(languages)).subquery()
+    rows = session.execute(select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.language, ranked.c.rank))
+    result: dict[str, list[MissedSearch]] = {}
+    for row in rows:
+        result.setdefault(row.language, []).append(MissedSearch(
+            query=row.query, count=row.count, first_seen=row.first_seen, last_seen=row.last_seen))
+    return result
+
+
 def missed_searches(session: Session, language: str, limit: int = DEFAULT_LIMIT) -> MissedSearches:
     """The searches in ``language`` that found nothing, most frequent first (counts, no readers)."""
-    rows = session.execute(
-        select(SearchMiss).where(SearchMiss.language == language)
-        .order_by(SearchMiss.count.desc(), SearchMiss.last_seen.desc(), SearchMiss.query).limit(limit)
-    ).scalars().all()
-    return MissedSearches(language=language, searches=[
-        MissedSearch(query=row.query, count=row.count, first_seen=row.first_seen, last_seen=row.last_seen)
-        for row in rows])
+    return MissedSearches(language=language, searches=top_missed_searches(session, [language], limit).get(language, []))

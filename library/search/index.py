@@ -30,8 +30,8 @@ BATCH = 500
 REBUILD_BATCH = 5000
 """Variant ids read per statement when rebuilding."""
 PARALLEL_FROM = 20_000
-"""Published texts from which `rebuild` analyses in worker processes (one per core) while this one
-writes: the analyzer is Python, and half of a rebuild's time (issue 17: 1,000,000 texts in 90 s)."""
+"""Published texts from which `rebuild` analyses in worker processes while this one writes: the
+analyzer is Python, and half of a rebuild's time (issue 17: 1,000,000 texts in 90 s)."""
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -146,7 +146,7 @@ def rebuild(db: Any, progress: Callable[[int], None] | None = None, workers: int
     """Empty the index and index every published variant again (`library search reindex`);
     ``progress(n)`` is told each batch of ``n`` variants done. Returns the variants indexed.
 
-    From `PARALLEL_FROM` texts on, ``workers`` processes (default: one per core) read and analyse
+    From `PARALLEL_FROM` texts on, ``workers`` processes (default: one per core but one) read and analyse
     batches while this one writes the analysed ones, in order; ``workers=0`` does it all here.
     Either way the index is the same.
     """
@@ -159,7 +159,8 @@ def rebuild(db: Any, progress: Callable[[int], None] | None = None, workers: int
         db.execute(text(_LOAD_TABLE))
     url = _shareable_url(db)
     if workers is None:
-        workers = (os.cpu_count() or 1) if published_variants(db) >= PARALLEL_FROM else 0
+        # This process writes while the others analyse: one core each.
+        workers = (os.cpu_count() or 1) - 1 if published_variants(db) >= PARALLEL_FROM else 0
     highest = db.execute(text("SELECT coalesce(max(id), 0) FROM variant")).scalar_one()
     ranges = [(low, low + REBUILD_BATCH) for low in range(0, highest, REBUILD_BATCH)]
     if workers <= 0 or url is None:

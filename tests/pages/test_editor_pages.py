@@ -72,6 +72,24 @@ def test_the_dashboard_shows_the_matrix_and_the_chart_in_each_language(staff, la
     assert re.search(r"\d+[.,]\d\s?%", page.text)
 
 
+def test_the_dashboard_lists_searches_that_found_nothing_escaped(staff, session):
+    from datetime import UTC, datetime
+
+    from library.demand.models import SearchMiss
+
+    _login(staff, "editor")
+    assert "missed-searches" not in staff.get("/ru/editor/coverage").text
+    now = datetime.now(UTC)
+    session.add(SearchMiss(language="kk", query="<script>alert(1)</script> кітап", count=4, first_seen=now,
+                           last_seen=now))
+    session.add(SearchMiss(language="ru", query="зубная щетка", count=2, first_seen=now, last_seen=now))
+    session.commit()
+    page = staff.get("/ru/editor/coverage").text
+    table = page[page.index('id="missed-searches"'):]
+    assert "<script>alert" not in page and '<td lang="kk">&lt;script&gt;alert(1)&lt;/script&gt; кітап</td>' in table
+    assert '<td lang="ru">зубная щетка</td>' in table and "Поиски без результатов" in page
+
+
 def test_a_translator_may_not_open_the_dashboard(staff):
     _login(staff, "translator")
     assert staff.get("/en/editor/coverage").status_code == 403

@@ -118,6 +118,17 @@ def test_searches_with_only_fallbacks_count_demand_and_empty_ones_are_listed_for
     assert misses.status_code == 200, misses.text
     assert misses.json()["searches"][0] == {**misses.json()["searches"][0], "query": "зубная щетка", "count": 3}
     assert reader.get("/api/v1/search/misses", params={"lang": "kk"}).status_code == 401
+    # Beside the untranslated report: the editors' copy lists them per language, nobody else's does.
+    report = reader.get("/api/v1/untranslated", headers=headers).json()
+    searches = {gaps["language"]: [(s["query"], s["count"]) for s in gaps["searches"]] for gaps in report["languages"]}
+    assert searches["kk"][0] == ("зубная щетка", 3) and searches["en"] == [("qwertyuiop", 1)]
+    assert all(query != "хобби женщин" for query, _ in searches["kk"])  # it found fallbacks: demand, not a miss
+    assert all(gaps["searches"] is None for gaps in reader.get("/api/v1/untranslated").json()["languages"])
+    with session_scope(engine) as session:
+        make_user(session, "tr", role="translator", languages=("kk",))
+    translator = reader.post("/api/v1/auth/tokens", json={"username": "tr", "password": PASSWORD}).json()["token"]
+    as_translator = reader.get("/api/v1/untranslated", headers={"Authorization": f"Bearer {translator}"}).json()
+    assert all(gaps["searches"] is None for gaps in as_translator["languages"])
 
 
 def test_the_search_page_and_the_header_box_on_every_reader_page(reader):

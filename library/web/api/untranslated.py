@@ -1,8 +1,9 @@
 """Translators' view of reader demand: what readers wanted and did not get, most demanded first.
 
 Open to everyone; the workflow state of unpublished texts (draft, in review) only for staff, signed
-in by bearer token or session cookie (`library.workflow.permissions.may_see_states`). Not cached:
-demand moves with every flush.
+in by bearer token or session cookie (`library.workflow.permissions.may_see_states`), and the
+searches that found nothing only for editors (a query may name a person). Not cached: demand moves
+with every flush.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from library.reading.listing import whole_number as parse_whole_number
 from library.web.api import whole_number
 from library.web.auth import optional_principal
 from library.web.problems import problem_responses
-from library.workflow.permissions import may_see_states
+from library.workflow.models import Role
+from library.workflow.permissions import has_role, may_see_states
 
 
 @get(
     "/untranslated",
-    summary="Missing and outdated article variants per language with their demand and views, and "
-    "interface strings missed at run time",
+    summary="Missing and outdated article variants per language with their demand and views, "
+    "interface strings missed at run time and, for editors, searches that found nothing",
     tags=["translation"],
     responses=problem_responses(400, 401, 404),
     sync_to_thread=True,
@@ -45,5 +47,6 @@ def untranslated_report(
     count = DEFAULT_LIMIT if count is None else count
     if not 1 <= count <= MAX_LIMIT:
         raise InvalidQuery("limit", count, low=1, high=MAX_LIMIT)
-    states = may_see_states(optional_principal(request))
-    return state.readers.read(untranslated, languages, section or None, count, states=states)
+    principal = optional_principal(request)
+    return state.readers.read(untranslated, languages, section or None, count, states=may_see_states(principal),
+                              searches=has_role(principal, Role.EDITOR))
