@@ -100,7 +100,17 @@ _PLURAL: tuple[tuple[str, frozenset[str]], ...] = tuple(
         ("лар", (V, L)), ("лер", (V, L)), ("дар", (N, S)), ("дер", (N, S)), ("тар", (VL,)), ("тер", (VL,)),
     )
 )
-_SLOTS = tuple(sorted(slot, key=lambda entry: -len(entry[0])) for slot in (_CASE, _POSSESSIVE, _PLURAL))
+_Slot = dict[str, tuple[tuple[str, frozenset[str]], ...]]
+
+
+def _by_last_letter(slot: tuple[tuple[str, frozenset[str]], ...]) -> _Slot:
+    """A slot's suffixes grouped by their last letter, each group longest first: a word is tried only
+    against the suffixes it could end with (the index build stems every word of a library once)."""
+    ordered = sorted(slot, key=lambda entry: -len(entry[0]))
+    return {last: tuple(entry for entry in ordered if entry[0][-1] == last) for last in {s[-1] for s, _ in slot}}
+
+
+_SLOTS = tuple(_by_last_letter(slot) for slot in (_CASE, _POSSESSIVE, _PLURAL))
 
 _PLURAL_POSSESSIVE_ACCUSATIVE = tuple(plural + vowel + "н" for plural, _ in _PLURAL for vowel in "ыи")
 """-ларын, -лерін...: stripped only after a plural, where a lone н cannot be part of the stem (алтын)."""
@@ -138,8 +148,8 @@ def _follows(stem: str, suffix: str, after: frozenset[str]) -> bool:
     return P3 in after and stem[-1] in _AFTER_POSSESSIVE and len(stem) > MIN_STEM + 1
 
 
-def _strip(word: str, slot) -> tuple[str, str] | None:
-    for suffix, after in slot:
+def _strip(word: str, slot: _Slot) -> tuple[str, str] | None:
+    for suffix, after in slot.get(word[-1:], ()):
         if not word.endswith(suffix) or len(word) - len(suffix) < MIN_STEM:
             continue
         stem = word[: -len(suffix)]

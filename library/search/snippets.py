@@ -29,8 +29,14 @@ def snippet(body: str, language: str, wanted: set[str], transform: Callable[[str
     words = list(tokens(text))
     if not words:
         return ""
-    matched = [i for i, word in enumerate(words)
-               if not wanted.isdisjoint(word_keys(normalise(word.group()), language))]
+    seen: dict[str, bool] = {}  # a text repeats its words: each distinct one is analysed once
+    matched = []
+    for i, word in enumerate(words):
+        found = seen.get(written := word.group())
+        if found is None:
+            found = seen[written] = not wanted.isdisjoint(word_keys(normalise(written), language))
+        if found:
+            matched.append(i)
     start = _best_window(matched)
     start = max(0, start - 3)
     end = min(len(words), start + WORDS)

@@ -109,3 +109,12 @@ def test_the_index_build_path_gives_the_same_keys_as_the_analyzer(text, language
                                   "a-" * 10, "ﬁ-" * 10])
 def test_the_index_build_path_keeps_the_limit_of_keys(text):
     assert indexed_text(text, "kk", limit=10) == " ".join(keys(text, "kk", limit=10))
+
+
+def test_keys_are_letters_and_digits_only_whatever_the_text():
+    # The index build sends keys between tabs and lines, and PostgreSQL copies them as they are.
+    text = "a\tb\nc\\d \"e\" 'f' q’ıŋ\x00g\u2028h ß ǅ ﬃ ⅷ ½ ① ٣ ๓ 𝔄 Ⅻ kitap\\tхана"
+    for language in ("kk", "ru", "en"):
+        found = keys(text, language)
+        assert found and all(key.isalnum() for key in found)
+        assert indexed_text(text, language) == " ".join(found)
