@@ -81,7 +81,8 @@ def test_a_publish_drops_its_article_everywhere_and_what_lists_it_while_other_ar
 
     with session_scope(engine) as session:  # a new article in a month nothing was published in yet
         news = session.scalar(select(Section).where(Section.slug == "news"))
-        make_article(session, slug="new", title="Новая статья", section=news, published_at=datetime(2023, 2, 1, tzinfo=UTC))
+        make_article(session, slug="new", title="Новая статья", section=news,
+                     published_at=datetime(2023, 2, 1, tzinfo=UTC))
     _caught_up(client, engine)
     unrelated_page = "/kk/articles/unrelated"
     assert _is_hit(client, unrelated_page)  # the page is still cached, and its calendar is the new one
