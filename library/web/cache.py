@@ -95,6 +95,8 @@ class CachedResponse:
     two ``segments`` when sent; not counted in this entry's size, and not among its ``tags``."""
     segments: tuple[Segment, Segment] | None = None
     """With a ``part``: the body before it and after it, each compressed on its own."""
+    crc: tuple[SharedPart, int] | None = None
+    """The CRC-32 of the whole body with ``part`` in it (combining costs a hit a fifth of its time)."""
 
     @property
     def size(self) -> int:
@@ -108,7 +110,10 @@ class CachedResponse:
         if self.part is None or self.segments is None:
             return self.body
         head, tail = self.segments
-        return encoding.gzip((head, self.part.segment, tail))
+        segments = (head, self.part.segment, tail)
+        if self.crc is None or self.crc[0] is not self.part:
+            self.crc = (self.part, encoding.crc_of(segments))
+        return encoding.gzip(segments, self.crc[1])
 
     def content(self) -> bytes:
         """The body to send to a client that does not accept gzip."""

@@ -39,14 +39,21 @@ class Segment:
         return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated)
 
 
-def gzip(segments: Sequence[Segment]) -> bytes:
-    """One gzip member of ``segments`` in order (the last one compressed with ``final``)."""
-    crc, size = segments[0].crc, segments[0].size
-    for segment in segments[1:]:
-        crc = combine(crc, segment.crc, segment.size)
-        size += segment.size
+def gzip(segments: Sequence[Segment], crc: int | None = None) -> bytes:
+    """One gzip member of ``segments`` in order (the last one compressed with ``final``); ``crc`` is
+    theirs as one (`crc_of`) when the caller kept it."""
+    crc = crc_of(segments) if crc is None else crc
+    size = sum(segment.size for segment in segments)
     return b"".join((HEADER, *(segment.deflated for segment in segments),
                      struct.pack("<II", crc, size & 0xFFFFFFFF)))
+
+
+def crc_of(segments: Sequence[Segment]) -> int:
+    """The CRC-32 of the bytes of ``segments`` one after the other."""
+    crc = segments[0].crc
+    for segment in segments[1:]:
+        crc = combine(crc, segment.crc, segment.size)
+    return crc
 
 
 def combine(crc1: int, crc2: int, size2: int) -> int:
