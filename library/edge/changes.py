@@ -13,7 +13,7 @@ older release writing), it answers None and the process drops everything, as it 
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ MAX_KEYS = 500
 """Keys of one commit kept at most; a bigger change (a bulk save) is stored as everything."""
 
 _RECORD = text("INSERT INTO content_change (version, keys) SELECT version, :keys FROM content_version WHERE id = 1")
+_PRUNE = text("DELETE FROM content_change WHERE version <= (SELECT version FROM content_version WHERE id = 1) - :keep")
 
 
 def record(session: Session, changes: Changes) -> None:
@@ -39,7 +40,7 @@ def record(session: Session, changes: Changes) -> None:
     if len(keys) > MAX_KEYS:
         keys = [EVERYTHING]
     session.execute(_RECORD, {"keys": " ".join(keys)})
-    session.execute(delete(ContentChange).where(ContentChange.version <= current_version(session) - KEEP))
+    session.execute(_PRUNE, {"keep": KEEP})
 
 
 def since(connection: Connection | Session, known: int | None) -> tuple[int, list[str] | None]:
