@@ -18,6 +18,7 @@ from library.content.events import ContentEvents, OnSave, attach
 from library.content.version import bump_version, notify_version
 from library.coverage.counters import count_changes
 from library.coverage.history import CoverageRecorder
+from library.edge import changes
 from library.edge.purge import Purger
 from library.languages.registry import LanguageRegistry
 from library.memory import machine
@@ -63,8 +64,9 @@ def content_events(settings: Settings, *, history: bool = True,
       it), then the search index of the variants it changed (published text only, in the same
       transaction, so a publish is searchable the moment it is committed), then the translation memory
       learns every translation it published (`library.memory.store.learn`), then the content version's
-      bump, last, which empties the response caches, and on PostgreSQL its notification to every
-      listening process (sent at COMMIT);
+      bump, last, with the surrogate keys of what the commit changed logged under the new version
+      (`library.edge.changes`: each process's response cache drops just those), and on PostgreSQL
+      the version's notification to every listening process (sent at COMMIT);
     - after each commit, the purge of the HTTP caches in front (`Settings.purge_urls`), in the background.
     """
     recorder = (CoverageRecorder(settings.languages, clock),) if history else ()
@@ -72,7 +74,7 @@ def content_events(settings: Settings, *, history: bool = True,
     purge = (Purger(settings.purge_urls, settings.purge_mode),) if settings.purge_urls else ()
     return ContentEvents(saved=(quality_gate,),
                          committing=(count_changes, *recorder, search_index.on_committing, learn_translations,
-                                     bump_version, notify_version),
+                                     bump_version, changes.record, notify_version),
                          committed=purge)
 
 

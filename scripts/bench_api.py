@@ -11,7 +11,12 @@ Two sets of targets (``--mix``):
   whole library in en, ru, kk and kk-Latn. Article API and article page, each **uniform** over all
   articles and **Zipf**-distributed (s = 1.1: a few popular articles, a long tail); a random listing
   page of 20 (API); a random archive month (page). Each is measured **cold** (the first seconds right
-  after a publish emptied every cache) and **warm** (after a warm-up run of the same mix).
+  after a publish: ``--cold publish``, an editor publishing one article, which drops from the caches
+  what it changed; ``--cold clear``, the content version moved with nothing said about what changed, as
+  after an import, which empties them) and **warm** (after a warm-up run of the same mix).
+
+Every request says ``Accept-Encoding: gzip, deflate, br`` as browsers do, so the app sends the gzip
+bodies its cache keeps (`library.web.encoding`); the ceiling's request says the same.
 
 Rounds are interleaved with the ceiling (``/api/v1/ping``), so a neighbour's load on a shared machine hits
 every target alike; each figure is the median over the rounds. Printed per target: req/s, p50 and p99,
@@ -19,7 +24,7 @@ the ratio to the same run's ceiling and the target it must reach, the server's c
 the run (from `/api/v1/health`), and at the end the resident memory per worker.
 
 Usage: .venv/bin/python scripts/bench_api.py [--engines sqlite,postgres] [--mix random|hot]
-       [--articles 10000] [--workers 1] [--duration 4] [--rounds 3] [--only page]
+       [--cold publish|clear] [--articles 10000] [--workers 1] [--duration 4] [--rounds 3] [--only page]
 Uses wrk (Debian package ``wrk``; random URLs through a Lua script) when installed, else a built-in
 asyncio HTTP/1.1 client. ``--env LIBRARY_CACHE_MB=0`` measures with the response cache off.
 The PostgreSQL library lives in its own database (``library_bench``), never in the tests' ``test``.
@@ -48,9 +53,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from library.content.models import Article, ArticleLink, Revision, Section, Variant, coverage_state
+from library.bootstrap import content_events
+from library.content import service
+from library.content.events import attach
+from library.content.models import Article, ArticleLink, Revision, Section, Status, Variant, coverage_state
+from library.content.service import VariantText
 from library.content.text import count_words
 from library.demo.loader import read_demo
+from library.settings import load_settings
 from library.storage import create_engine_for, current_revision, head_revision, session_scope, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,9 +89,11 @@ init = function(args)
   math.randomseed(tonumber(args[2]))
 end
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], {["Accept-Encoding"] = "gzip, deflate, br"})
 end
 """
+ACCEPT_ENCODING = "gzip, deflate, br"
+"""What browsers send (and curl --compressed); the app answers gzip."""
 
 
 # --- the library -----------------------------------------------------------------------------------
@@ -275,7 +287,8 @@ class Target:
 
 
 def run_wrk(base: str, target: Target, seconds: float, connections: int) -> dict[str, float]:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+               "-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
     if target.file is not None:
         command += ["-s", str(target.script), base + "/", "--", str(target.file), str(random.randrange(1 << 30))]
     else:
@@ -308,7 +321,8 @@ async def _load(base: str, target: Target, seconds: float, connections: int) -> 
         reader, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
         while time.perf_counter() < deadline:
             began = time.perf_counter()
-            writer.write(f"GET {target.sample()} HTTP/1.1\r\nHost: {parsed.netloc}\r\n\r\n".encode())
+            writer.write(f"GET {target.sample()} HTTP/1.1\r\nHost: {parsed.netloc}\r\n"
+                         f"Accept-Encoding: {ACCEPT_ENCODING}\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             length = re.search(rb"(?i)content-length:\s*(\d+)", head)
             await reader.readexactly(int(length.group(1)) if length else 0)
@@ -412,11 +426,26 @@ def random_paths(slugs: list[str], months: list[tuple[int, int]], count: int, se
     }
 
 
-def publish(url: str) -> None:
-    """What a publish does to every server's caches: the content version moves (then they notice)."""
+def publish(url: str, slugs: list[str], how: str) -> None:
+    """What a publish does to every server's caches. ``publish``: an editor publishes a new revision of
+    a random article through the content service, with every reaction of a real server (its commit
+    logs what it changed, and each server drops just that); ``clear``: the content version moves with
+    nothing logged (as after an import), and every server empties its caches."""
     engine = create_engine_for(url)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE content_version SET version = version + 1 WHERE id = 1"))
+    if how == "clear":
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE content_version SET version = version + 1 WHERE id = 1"))
+        engine.dispose()
+        return
+    engine = attach(engine, content_events(load_settings({"LIBRARY_DATABASE_URL": url}), history=False))
+    with session_scope(engine) as session:
+        article = service.get_article(session, random.choice(slugs))
+        language = article.source_language
+        current = session.scalars(select(Variant).where(Variant.article_id == article.id,
+                                                        Variant.language == language)).one()
+        service.save_variant(session, article, language, VariantText(
+            f"{current.title} {time.time():.0f}", current.summary, current.body),
+            status=Status.PUBLISHED, by="bench", minor=True, publish_override="benchmark")
     engine.dispose()
 
 
@@ -430,7 +459,7 @@ def run_random(engine: str, url: str, server: Server, args, workdir: Path) -> li
     if not args.warm_only:
         def emptied(name: str) -> None:
             if name != CEILING:
-                publish(url)
+                publish(url, slugs, args.cold)
                 time.sleep(1.0)  # every worker sees the new version (they check it every 0.4 s)
         cold = measure(server, targets, args, before=emptied, warm_up=0)
         lines += report(engine, cold, {name: RANDOM_TARGETS[name][1] for name in only}, "cold")
@@ -447,6 +476,8 @@ def main() -> None:
     parser.add_argument("--mix", choices=["random", "hot"], default="random")
     parser.add_argument("--only", default="", help="random targets whose name has one of these words (api,page...)")
     parser.add_argument("--warm-only", action="store_true", help="skip the cold runs")
+    parser.add_argument("--cold", choices=["publish", "clear"], default="publish",
+                        help="before each cold run: publish one article, or move the version as an import does")
     parser.add_argument("--warm-up", type=float, default=8, help="seconds of each random target's load before "
                         "its warm runs")
     parser.add_argument("--articles", type=int, default=10_000)

@@ -244,3 +244,19 @@ class ContentVersion(SQLModel, table=True):
 
     id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     version: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class ContentChange(SQLModel, table=True):
+    """What the commit that set the content version to ``version`` changed, as the surrogate keys a
+    cache must drop (`library.edge.keys`), written in that commit (`library.edge.changes`).
+
+    A server process that learns the version moved from v to w reads the rows after v up to w and
+    drops only the cached responses carrying those keys; a row missing (a version bumped by hand, the
+    log pruned past it) makes it drop everything. Only the last few hundred versions are kept.
+    """
+
+    __tablename__ = "content_change"
+
+    version: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    keys: str = Field(default="", sa_column=Column(Text, nullable=False))
+    """Space-separated surrogate keys; ``library`` when the scope was not known (everything)."""

@@ -1,17 +1,21 @@
-"""Encoded responses cached per server process, dropped when any process changes content.
+"""Encoded responses cached per server process, dropped when content they show changes in any process.
 
-Readers' responses change only when content does, so each process keeps them ready-encoded, with
-their ETag and headers, keyed by what they depend on (route, language, filters). Writers bump the
-content version in their transaction (`library.content.version`); a background task in every
-process reads it every `CHECK_INTERVAL` seconds and empties the cache when it moved, so an edit
-published in one process is served by every process within a second.
+Readers' responses change only when content does, so each process keeps them ready-encoded and
+gzip-compressed (`library.web.encoding`), with their ETag and headers, keyed by what they are asked for
+(route, language, filters) and tagged with the surrogate keys of what they show (`library.edge.keys`,
+the keys the caches in front are purged by). Writers bump the content version in their transaction
+(`library.content.version`) and log the keys they changed under it (`library.edge.changes`); every
+process hears of the new version (`library.web.invalidation`, within `CHECK_INTERVAL` seconds) and
+drops just the entries naming those keys, or everything when they are not known, so an edit published
+in one process is served by every process within a second, and the rest of the cache stays warm.
 
 The cache is only touched from the event loop's thread: no lock. A response built from the database
-while the version moved is not stored (its generation is stale), so nothing stale outlives a check.
+while entries were dropped is not stored (its generation is stale), so nothing stale outlives a check.
 
 Beside it, `ContentMemo` keeps what every page shares and what changes only with content (the archive
-tree of each language, for the calendar in every page's sidebar): built once per content version and
-language, emptied with the cache, and kept even when the response cache is off.
+tree of each language, for the calendar in every page's sidebar; the listings' article ids): built once
+per content version and language, emptied with listings and the archive, and kept even when the
+response cache is off.
 """
 
 from __future__ import annotations
@@ -20,44 +24,103 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from library.edge.keys import ARCHIVE, EVERYTHING, LISTINGS, language
+from library.web import encoding
+from library.web.encoding import Segment
 
 T = TypeVar("T")
 
 CHECK_INTERVAL = 0.4
 """Seconds between two reads of the content version by one process (each is a primary-key lookup)."""
 
+LANGUAGE_PREFIX = language("")
+
+ENTRY_OVERHEAD = 2048
+"""Bytes an entry takes besides its compressed body (its headers, key, slot, index and their objects),
+so that the bound is about a process's memory: measured as the growth of a worker's own memory per
+entry filled (3.7-3.9 KB for an article's API read or page, of which 1.2-2.6 KB is the body)."""
+
 MAX_AGE = 60.0
 """Seconds a cached response lives even when no content changed: bounds how stale its view count gets."""
 
 
+class SharedPart:
+    """A part of many cached pages kept once (a language's calendar in every page's sidebar), ready
+    to be inserted into them as they are sent: its bytes, and compressed, to go between a page's own
+    compressed pieces (`library.web.encoding`).
+
+    It is built from content (`ContentMemo`); ``generation`` is the memo's when it was built, so a page
+    holding it can tell, when it is sent, that content changed since and a new part must be taken
+    from the memo (``key``), while the page itself, which does not depend on that content, stays.
+    """
+
+    __slots__ = ("html", "segment", "key", "generation")
+
+    def __init__(self, html: bytes, key: Hashable, generation: int) -> None:
+        self.html = html
+        self.segment = Segment(html, final=False)
+        self.key = key
+        self.generation = generation
+
+
 @dataclass(eq=False, slots=True)
 class CachedResponse:
-    """A JSON response ready to send, and what the read counters need to know about it.
+    """A reader response ready to send, gzip-compressed once, and what the read counters need to know.
 
-    ``ok`` and ``not_modified`` are the 200 and 304 responses, built once (`library.web.responses`).
+    A client that does not accept gzip gets the body decompressed (`library.web.responses.send`).
     """
 
     body: bytes
+    """The body as one gzip member; empty for a page with a ``part`` (then see ``segments``)."""
     etag: str
-    headers: Mapping[str, str]
+    """The strong ETag of the identity body ("" for pages, which have none); the gzip body's is
+    `library.web.encoding.gzip_etag` of it."""
+    headers: tuple[tuple[bytes, bytes], ...]
+    """Every header but the body's own (ETag, Content-Encoding, Content-Length), encoded for ASGI
+    (`library.web.responses.encode_headers`)."""
     article_id: int | None = None
     served: str | None = None
-    ok: Any = None
-    not_modified: Any = None
     expires: float = 0.0
     misses: tuple[tuple[str, str, str | None], ...] = ()
     """Interface strings its rendering did not find in the reader's catalog: counted again at each hit."""
-    shared: bytes = b""
-    """A part of the response that many responses share (a page's sidebar), kept once elsewhere and
-    inserted into ``body`` at ``at`` when sent; not counted in this entry's size."""
-    at: int = 0
+    tags: tuple[str, ...] = ()
+    """The surrogate keys (`library.edge.keys`) of what its bytes depend on: a commit that purges one
+    of them from the caches in front drops it here too (`ResponseCache.invalidate`)."""
+    part: SharedPart | None = None
+    """A part many responses share (a page's calendar), kept once elsewhere and inserted between the
+    two ``segments`` when sent; not counted in this entry's size, and not among its ``tags``."""
+    segments: tuple[Segment, Segment] | None = None
+    """With a ``part``: the body before it and after it, each compressed on its own."""
+    crc: tuple[SharedPart, int] | None = None
+    """The CRC-32 of the whole body with ``part`` in it (combining costs a hit a fifth of its time)."""
+
+    @property
+    def size(self) -> int:
+        """Bytes its compressed body takes (without the shared part)."""
+        if self.segments is None:
+            return len(self.body)
+        return sum(len(segment.deflated) for segment in self.segments)
+
+    def gzip(self) -> bytes:
+        """The body to send to a client accepting gzip: one gzip member."""
+        if self.part is None or self.segments is None:
+            return self.body
+        head, tail = self.segments
+        segments = (head, self.part.segment, tail)
+        if self.crc is None or self.crc[0] is not self.part:
+            self.crc = (self.part, encoding.crc_of(segments))
+        return encoding.gzip(segments, self.crc[1])
 
     def content(self) -> bytes:
-        """The body to send."""
-        return b"".join((self.body[:self.at], self.shared, self.body[self.at:])) if self.shared else self.body
+        """The body to send to a client that does not accept gzip."""
+        if self.part is None or self.segments is None:
+            return encoding.gunzip(self.body)
+        head, tail = self.segments
+        return b"".join((head.inflate(), self.part.html, tail.inflate()))
 
 
 def strong_etag(body: bytes) -> str:
@@ -89,8 +152,10 @@ class S3Fifo:
     SMALL = 0.1
     MAX_FREQ = 3
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, removed: Callable[[Hashable, Any], None] | None = None) -> None:
         self.capacity = capacity
+        self.removed = removed
+        """Told of each value that leaves other than by `clear` (evicted, popped, replaced)."""
         self.used = 0
         self._small_bytes = 0
         self._slots: dict[Hashable, _Slot] = {}
@@ -134,6 +199,8 @@ class S3Fifo:
         self.used -= slot.size
         if not slot.main:
             self._small_bytes -= slot.size
+        if self.removed is not None:
+            self.removed(key, slot.value)
         return slot.value
 
     def clear(self) -> None:
@@ -161,6 +228,8 @@ class S3Fifo:
                 return
             del self._slots[slot.key]
             self.used -= slot.size
+            if self.removed is not None:
+                self.removed(slot.key, slot.value)
             self._ghost[slot.key] = None
             if len(self._ghost) > max(len(self._slots), 1024):
                 self._ghost.popitem(last=False)
@@ -178,6 +247,8 @@ class S3Fifo:
                 continue
             del self._slots[slot.key]
             self.used -= slot.size
+            if self.removed is not None:
+                self.removed(slot.key, slot.value)
             return
         if self._small:
             self._evict_small()
@@ -221,6 +292,15 @@ class ContentMemo:
                     self._building.pop(key, None)
         return value
 
+    @property
+    def generation(self) -> int:
+        """Goes up at each `clear`: a `SharedPart` built in an older one is out of date."""
+        return self._generation
+
+    def peek(self, key: Hashable) -> Any:
+        """The value for ``key`` if the memo has it (None otherwise); never builds, never waits."""
+        return self._values.get(key)
+
     def clear(self) -> None:
         with self._lock:
             self._values = {}
@@ -231,7 +311,10 @@ class ResponseCache:
     """Encoded responses bounded in bytes, evicted by S3-FIFO (chosen by measurement: see `S3Fifo`);
     0 bytes disables it. Each entry also expires ``max_age`` seconds after it was built.
 
-    ``memo`` (`ContentMemo`) is emptied with it, whatever its size.
+    Each entry carries the surrogate keys of what it depends on (`CachedResponse.tags`), indexed here,
+    so a commit drops just the entries naming one of its keys (`invalidate`). ``memo`` (`ContentMemo`:
+    listings' ids, archive counts, calendars) depends on every article's place in the listings and the
+    calendar, which any change may move, so it is emptied whenever listings or the archive are.
     """
 
     def __init__(self, max_bytes: int, max_age: float = MAX_AGE) -> None:
@@ -241,8 +324,10 @@ class ResponseCache:
         self.version: int | None = None
         """The content version the cached responses were built at (None until first checked)."""
         self.generation = 0
-        """Goes up each time the cache is emptied; a build started in an older generation is not stored."""
-        self._entries = S3Fifo(max_bytes)
+        """Goes up each time entries are dropped for a change; a build started in an older generation
+        is not stored (it may have read what the change replaced)."""
+        self._entries = S3Fifo(max_bytes, self._untag)
+        self._tagged: dict[str, set[Hashable]] = {}
         self.hits = 0
         self.misses = 0
         """Lookups answered and not answered since the process started (reported by the health check)."""
@@ -267,22 +352,68 @@ class ResponseCache:
         return entry
 
     def put(self, key: Hashable, entry: CachedResponse, generation: int) -> CachedResponse:
-        """Store ``entry`` unless the cache was emptied since ``generation``; returns it with its expiry set."""
+        """Store ``entry`` unless entries were dropped since ``generation``; returns it with its expiry set."""
         entry.expires = time.monotonic() + self.max_age
-        size = len(entry.body) + 512  # headers, key and object overhead, roughly
+        size = entry.size + ENTRY_OVERHEAD
         if generation == self.generation and size <= self.max_bytes:
             self._entries.put(key, entry, size)
+            for tag in _index_tags(entry):
+                self._tagged.setdefault(tag, set()).add(key)
         return entry
 
-    def saw_version(self, version: int) -> bool:
-        """Record the content version just read; empties the cache (and returns True) when it moved."""
+    def _untag(self, key: Hashable, entry: CachedResponse) -> None:
+        for tag in _index_tags(entry):
+            keys = self._tagged.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._tagged[tag]
+
+    def saw_version(self, version: int, changed: Iterable[str] | None = None, since: int | None = None) -> bool:
+        """Record the content version just read (returns True when it moved). ``changed`` lists the
+        surrogate keys of every commit after version ``since`` up to ``version``: when they cover
+        every version since the one this cache knew, only the entries naming them are dropped;
+        otherwise (not known, the version went back) everything is."""
         if version == self.version:
             return False
+        covered = (changed is not None and since is not None and self.version is not None
+                   and since <= self.version < version)
         self.version = version
-        self.clear()
+        if covered:
+            self.invalidate(changed)
+        else:
+            self.clear()
         return True
+
+    def invalidate(self, keys: Iterable[str]) -> None:
+        """Drop every entry naming one of the surrogate ``keys``, and the memo with listings or the
+        archive; ``library`` (everything) empties the cache."""
+        keys = set(keys)
+        if not all(map(_indexed, keys)):  # everything, or a key entries are not found by
+            self.clear()
+            return
+        self.generation += 1
+        if keys & {LISTINGS, ARCHIVE}:
+            self.memo.clear()
+        for tag in (*keys, EVERYTHING):  # an entry naming nothing may depend on anything
+            for key in list(self._tagged.get(tag, ())):
+                self._entries.pop(key)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._tagged.clear()
         self.generation += 1
         self.memo.clear()
+
+
+def _indexed(tag: str) -> bool:
+    """Whether entries are found by ``tag``: not by `EVERYTHING` (it drops them all), nor by a
+    language's key, which no content change names (`library.edge.keys.keys_for`; an operator purges
+    it from the caches in front after a catalog fix) and which would index a quarter of the cache."""
+    return tag != EVERYTHING and not tag.startswith(LANGUAGE_PREFIX)
+
+
+def _index_tags(entry: CachedResponse) -> tuple[str, ...]:
+    """The keys ``entry`` is found by: its own, or `EVERYTHING` when it names no other (every change
+    drops it)."""
+    return tuple(filter(_indexed, entry.tags)) or (EVERYTHING,)

@@ -14,7 +14,8 @@ adds it to any response that did not set its own ``Cache-Control``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Mapping
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
@@ -38,6 +39,12 @@ def shared(settings: Settings, keys: Iterable[str]) -> dict[str, str]:
                          f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}",
         SURROGATE_KEY: header(keys),
     }
+
+
+def surrogate_keys(headers: Mapping[str, str]) -> tuple[str, ...]:
+    """The surrogate keys a response's ``headers`` name (none for a private one): what this process's
+    own cache tags it with, so that it drops the response when a commit purges them (`library.web.cache`)."""
+    return tuple(map(sys.intern, headers.get(SURROGATE_KEY, "").split()))  # one "article-12" for all its entries
 
 
 async def default_private(message: Message, scope: Scope) -> None:

@@ -3,8 +3,10 @@
 On PostgreSQL a `Listener` hears every commit's notification (`library.content.version.CHANNEL`) and
 the process re-reads the content version at once; while it cannot (SQLite, ``LIBRARY_LISTEN_URL=off``,
 a lost or deaf connection) the process polls the version every `CHECK_INTERVAL` seconds, as before
-issue 16. Either way the cache learns the version through its one entry point,
-`ResponseCache.saw_version`. `/api/v1/health` reports which of the two is in use, and since when.
+issue 16. Either way the process reads the version together with the surrogate keys of every commit
+since the version its cache knew (`library.edge.changes.since`), and the cache learns both through its
+one entry point, `ResponseCache.saw_version`: it drops what those commits changed, or everything when
+the keys are not all known. `/api/v1/health` reports which of the two is in use, and since when.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Callable
 from anyio import to_thread
 from sqlalchemy.engine import Engine
 
-from library.content.version import CHANNEL, current_version
+from library.content.version import CHANNEL
+from library.edge import changes
 from library.settings import Settings
 from library.storage import read_only
 from library.storage.listen import POLLING, Listener, ListenState
@@ -38,12 +41,17 @@ class ContentWatch:
         return self.listener.state if self.listener else self._polling_only
 
     async def _notified(self) -> None:
-        self.cache.saw_version(await to_thread.run_sync(read_only, self.engine, current_version))
+        update = await to_thread.run_sync(self._read, self.cache.version)
+        update()
+
+    def _read(self, known: int | None) -> Callable[[], bool]:
+        """Read the version and what changed since ``known`` (in a worker thread); returns the cache
+        update for the event loop (the cache is touched from the loop only)."""
+        version, changed = read_only(self.engine, changes.since, known)
+        return lambda: self.cache.saw_version(version, changed, known)
 
     def poll(self) -> Callable[[], bool] | None:
-        """Read the content version in a worker thread unless the listener hears every change; returns
-        the cache update for the event loop (the cache is touched from the loop only)."""
+        """Read the content version in a worker thread unless the listener hears every change."""
         if self.listener is not None and self.listener.listening:
             return None
-        version = read_only(self.engine, current_version)
-        return lambda: self.cache.saw_version(version)
+        return self._read(self.cache.version)

@@ -1,12 +1,16 @@
 """Sending reader responses: from the per-process cache when possible, built off the event loop when not.
 
 A hit costs a dictionary lookup and no thread hop; a miss builds the response in a worker thread
-(the database is synchronous) and stores it for the next reader. Every response carries a strong
-ETag and answers a matching If-None-Match with 304.
+(the database is synchronous) and stores it for the next reader. Bodies are kept gzip-compressed and
+sent so to every client that accepts gzip, with ``Content-Encoding: gzip`` and ``Vary:
+Accept-Encoding``; other clients get them decompressed (`library.web.encoding`). Every API response
+carries a strong ETag, another for each of the two representations, and answers a matching
+If-None-Match with 304.
 
-A cached response is kept as its ASGI messages, built once: Litestar's `Response` would merge and
-encode the headers again on every request, which cost a cache hit as much as the rest of the request
-(issue 6 asks for a read at 80% of a trivial route's throughput).
+A cached response keeps its headers encoded for ASGI, built once, and is sent as raw ASGI messages:
+Litestar's `Response` would merge and encode the headers again on every request, which cost a cache
+hit as much as the rest of the request (issue 6 asks for a read at 80% of a trivial route's
+throughput).
 """
 
 from __future__ import annotations
@@ -21,18 +25,42 @@ from litestar import Request, Response
 from library.storage.replica import primary_only
 from library.web.cache import CachedResponse, ResponseCache, strong_etag
 from library.web.conditional import none_match
+from library.web.edge import surrogate_keys
+from library.web.encoding import GZIP, Segment, accepts_gzip, gzip, gzip_etag
+from library.web.security import READER_HEADERS
 
 JSON = "application/json"
+GZIP_HEADER = (b"content-encoding", GZIP.encode())
+
+
+Headers = tuple[tuple[bytes, bytes], ...]
+"""Response headers encoded for ASGI, lower-case names."""
+
+_SHARED_VALUES = {b"content-type", b"content-language", b"cache-control", b"vary", b"content-encoding"}
+_interned: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+
+
+def encode_headers(headers: Mapping[str, str]) -> Headers:
+    """``headers`` encoded once for a response kept ready to send, with the security headers every
+    response gets (`library.web.security`). A cache holds tens of thousands of these: a header whose
+    value many responses share (the content type, the caching policy, a language) is one object."""
+    encoded = []
+    for name, value in headers.items():
+        pair = (name.lower().encode("latin-1"), value.encode("latin-1"))
+        if pair[0] in _SHARED_VALUES:
+            pair = _interned.setdefault(pair, pair)
+        encoded.append(pair)
+    return (*encoded, *READER_HEADERS)
 
 
 class RawResponse:
-    """An ASGI response whose start message and body were encoded once; safe to send many times."""
+    """An ASGI response whose headers were encoded once (`encode_headers`); sent as it is."""
 
     __slots__ = ("status", "headers", "body")
 
-    def __init__(self, status: int, headers: Mapping[str, str], body: bytes = b"") -> None:
+    def __init__(self, status: int, headers: Headers, body: bytes = b"", *extra: tuple[bytes, bytes]) -> None:
         self.status = status
-        self.headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        self.headers = [*headers, *extra]
         if status != 304:
             self.headers.append((b"content-length", str(len(body)).encode()))
         self.body = body
@@ -57,13 +85,18 @@ class Prepared(Response):
 
 def encode(value: Any, headers: Mapping[str, str], article_id: int | None = None,
            served: str | None = None) -> CachedResponse:
-    """A ready-to-send response for ``value`` (a msgspec struct) with its ETag among ``headers``."""
+    """A ready-to-send response for ``value`` (a msgspec struct), compressed, with its ETag; tagged with
+    the surrogate keys its ``headers`` name for the caches in front (`library.web.edge.shared`)."""
     body = msgspec.json.encode(value)
-    etag = strong_etag(body)
-    headers = {**headers, "ETag": etag}
-    return CachedResponse(body, etag, headers, article_id, served,
-                          ok=RawResponse(200, {"Content-Type": JSON, **headers}, body),
-                          not_modified=RawResponse(304, headers))
+    headers = {"Content-Type": JSON, **headers, "Vary": vary(headers)}
+    return CachedResponse(gzip((Segment(body),)), strong_etag(body), encode_headers(headers), article_id, served,
+                          tags=surrogate_keys(headers))
+
+
+def vary(headers: Mapping[str, str]) -> str:
+    """The ``Vary`` of a response whose body is sent compressed or not as the client accepts."""
+    named = headers.get("Vary")
+    return f"{named}, Accept-Encoding" if named else "Accept-Encoding"
 
 
 async def cached(request: Request[Any, Any, Any], key: Hashable,
@@ -88,10 +121,21 @@ async def cached(request: Request[Any, Any, Any], key: Hashable,
 
 
 def send(request: Request[Any, Any, Any], entry: CachedResponse) -> Response[Any]:
-    """``entry`` as a 200, or a 304 when the request's If-None-Match names its ETag."""
-    if none_match(header(request, b"if-none-match"), entry.etag):
-        return Prepared(entry.not_modified)
-    return Prepared(entry.ok)
+    """``entry`` as a 200, or a 304 when the request's If-None-Match names the ETag of the
+    representation it would get: gzip, or the identity body when the client does not accept gzip."""
+    zipped = accepts_gzip(header(request, b"accept-encoding"))
+    etag = gzip_etag(entry.etag) if zipped else entry.etag
+    tags = ((b"etag", etag.encode("latin-1")), *([GZIP_HEADER] if zipped else []))
+    if none_match(header(request, b"if-none-match"), etag):
+        return Prepared(RawResponse(304, entry.headers, b"", *tags))
+    return Prepared(RawResponse(200, entry.headers, entry.body if zipped else entry.content(), *tags))
+
+
+def send_page(request: Request[Any, Any, Any], entry: CachedResponse) -> Response[Any]:
+    """A cached page (no ETag: its calendar is put in as it is sent), compressed when the client accepts it."""
+    if accepts_gzip(header(request, b"accept-encoding")):
+        return Prepared(RawResponse(200, entry.headers, entry.gzip(), GZIP_HEADER))
+    return Prepared(RawResponse(200, entry.headers, entry.content()))
 
 
 def header(request: Request[Any, Any, Any], name: bytes) -> str | None:

@@ -37,6 +37,12 @@ HEADERS = {
 }
 
 
+READER_HEADERS = tuple((name.lower().encode("latin-1"), value.encode("latin-1"))
+                       for name, value in {"Content-Security-Policy": CSP, **HEADERS}.items())
+"""The headers `secure_response` gives a reader response, encoded once: a response kept ready to send
+carries them (`library.web.responses`), so the hook finds them there and adds nothing per request."""
+
+
 async def secure_response(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return

@@ -53,7 +53,8 @@ def test_article_page_links_every_published_language(pages):
     assert set(links) == {"en", "ru", "kk", "kk-Latn", "x-default"}
     assert '<link rel="canonical" href="/en/articles/iwg-planet-meeting-2023-09">' in response.text
     assert response.headers["content-language"] == "en"
-    assert "vary" not in response.headers  # the language is in the URL: the same page for every visitor
+    # The language is in the URL: the same page for every visitor (compressed for those who accept it).
+    assert response.headers["vary"] == "Accept-Encoding"
 
 
 def test_a_fallback_page_is_honest_and_canonical_to_the_served_language(pages, demo):

@@ -57,7 +57,7 @@ def test_precedence_and_accept_language(trilingual, client, lang, cookie, header
     assert response.status_code == 200
     assert response.json()["requested_language"] == response.json()["language"] == expected
     assert response.headers["content-language"] == expected
-    assert response.headers["vary"] == "Accept-Language, Cookie"
+    assert response.headers["vary"] == "Accept-Language, Cookie, Accept-Encoding"
 
 
 @pytest.mark.parametrize("path", [ARTICLE, "/api/v1/articles", "/api/v1/archive", "/api/v1/sections",

@@ -162,7 +162,10 @@ def test_the_content_version_bump_is_the_last_statement_of_a_workflow_save(engin
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert any(s.startswith("INSERT INTO audit_entry") for s in statements)
-    # The bump, then on PostgreSQL the notification that reads it (`notify_version`): the last statements.
+    # The bump, the log of what changed under the version it set (`library.edge.changes`: a new row and
+    # the pruning of old ones, behind the bump's lock), then on PostgreSQL the notification that reads
+    # it (`notify_version`): the last statements.
     tail = [s for s in statements if "content_version" in s]
     assert tail == statements[-len(tail):] and tail[0].startswith("INSERT INTO content_version")
-    assert len(tail) == (2 if engine.dialect.name == "postgresql" else 1)
+    assert [s.split()[0] + " " + s.split()[2] for s in tail[1:3]] == ["INSERT content_change", "DELETE content_change"]
+    assert len(tail) == (4 if engine.dialect.name == "postgresql" else 3)

@@ -17,7 +17,7 @@ listings' article ids) is built once per content version (`ContentMemo`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
@@ -38,14 +38,15 @@ from library.newsletter.service import InvalidEmail, normalise_email, subscribe
 from library.reading import ListingQuery
 from library.storage import session_scope
 from library.web import chrome
-from library.web.cache import CachedResponse
-from library.web.edge import PRIVATE, shared
+from library.web.cache import CachedResponse, SharedPart
+from library.web.edge import PRIVATE, shared, surrogate_keys
+from library.web.encoding import Segment, gzip
 from library.web.listings import read_archive, read_archive_counts, read_listing
 from library.web.negotiation import request_language
 from library.web.pages import context as ctx
 from library.web.pages import forms
 from library.web.pages.templating import month_name, render
-from library.web.responses import Prepared, RawResponse, cached
+from library.web.responses import cached, encode_headers, send_page
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
 FLASH_COOKIE = "library_flash"
@@ -87,28 +88,35 @@ def _page(request: Request, language: str, path: str, *, available: list[str] | 
 
 
 def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) -> Markup:
-    """The calendar of every page's sidebar, rendered once per content version, language, day and month
-    viewed (`ContentMemo`); the interface strings it misses are counted for every page that shows it.
-
-    Cached pages keep it once, not in each page (`shared_html`): it is two thirds of an article page."""
+    """The calendar of every page's sidebar (`calendar`), for the month ``viewing`` if any."""
     state = request.app.state
-    translator = state.catalogs.translator(language)
-    today = datetime.now(UTC).date()
-    built = False
-
     if viewing is not None and all(year != viewing[0] for year, _, _ in read_archive_counts(state, None)):
         viewing = (0, 0)  # a year without articles: the same calendar, whichever it is (bounds the memo)
+    return calendar(state, language, datetime.now(UTC).date(), viewing)
 
-    def build() -> tuple[Markup, tuple[tuple[str, str, str | None], ...]]:
+
+def calendar(state: Any, language: str, today: date, viewing: tuple[int, int] | None) -> _Fragment:
+    """The calendar, rendered once per content version, language, day and month viewed (`ContentMemo`);
+    the interface strings it misses are counted for every page that shows it.
+
+    Cached pages keep it once, not in each page (`shared_html`): it is two thirds of an article page,
+    and it changes with every publish while the rest of most pages does not. It carries itself as a
+    `SharedPart` for them; a page sent after the memo was emptied takes the new one (`reader_page`)."""
+    translator = state.catalogs.translator(language)
+    key = ("calendar", language, today, viewing)
+    built = False
+
+    def build() -> tuple[_Fragment, tuple[tuple[str, str, str | None], ...]]:
         nonlocal built
         built = True
-        calendar = ctx.calendar(read_archive(state, language, None), today, viewing)
+        generation = state.cache.memo.generation
+        months = ctx.calendar(read_archive(state, language, None), today, viewing)
         with recording_misses() as misses:
             html = render(state.pages, translator, "partials/calendar.html",
-                          {"page": {"language": language, "calendar": calendar}, "chrome": chrome})
-        return _Fragment(html, html.encode()), tuple(misses)
+                          {"page": {"language": language, "calendar": months}, "chrome": chrome})
+        return _Fragment(html, SharedPart(html.encode(), key, generation)), tuple(misses)
 
-    html, misses = state.cache.memo.get(("calendar", language, today, viewing), build)
+    html, misses = state.cache.memo.get(key, build)
     if not built:
         for miss in misses:
             state.catalogs.misses.record(*miss)
@@ -116,14 +124,26 @@ def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) ->
 
 
 class _Fragment(Markup):
-    """Rendered HTML that carries its UTF-8 bytes, encoded once, for cached pages to share."""
+    """Rendered HTML that carries its UTF-8 bytes, encoded and compressed once, for cached pages to share."""
 
-    encoded: bytes
+    part: SharedPart
 
-    def __new__(cls, html: str, encoded: bytes) -> _Fragment:
+    def __new__(cls, html: str, part: SharedPart) -> _Fragment:
         fragment = super().__new__(cls, html)
-        fragment.encoded = encoded
+        fragment.part = part
         return fragment
+
+
+async def _current_part(state: Any, part: SharedPart) -> SharedPart:
+    """The memo's ``part`` now: ``part`` itself while content did not change since it was built,
+    else the memo's new one, built in a worker thread when nobody asked for it yet."""
+    if part.generation == state.cache.memo.generation:
+        return part
+    kept = state.cache.memo.peek(part.key)
+    if kept is not None:
+        return kept[0].part
+    _, language, today, viewing = part.key
+    return (await to_thread.run_sync(calendar, state, language, today, viewing)).part
 
 
 def bare_page(request: Request, language: str) -> ctx.Page:
@@ -143,8 +163,13 @@ def _caching(state: Any, page: ctx.Page, keys: list[str] | None, status: int = 2
     """Shared caching headers with the surrogate ``keys`` of what the page shows (besides the calendar
     every page has), unless it is not a 200 or shows the visitor's own flash message: then private."""
     if keys is not None and status == 200 and not page.flash:
-        return shared(state.settings, [*keys, surrogate.ARCHIVE, surrogate.language(page.language)])
+        return shared(state.settings, [*_own_keys(page, keys), surrogate.ARCHIVE])  # the archive: its calendar
     return {"Cache-Control": PRIVATE}
+
+
+def _own_keys(page: ctx.Page, keys: list[str]) -> list[str]:
+    """What a page depends on but its calendar: what it shows, and its language (its interface strings)."""
+    return [*keys, surrogate.language(page.language)]
 
 
 def html(request: Request, page: ctx.Page, template: str, status: int = 200,
@@ -164,24 +189,31 @@ def html(request: Request, page: ctx.Page, template: str, status: int = 200,
 
 def shared_html(request: Request, page: ctx.Page, template: str, content_language: str | None = None,
                 keys: list[str] | None = None, **content: Any) -> CachedResponse:
-    """A reader page rendered for every visitor (``page`` built with ``shared``), ready to cache."""
+    """A reader page rendered for every visitor (``page`` built with ``shared``), compressed, ready to cache.
+
+    Its calendar is cut out and kept once per language (`calendar`); the page is then tagged with the
+    surrogate keys of all it shows but the calendar, so a publish elsewhere in the library, which
+    changes the calendar, does not drop it (`library.web.cache`)."""
     state = request.app.state
     with recording_misses() as misses:
         body = render(state.pages, state.catalogs.translator(page.language), template,
                       ctx.as_context(page, **content)).encode()
     headers = {"Content-Type": "text/html; charset=utf-8", "Content-Language": content_language or page.language,
-               **_caching(state, page, keys)}
-    entry = CachedResponse(body, "", headers, misses=tuple(misses))
-    calendar = getattr(page.sidebar, "encoded", b"")
-    if calendar and (at := body.find(calendar)) >= 0:  # kept once for every page of the language
-        entry.body, entry.shared, entry.at = body[:at] + body[at + len(calendar):], calendar, at
+               **_caching(state, page, keys), "Vary": "Accept-Encoding"}
+    entry = CachedResponse(b"", "", encode_headers(headers), misses=tuple(misses), tags=surrogate_keys(headers))
+    part: SharedPart | None = getattr(page.sidebar, "part", None)
+    if part is not None and keys is not None and (at := body.find(part.html)) >= 0:
+        entry.segments = (Segment(body[:at], final=False), Segment(body[at + len(part.html):]))
+        entry.part, entry.tags = part, tuple(_own_keys(page, keys))
+    else:
+        entry.body = gzip((Segment(body),))
     return entry
 
 
 async def reader_page(request: Request, key: tuple, build: Any,
                       served: Callable[[CachedResponse], None] | None = None) -> Response:
     """The page ``key`` from the response cache, or built by ``build(shared)`` in a worker thread;
-    ``served`` is told which cached page was sent.
+    ``served`` is told which cached page was sent. Its calendar is the current one (`_current_part`).
 
     A visitor with a flash message gets a page of their own (``build(False)``), neither cached nor
     taken from the cache.
@@ -189,9 +221,11 @@ async def reader_page(request: Request, key: tuple, build: Any,
     if request.cookies.get(FLASH_COOKIE):
         return await to_thread.run_sync(build, False)
     entry = await cached(request, key, lambda: build(True))
+    if entry.part is not None:
+        entry.part = await _current_part(request.app.state, entry.part)
     if served is not None:
         served(entry)
-    return Prepared(RawResponse(200, entry.headers, entry.content()))
+    return send_page(request, entry)
 
 
 @get("/", include_in_schema=False, sync_to_thread=False, opt=READER)
