@@ -3,15 +3,15 @@ every server process drops only the cached responses a publish changed instead o
 
 Starts empty: a process that cannot find the rows for a version move drops everything, as before.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
