@@ -19,22 +19,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from eval_search import fresh_database  # noqa: E402  (scripts/ is on sys.path: the script's own folder)
 
 from library.bootstrap import language_registry  # noqa: E402
 from library.search.index import rebuild  # noqa: E402
@@ -42,7 +40,6 @@ from library.search.service import SearchQuery, search  # noqa: E402
 from library.settings import load_settings  # noqa: E402
 from library.storage import create_engine_for, read_only, session_scope, upgrade  # noqa: E402
 
-ADMIN_URL = os.environ.get("LIBRARY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PRESENCE = {"ru": 1.0, "kk": 0.80, "en": 0.55}
 COMMON = {"kk": "ынтымақтастық", "ru": "сотрудничество", "en": "cooperation"}
 RARE = {"kk": "зергерлер", "ru": "ювелиры", "en": "jewellers"}
@@ -159,25 +156,8 @@ def timed(engine, language: str, query: str, repeat: int) -> tuple[float, float,
     return statistics.median(times), times[int(len(times) * 0.95) - 1], total
 
 
-def fresh(kind: str):
-    if kind == "sqlite":
-        folder = tempfile.TemporaryDirectory(prefix="bench-search-")
-        return f"sqlite:///{folder.name}/library.db", folder.cleanup
-    name = f"bench_search_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False), drop
-
-
 def bench(kind: str, data, repeat: int) -> None:
-    url, clean_up = fresh(kind)
+    url, clean_up = fresh_database(kind, "bench_search")
     try:
         engine = create_engine_for(url)
         upgrade(engine)

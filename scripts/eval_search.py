@@ -72,12 +72,12 @@ def evaluate(engine) -> tuple[dict[str, tuple[float, float, int]], list[str], di
     return figures, misses, rankings
 
 
-def fresh_database(kind: str):
-    """(url, clean-up) of an empty database of ``kind``."""
+def fresh_database(kind: str, prefix: str = "eval_search"):
+    """(url, clean-up) of an empty database of ``kind`` (``bench_search.py`` makes its own here too)."""
     if kind == "sqlite":
-        folder = tempfile.TemporaryDirectory(prefix="eval-search-")
+        folder = tempfile.TemporaryDirectory(prefix=f"{prefix.replace('_', '-')}-")
         return f"sqlite:///{folder.name}/library.db", folder.cleanup
-    name = f"eval_search_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
