@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import axe_violations, csp_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_engine]
 PASSWORD = "browser-password-1"
 
 

@@ -14,7 +14,7 @@ from library.newsletter.models import Subscription
 from library.storage import create_engine_for, session_scope
 from tests.browser.conftest import axe_violations, screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_engine]
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 # Visible text nodes whose nearest element with a lang attribute is `lang` (or none): the page's own

@@ -10,7 +10,7 @@ from tests.browser.conftest import axe_violations, screenshot
 from tests.conftest import TEST_EVENTS
 from tests.factories import make_article
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_engine]
 
 
 @pytest.fixture(scope="module")

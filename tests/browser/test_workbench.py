@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.conftest import axe_violations, csp_violations, screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_engine]
 PASSWORD = "browser-password-2"
 SLUG = "vnr-2022-follow-up-report-b"  # the demo's Kazakh text is outdated: two paragraphs of its source changed
 TYPED = "Ең күрделісі — өңірлер бойынша деректерді жинау міндеті болып қала береді."

@@ -36,12 +36,8 @@ def library(engine):
 
 
 @pytest.fixture
-def tokens(engine, monkeypatch) -> dict[str, dict[str, str]]:
+def tokens(engine) -> dict[str, dict[str, str]]:
     """Authorization headers of an editor, an admin and a translator."""
-    from argon2 import PasswordHasher
-    from argon2.profiles import CHEAPEST
-
-    monkeypatch.setattr(accounts, "hasher", PasswordHasher.from_parameters(CHEAPEST))
     headers = {}
     with session_scope(engine) as session:
         for username, role in (("olga", "editor"), ("root", "admin"), ("aigerim", "translator")):

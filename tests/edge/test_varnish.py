@@ -74,6 +74,7 @@ def _title(varnish: Varnish, path: str) -> str:
     return text.split("<h1>", 1)[1].split("</h1>", 1)[0]
 
 
+@pytest.mark.one_engine
 def test_a_reader_read_is_a_miss_then_a_hit_shared_by_every_browser(front):
     _, varnish = front
     for path in (API, PAGE, "/api/v1/articles?lang=kk", "/api/v1/archive?lang=kk"):
@@ -87,6 +88,7 @@ def test_a_reader_read_is_a_miss_then_a_hit_shared_by_every_browser(front):
     assert stats["cache_hit"] >= 12 and stats["cache_miss"] >= 4
 
 
+@pytest.mark.one_engine
 def test_a_conditional_read_is_answered_by_the_cache(front):
     _, varnish = front
     etag = varnish.get(API).headers["etag"]
@@ -94,6 +96,7 @@ def test_a_conditional_read_is_answered_by_the_cache(front):
     assert answer.status == 304 and answer.hit
 
 
+@pytest.mark.one_engine
 @pytest.mark.parametrize("mode", ["xkey", "ban"])
 def test_a_publish_is_fresh_through_the_cache_within_a_second(front, database_url, mode):
     _, varnish = front
@@ -117,6 +120,7 @@ def test_a_publish_is_fresh_through_the_cache_within_a_second(front, database_ur
         writer.dispose()
 
 
+@pytest.mark.one_engine
 def test_an_article_nobody_changed_stays_cached_through_a_publish(front, engine, database_url):
     _, varnish = front
     with session_scope(engine) as session:
@@ -142,6 +146,7 @@ def test_an_article_nobody_changed_stays_cached_through_a_publish(front, engine,
     ("/", {"Accept-Language": "ru"}),
     ("/api/v1/health", {}),
 ])
+@pytest.mark.one_engine
 def test_staff_personal_and_negotiated_answers_are_never_cached(front, path, headers):
     _, varnish = front
     answers = [varnish.request("GET", path, headers) for _ in range(3)]
@@ -151,6 +156,7 @@ def test_staff_personal_and_negotiated_answers_are_never_cached(front, path, hea
         assert len(cookies) == 3 and None not in cookies
 
 
+@pytest.mark.one_engine
 def test_a_purge_with_keys_that_are_not_key_words_is_refused(front):
     _, varnish = front
     for method in ("PURGE", "BAN"):

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from library.web.app import create_app
-from tests.workflow.conftest import cheap_argon2, queued, staff  # noqa: F401  (fixtures)
+from tests.workflow.conftest import queued, staff  # noqa: F401  (fixtures)
 
 #: Characters the one rule refuses (`library.content.limits`), as they travel in a URL.
 IN_URL = {"NUL": "%00", "SOH": "%01", "DEL": "%7F", "ESC": "%1B", "LF": "%0A"}

@@ -15,7 +15,7 @@ import threading
 import time
 
 from tests.servers import Served
-from tests.workflow.conftest import cheap_argon2, queued, staff  # noqa: F401  (fixtures)
+from tests.workflow.conftest import queued, staff  # noqa: F401  (fixtures)
 
 
 def _get(port: int, target: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:

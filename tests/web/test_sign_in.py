@@ -8,22 +8,14 @@ import re
 import time
 
 import pytest
-from argon2 import PasswordHasher
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 
 from library.storage import session_scope
-from library.workflow import accounts
 from library.workflow.models import ApiToken, User
 from tests.factories import PASSWORD, make_user
 from tests.web.conftest import count_statements
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch):
-    monkeypatch.setattr(accounts, "hasher", PasswordHasher.from_parameters(CHEAPEST))
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import time
 
 import pytest
 import uvicorn
-from argon2 import PasswordHasher
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 
 from library.bootstrap import language_registry
@@ -33,12 +31,6 @@ STAFF = [
     ("root", "admin", ()),
     ("reader", "reader", ()),
 ]
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch):
-    """Still Argon2id, with the smallest cost parameters (the production default costs ~50 ms a hash)."""
-    monkeypatch.setattr(accounts, "hasher", PasswordHasher.from_parameters(CHEAPEST))
 
 
 @pytest.fixture
