@@ -278,7 +278,7 @@ def _snapshot_demo(engine: Engine) -> list[str]:
 def _in_sqlite_with_snapshot(engine: Engine, statements: list[str]) -> None:
     """Run ``statements`` in one transaction on SQLite with the snapshot file attached (ATTACH cannot
     be inside a transaction; the library's SQLite connections are in autocommit until BEGIN)."""
-    path = make_url(str(engine.url)).database + "-demo"
+    path = f"{engine.url.database}-demo"  # beside the test database file
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()

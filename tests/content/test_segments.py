@@ -223,7 +223,6 @@ def test_a_megabyte_of_hostile_body_is_cut_and_rebuilt_in_linear_time(unit):
     quadratic step would take, and from the time a real body of 1 MB takes; over it, on a busy machine,
     the time must still grow linearly: `tests.linear`)."""
     body = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
-
     rebuilt = {}
 
     def cut_and_rebuild(text: str) -> None:
