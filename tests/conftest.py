@@ -161,11 +161,14 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _serial_tables() -> list[str]:
-    """The tables whose ``id`` a sequence numbers (PostgreSQL): each starts again from 1 in every test."""
-    return [t.name for t in SQLModel.metadata.sorted_tables
-            if "id" in t.columns and t.columns["id"].autoincrement is not False and t.columns["id"].primary_key
-            and isinstance(t.columns["id"].type, Integer)]
+def _sequences_follow_rows() -> str:
+    """PostgreSQL: the statement that sets every table's ``id`` sequence to follow the rows the table
+    holds, 1 when it is empty: after emptying the tables, and after copying the demo back."""
+    return "SELECT " + ", ".join(
+        f"setval(pg_get_serial_sequence('{t.name}', 'id'), coalesce((SELECT max(id) FROM {t.name}), 0) + 1, false)"
+        for t in SQLModel.metadata.sorted_tables
+        if "id" in t.columns and t.columns["id"].autoincrement is not False and t.columns["id"].primary_key
+        and isinstance(t.columns["id"].type, Integer))
 
 
 _NO_FOREIGN_KEY_CHECKS = "SET LOCAL session_replication_role = replica"
@@ -184,9 +187,7 @@ def _empty_tables(engine: Engine) -> None:
     statements = ["DELETE FROM search_index"] + [f"DELETE FROM {name}" for name in tables]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            restarts = ", ".join(f"setval(pg_get_serial_sequence('{name}', 'id'), 1, false)"
-                                 for name in _serial_tables())
-            conn.exec_driver_sql("; ".join([_NO_FOREIGN_KEY_CHECKS] + statements + [f"SELECT {restarts}"]))
+            conn.exec_driver_sql("; ".join([_NO_FOREIGN_KEY_CHECKS, *statements, _sequences_follow_rows()]))
         else:
             for statement in statements:
                 conn.exec_driver_sql(statement)
@@ -260,10 +261,7 @@ def _snapshot_demo(engine: Engine) -> list[str]:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SNAPSHOT} CASCADE; CREATE SCHEMA {SNAPSHOT}")
             for name, columns in kept:
                 conn.exec_driver_sql(f"CREATE TABLE {SNAPSHOT}.{name} AS SELECT {', '.join(columns)} FROM {name}")
-        serial = set(_serial_tables())
-        sequences = "SELECT " + ", ".join(
-            f"setval(pg_get_serial_sequence('{name}', 'id'), coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
-            for name, _ in kept if name in serial)
+        sequences = _sequences_follow_rows()
     else:
         _in_sqlite_with_snapshot(engine, [
             statement for name, columns in kept for statement in (
