@@ -46,6 +46,13 @@ class Settings:
     """Megabytes of encoded reader responses each server process keeps; 0 turns the cache off
     (LIBRARY_CACHE_MB)."""
 
+    reader_threads: int = 2
+    """Worker threads that build reader responses the cache does not hold (articles, listings, pages) in
+    each server process (LIBRARY_READER_THREADS). Only one of them runs Python at a time (the GIL), so
+    more only overlap waits on the database, and every extra one adds hand-offs of the GIL: on 2 cores,
+    uncached article reads went 443-530 req/s with anyio's 40 threads, 851-855 with 8, 944-978 with 4,
+    1044-1070 with 2 (scripts/bench_api.py, README). Staff and search requests keep anyio's own threads."""
+
     sqlite_busy_timeout: float = 10.0
     """Seconds a SQLite statement waits for another connection's lock before the database counts as
     unavailable (the request is answered 503, Retry-After) (LIBRARY_SQLITE_BUSY_TIMEOUT)."""
@@ -211,6 +218,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kwargs["flush_interval"] = _parse_float("LIBRARY_FLUSH_INTERVAL", raw)
     if raw := env.get("LIBRARY_CACHE_MB"):
         kwargs["cache_mb"] = _parse_float("LIBRARY_CACHE_MB", raw, unit="megabytes", zero=True)
+    if raw := env.get("LIBRARY_READER_THREADS"):
+        kwargs["reader_threads"] = _parse_whole("LIBRARY_READER_THREADS", raw, unit="threads", minimum=1)
     if raw := env.get("LIBRARY_SQLITE_BUSY_TIMEOUT"):
         kwargs["sqlite_busy_timeout"] = _parse_float("LIBRARY_SQLITE_BUSY_TIMEOUT", raw)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):

@@ -1,7 +1,9 @@
 """Sending reader responses: from the per-process cache when possible, built off the event loop when not.
 
 A hit costs a dictionary lookup and no thread hop; a miss builds the response in a worker thread
-(the database is synchronous) and stores it for the next reader. Bodies are kept gzip-compressed and
+(the database is synchronous) and stores it for the next reader. Misses are built by a few threads of
+their own (`Settings.reader_threads`, `off_the_loop`), not anyio's forty: only one thread runs Python at
+a time, and forty of them spent more on handing the GIL round than on the reads. Bodies are kept gzip-compressed and
 sent so to every client that accepts gzip, with ``Content-Encoding: gzip`` and ``Vary:
 Accept-Encoding``; other clients get them decompressed (`library.web.encoding`). Every API response
 carries a strong ETag, another for each of the two representations, and answers a matching
@@ -16,10 +18,10 @@ throughput).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from litestar import Request, Response
 
 from library.storage.replica import primary_only
@@ -99,22 +101,33 @@ def vary(headers: Mapping[str, str]) -> str:
     return f"{named}, Accept-Encoding" if named else "Accept-Encoding"
 
 
+T = TypeVar("T")
+
+
+async def off_the_loop(state: Any, build: Callable[..., T], /, *args: Any) -> T:
+    """``build(*args)`` in one of the reader threads (`Settings.reader_threads`), waiting for one to be free."""
+    limiter = getattr(state, "reader_limiter", None)
+    if limiter is None:  # created on the event loop, once per app
+        limiter = state.reader_limiter = CapacityLimiter(state.settings.reader_threads)
+    return await to_thread.run_sync(build, *args, limiter=limiter)
+
+
 async def cached(request: Request[Any, Any, Any], key: Hashable,
                  build: Callable[[], CachedResponse]) -> CachedResponse:
-    """The cached response for ``key``, or ``build()`` run in a worker thread and cached.
+    """The cached response for ``key``, or ``build()`` run in a reader thread and cached.
 
     A hit counts again the interface strings its rendering missed, as building it did. A request that
     must see the primary (`library.web.replica`: a visitor right after their own write) is built afresh
     and not stored: this process may not have heard of that write yet.
     """
-    if primary_only.get():
-        return await to_thread.run_sync(build)
     state = request.app.state
+    if primary_only.get():
+        return await off_the_loop(state, build)
     cache: ResponseCache = state.cache
     entry = cache.get(key)
     if entry is None:
         generation = cache.generation
-        entry = cache.put(key, await to_thread.run_sync(build), generation)
+        entry = cache.put(key, await off_the_loop(state, build), generation)
     elif entry.misses:
         state.catalogs.misses.replay(entry.misses)
     return entry

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from anyio import to_thread
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
@@ -46,7 +45,7 @@ from library.web.negotiation import request_language
 from library.web.pages import context as ctx
 from library.web.pages import forms
 from library.web.pages.templating import month_name, render
-from library.web.responses import cached, encode_headers, send_page
+from library.web.responses import cached, encode_headers, off_the_loop, send_page
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
 FLASH_COOKIE = "library_flash"
@@ -143,7 +142,7 @@ async def _current_part(state: Any, part: SharedPart) -> SharedPart:
     if kept is not None:
         return kept[0].part
     _, language, today, viewing = part.key
-    return (await to_thread.run_sync(calendar, state, language, today, viewing)).part
+    return (await off_the_loop(state, calendar, state, language, today, viewing)).part
 
 
 def bare_page(request: Request, language: str) -> ctx.Page:
@@ -219,7 +218,7 @@ async def reader_page(request: Request, key: tuple, build: Any,
     taken from the cache.
     """
     if request.cookies.get(FLASH_COOKIE):
-        return await to_thread.run_sync(build, False)
+        return await off_the_loop(request.app.state, build, False)
     entry = await cached(request, key, lambda: build(True))
     if entry.part is not None:
         entry.part = await _current_part(request.app.state, entry.part)
