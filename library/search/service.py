@@ -29,6 +29,7 @@ from library.reading.listing import RANGES, listed_texts, whole_number
 from library.reading.resolve import served_languages
 from library.search.analyzer import normalise, query_keys
 from library.search.snippets import snippet
+from library.search.tsvector import tsquery
 from library.search.types import SearchHit, SearchPage
 
 MAX_QUERY = 500
@@ -130,20 +131,20 @@ def _matches(session: Session, language: str, keys: list[tuple[str, ...]],
             f"ORDER BY s.rowid DESC LIMIT :cap) ORDER BY score DESC, article_id DESC"
         )
     else:
-        # The same parser as the index's keys reads each key (plainto_tsquery), so both agree on what
-        # a key is; a word with two keys matches either (||), words are ANDed (&&).
+        # Each key is a lexeme as the index holds it (`library.search.tsvector`); a word with two keys
+        # matches either (||), words are ANDed (&&).
         words, query_sql = {}, []
         for n, word in enumerate(keys):
             alternatives = []
             for m, k in enumerate(word):
-                words[f"k{n}_{m}"] = k
-                alternatives.append(f"plainto_tsquery('simple', :k{n}_{m})")
+                words[f"k{n}_{m}"] = tsquery(k)
+                alternatives.append(f"CAST(:k{n}_{m} AS tsquery)")
             query_sql.append("(" + " || ".join(alternatives) + ")")
         params.update(words)
-        tsquery = " && ".join(query_sql)
+        wanted = " && ".join(query_sql)
         statement = (
-            f"SELECT article_id, ts_rank_cd(document, {tsquery}) AS score FROM (SELECT s.article_id, s.document "
-            f"FROM search_index s {joined} WHERE s.document @@ ({tsquery}) "
+            f"SELECT article_id, ts_rank_cd(document, {wanted}) AS score FROM (SELECT s.article_id, s.document "
+            f"FROM search_index s {joined} WHERE s.document @@ ({wanted}) "
             f"AND s.language = :language{where} LIMIT :cap) found ORDER BY score DESC, article_id DESC"
         )
     rows = [(row[0], float(row[1])) for row in session.execute(text(statement), params).all()]

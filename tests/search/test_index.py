@@ -105,3 +105,73 @@ def test_a_rebuild_in_worker_processes_writes_the_same_index_as_one_here(engine,
     with session_scope(engine) as session:
         assert rebuild(session, workers=0) == 12
     assert _index_rows(engine) == before
+
+
+def _within(seconds: float, work, *args):
+    """``work(*args)`` in another thread, which must be done within ``seconds``: a search or a publish
+    that waited for a rebuild's lock would hang the test, not fail it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    try:
+        return pool.submit(work, *args).result(timeout=seconds)
+    finally:
+        pool.shutdown(wait=False)  # not waiting: a thread waiting for the rebuild goes on once it rolls back
+
+
+def test_searches_read_the_old_index_while_a_rebuild_fills_the_new_one(engine):
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
+    seen = []
+    with engine.begin() as conn:
+        rebuild(conn, lambda n: seen.append(_within(10, _slugs, engine, "су")), workers=0)
+    assert seen == [["water"]]
+    assert _slugs(engine, "су") == ["water"]
+
+
+def _publish_books(engine) -> None:
+    with session_scope(engine) as session:
+        article = session.exec(select(Article).where(Article.slug == "water")).one()
+        service.save_variant(session, article, "kk", VariantText("Су", "", "<p>Жаңа кітапхана.</p>"),
+                             status=Status.PUBLISHED, by="editor")
+
+
+def test_what_is_published_while_a_rebuild_runs_is_in_the_rebuilt_index(engine, db_kind):
+    if db_kind != "postgres":
+        return  # SQLite has one writer at a time: a publish waits for the rebuild's COMMIT
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
+    with engine.begin() as conn:
+        rebuild(conn, lambda n: _within(10, _publish_books, engine), workers=0)
+    assert _slugs(engine, "кітапхана") == ["water"]
+    assert _slugs(engine, "таза") == []
+
+
+def _schema(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as conn:
+        return {
+            "columns": conn.execute(text(
+                "SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns "
+                "WHERE table_name = 'search_index' ORDER BY ordinal_position")).all(),
+            "constraints": conn.execute(text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'search_index'::regclass ORDER BY conname")).all(),
+            "indexes": conn.execute(text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_index' "
+                "ORDER BY indexname")).all(),
+        }
+
+
+def test_a_rebuilt_postgresql_index_is_the_table_the_migrations_made(engine, db_kind):
+    if db_kind != "postgres":
+        return  # SQLite's is remade from the same statement as migration 0016's (`SQLITE_TABLE`)
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
+    before = _schema(engine)
+    assert len(before["constraints"]) == 3 and len(before["indexes"]) == 2
+    with engine.begin() as conn:
+        rebuild(conn)
+    assert _schema(engine) == before
+    with session_scope(engine) as session:  # the foreign keys still cascade
+        session.delete(session.exec(select(Article).where(Article.slug == "water")).one())
+    assert _indexed(engine) == 0

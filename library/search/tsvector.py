@@ -1,0 +1,48 @@
+"""PostgreSQL's ``tsvector`` and ``tsquery`` of the analyzer's keys, written as literals in Python.
+
+The keys are already what the index should hold (`library.search.analyzer`): letters and digits,
+normalised and stemmed. Sending them as literals skips PostgreSQL's text search parser, which
+``to_tsvector('simple', …)`` runs over every key again (issue 17: a reindex of 1,000,000 texts is
+bound by the one backend that writes them; the literal is built in the worker processes that analyse
+the texts, and read by the COPY that writes them). The value is the one PostgreSQL makes of
+``setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'D')``
+(`tests/search/test_tsvector.py` compares them in the database): each key with its places, a title's
+marked with weight A, a body's counted on from the title's last place.
+"""
+
+from __future__ import annotations
+
+LAST_PLACE = 16383
+"""PostgreSQL keeps places up to 16,383; a later word is counted there (``LIMITPOS``)."""
+_TITLE = [f"{n}A" for n in range(LAST_PLACE + 1)]
+_BODY = [str(n) for n in range(LAST_PLACE + 1)]
+
+
+def _lexeme(key: str) -> str:
+    """``key`` quoted, with its quotes and backslashes doubled (keys have none: the slow path is a guard)."""
+    if "'" in key or "\\" in key:
+        key = key.replace("\\", "\\\\").replace("'", "''")
+    return f"'{key}'"
+
+
+def tsvector(title: str, body: str) -> str:
+    """The ``tsvector`` literal of a text's title keys and body keys (each joined by spaces)."""
+    places: dict[str, list[str]] = {}
+    get = places.get
+    title_keys = title.split()
+    for marks, keys, first in ((_TITLE, title_keys, 1), (_BODY, body.split(), min(len(title_keys), LAST_PLACE) + 1)):
+        for n, key in enumerate(keys, first):
+            mark = marks[n if n < LAST_PLACE else LAST_PLACE]
+            found = get(key)
+            if found is None:
+                places[key] = [mark]
+            else:
+                found.append(mark)
+    if "'" in title or "\\" in title or "'" in body or "\\" in body:
+        return " ".join([f"{_lexeme(key)}:{','.join(found)}" for key, found in places.items()])
+    return " ".join([f"'{key}':{','.join(found)}" for key, found in places.items()])
+
+
+def tsquery(key: str) -> str:
+    """The ``tsquery`` literal matching one key."""
+    return _lexeme(key)
