@@ -175,3 +175,16 @@ def test_a_rebuilt_postgresql_index_is_the_table_the_migrations_made(engine, db_
     with session_scope(engine) as session:  # the foreign keys still cascade
         session.delete(session.exec(select(Article).where(Article.slug == "water")).one())
     assert _indexed(engine) == 0
+
+
+def test_library_search_reindex_rebuilds_what_the_writes_made(demo, settings):
+    from click.testing import CliRunner
+
+    from library.cli import main
+
+    before = _index_rows(demo)
+    assert len(before) > 20
+    result = CliRunner().invoke(main, ["search", "reindex"], env={"LIBRARY_DATABASE_URL": settings.database_url})
+    assert result.exit_code == 0, result.output
+    assert f"indexed {len(before)} published texts" in result.output
+    assert _index_rows(demo) == before
