@@ -273,8 +273,10 @@ def _lines(documents: list[Document], dialect: str) -> str:
     spaces only; a language code neither tab nor newline): a worker sends one object, not thousands.
     For PostgreSQL the keys are already the row's `tsvector`, which COPY takes as it is."""
     if dialect == "postgresql":
-        return "".join(f"{v}\t{a}\t{language}\t{r}\t{tsvector(title, body)}\n"
-                       for v, a, language, r, title, body in documents)
+        lines = "".join(f"{v}\t{a}\t{language}\t{r}\t{tsvector(title, body)}\n"
+                        for v, a, language, r, title, body in documents)
+        # COPY reads a backslash as an escape: one in a literal (never, from the analyzer) is doubled.
+        return lines.replace("\\", "\\\\") if "\\" in lines else lines
     return "".join(f"{v}\t{a}\t{language}\t{r}\t{title}\t{body}\n"
                    for v, a, language, r, title, body in documents)
 

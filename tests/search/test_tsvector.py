@@ -53,3 +53,19 @@ def test_the_literal_is_the_value_to_tsvector_made(engine, db_kind):
             for key in set((title + " " + body).split()[:50]):
                 assert conn.execute(text("SELECT CAST(:q AS tsquery) = plainto_tsquery('simple', :k)"),
                                     {"q": tsquery(key), "k": key}).scalar_one(), key
+
+
+def test_a_quote_or_a_backslash_in_a_key_reaches_the_index_as_it_is_by_either_way_of_writing(engine, db_kind):
+    if db_kind != "postgres":
+        return
+    from library.search import index
+
+    documents = [(1, 1, "kk", 1, "o'k", "a\\b c")]
+    with engine.connect() as conn:
+        conn.execute(text(index._NEW_TABLE))
+        assert index._load(conn, "postgresql", index._lines(documents, "postgresql")) == 1
+        copied = conn.execute(text("SELECT tsvector_to_array(document) FROM search_index_new")).scalar_one()
+        inserted = conn.execute(text("SELECT tsvector_to_array(CAST(:v AS tsvector))"),
+                                {"v": tsvector("o'k", "a\\b c")}).scalar_one()
+        conn.rollback()
+    assert sorted(copied) == sorted(inserted) == ["a\\b", "c", "o'k"]
