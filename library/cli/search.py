@@ -18,8 +18,8 @@ def search() -> None:
 @search.command("reindex")
 @click.pass_context
 def search_reindex(ctx: click.Context) -> None:
-    """Rebuild the search index from every published text, in one transaction (searches keep the old
-    index until it commits), with a progress bar on a terminal."""
+    """Rebuild the search index from every published text, in one transaction (on SQLite searches keep
+    the old index until it commits; on PostgreSQL they wait for it), with a progress bar on a terminal."""
     from library.search.index import published_variants, rebuild
     from library.storage import session_scope
 

@@ -141,9 +141,8 @@ def sync(db: Any) -> int:
     """Bring the whole index in line with the published revisions, rewriting only stale rows: those
     of variants no longer published, unknown, or published at another revision. Returns the rows
     written. Runs for writes whose scope is unknown (``Changes.everything``: an import, the library
-    cleared, a section added) and at the end of a rebuild on PostgreSQL, comparing revision ids in
-    the database (two joins: 2.3 s at 1,000,000 variants, where reading both sides into Python took
-    5.2 s), so it is cheap when little changed."""
+    cleared, a section added), comparing revision ids in the database (two joins: 2.3 s at 1,000,000
+    variants, where reading both sides into Python took 5.2 s), so it is cheap when little changed."""
     dialect = _dialect(db)
     key = f"s.{_KEY[dialect]}"
     stale = db.execute(text(
@@ -178,9 +177,14 @@ def rebuild(db: Any, progress: Callable[[int], None] | None = None, workers: int
         db.execute(text("DROP TABLE search_index"))
         db.execute(text(SQLITE_TABLE))
     else:
-        # A new table, swapped in at the end (`_replace_postgresql_table`): searches read the old one
-        # meanwhile, where dropping its GIN index would make them wait for the whole rebuild.
-        db.execute(text(_NEW_TABLE))
+        # One GIN build at the end is several times faster than keeping the index up to date row by
+        # row. Dropping it locks the table, so searches (and a publish's index write) wait for the
+        # COMMIT. Filling a new table and swapping it in would spare them, but dropping the old
+        # table drops its foreign keys, which locks `variant` and `article` against every read until
+        # the COMMIT, and deadlocked a save that held its variant row (tried, 2026-12-04). TRUNCATE,
+        # under the same lock, is instant where a DELETE of every row took seconds and left them dead.
+        db.execute(text("DROP INDEX ix_search_index_document"))
+        db.execute(text("TRUNCATE search_index"))
     url = _shareable_url(db)
     if workers is None:
         # On SQLite this process writes (FTS5 runs in it) while the others analyse: one core each. On
@@ -203,44 +207,9 @@ def rebuild(db: Any, progress: Callable[[int], None] | None = None, workers: int
             if progress is not None:
                 progress(written)
     if dialect == "postgresql":
-        _replace_postgresql_table(db)
+        db.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+        db.execute(text("CREATE INDEX ix_search_index_document ON search_index USING gin (document)"))
     return done
-
-
-_NEW_TABLE = ("CREATE TABLE search_index_new (variant_id integer NOT NULL, article_id integer NOT NULL, "
-              "language varchar(16) NOT NULL, revision_id integer NOT NULL, document tsvector NOT NULL)")
-"""The PostgreSQL index as migration 0012 makes it, without its keys and indexes until it is full."""
-_KEYS = (
-    # One GIN build over the full table is several times faster than keeping it up to date row by row.
-    "SET LOCAL maintenance_work_mem = '256MB'",
-    "ALTER TABLE search_index_new ADD CONSTRAINT search_index_new_pkey PRIMARY KEY (variant_id)",
-    "CREATE INDEX search_index_new_document ON search_index_new USING gin (document)",
-    # Last: checking a foreign key locks the table it names against writes until the COMMIT.
-    "ALTER TABLE search_index_new ADD CONSTRAINT search_index_new_variant_id_fkey FOREIGN KEY (variant_id) "
-    "REFERENCES variant (id) ON DELETE CASCADE",
-    "ALTER TABLE search_index_new ADD CONSTRAINT search_index_new_article_id_fkey FOREIGN KEY (article_id) "
-    "REFERENCES article (id) ON DELETE CASCADE",
-)
-_SWAP = (
-    "DROP TABLE search_index",
-    "ALTER TABLE search_index_new RENAME TO search_index",
-    "ALTER TABLE search_index RENAME CONSTRAINT search_index_new_pkey TO search_index_pkey",
-    "ALTER TABLE search_index RENAME CONSTRAINT search_index_new_variant_id_fkey TO search_index_variant_id_fkey",
-    "ALTER TABLE search_index RENAME CONSTRAINT search_index_new_article_id_fkey TO search_index_article_id_fkey",
-    "ALTER INDEX search_index_new_document RENAME TO ix_search_index_document",
-)
-
-
-def _replace_postgresql_table(db: Any) -> None:
-    """Give the full new table its keys and indexes, then put it in the old one's place, under the old
-    names, so it is what migration 0012 made. Searches wait only from the DROP to the COMMIT: the
-    renames, and a `sync` that writes what was published while the new table was filled (the
-    workers read the texts in batches, each batch as it was then; a publish meanwhile wrote its
-    row into the old table, and one still under way when the DROP came waits for it and writes
-    into the new table)."""
-    for statement in (*_KEYS, *_SWAP):
-        db.execute(text(statement))
-    sync(db)
 
 
 @contextmanager
@@ -281,7 +250,7 @@ def _lines(documents: list[Document], dialect: str) -> str:
                    for v, a, language, r, title, body in documents)
 
 
-_COPY = "COPY search_index_new (variant_id, article_id, language, revision_id, document) FROM STDIN"
+_COPY = "COPY search_index (variant_id, article_id, language, revision_id, document) FROM STDIN"
 
 
 def _load(db: Any, dialect: str, lines: str) -> int:

@@ -59,12 +59,18 @@ def test_a_quote_or_a_backslash_in_a_key_reaches_the_index_as_it_is_by_either_wa
     if db_kind != "postgres":
         return
     from library.search import index
+    from library.storage import session_scope
+    from tests.factories import make_article
 
-    documents = [(1, 1, "kk", 1, "o'k", "a\\b c")]
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
     with engine.connect() as conn:
-        conn.execute(text(index._NEW_TABLE))
+        variant, article, revision = conn.execute(text(
+            "SELECT variant_id, article_id, revision_id FROM search_index")).one()
+        conn.execute(text("DELETE FROM search_index"))
+        documents = [(variant, article, "kk", revision, "o'k", "a\\b c")]
         assert index._load(conn, "postgresql", index._lines(documents, "postgresql")) == 1
-        copied = conn.execute(text("SELECT tsvector_to_array(document) FROM search_index_new")).scalar_one()
+        copied = conn.execute(text("SELECT tsvector_to_array(document) FROM search_index")).scalar_one()
         inserted = conn.execute(text("SELECT tsvector_to_array(CAST(:v AS tsvector))"),
                                 {"v": tsvector("o'k", "a\\b c")}).scalar_one()
         conn.rollback()
