@@ -189,12 +189,14 @@ def prepare_text(session: Session, article: Article, language: str, text: Varian
 
 
 def _current_variant(session: Session, article: Article, language: str) -> Variant | None:
-    # FOR UPDATE serialises concurrent saves of one variant on PostgreSQL; on SQLite the
-    # writer's BEGIN IMMEDIATE already does.
+    # FOR NO KEY UPDATE serialises concurrent saves of one variant on PostgreSQL; on SQLite the
+    # writer's BEGIN IMMEDIATE already does. Not FOR UPDATE: that also blocks the foreign-key checks
+    # of rows naming the variant (FOR KEY SHARE), and a search reindex, which holds the index this
+    # save writes last, checks them as it copies: each waited for the other (a deadlock, tested).
     return session.scalar(
         select(Variant)
         .where(Variant.article_id == article.id, Variant.language == language)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
 
 

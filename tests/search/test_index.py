@@ -183,3 +183,40 @@ def test_library_search_reindex_rebuilds_what_the_writes_made(demo, settings):
     assert result.exit_code == 0, result.output
     assert f"indexed {len(before)} published texts" in result.output
     assert _index_rows(demo) == before
+
+
+def test_a_save_during_a_rebuild_never_deadlocks_with_it(engine, db_kind, monkeypatch):
+    """A save locks its variant's row, and writes the index last; the rebuild holds the index and,
+    copying a later batch, checks that row's foreign key (FOR KEY SHARE). A save's lock must not
+    block that check (FOR NO KEY UPDATE, not FOR UPDATE), or each waits for the other."""
+    if db_kind != "postgres":
+        return  # SQLite has one writer at a time: the save waits for the rebuild's COMMIT
+    import threading
+    import time
+
+    import library.search.index as index
+
+    with session_scope(engine) as session:
+        make_article(session, slug="first", source_language="kk", title="Бір", body="<p>Бірінші.</p>")
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
+    failures: list[BaseException] = []
+
+    def publish() -> None:
+        try:
+            _publish_books(engine)
+        except BaseException as error:  # reported below: the thread's own would be lost
+            failures.append(error)
+
+    publisher = threading.Thread(target=publish)
+
+    def after_the_first_batch(n: int) -> None:
+        if not publisher.is_alive() and publisher.ident is None:
+            publisher.start()
+            time.sleep(0.5)  # the save now holds its row and waits for the index
+
+    monkeypatch.setattr(index, "REBUILD_BATCH", 1)  # "water" comes in a later batch than "first"
+    with engine.begin() as conn:
+        assert rebuild(conn, after_the_first_batch, workers=0) == 2
+    publisher.join(10)
+    assert not publisher.is_alive() and failures == []
+    assert _slugs(engine, "кітапхана") == ["water"]
