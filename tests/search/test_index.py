@@ -114,24 +114,31 @@ def _publish_books(engine) -> None:
                              status=Status.PUBLISHED, by="editor")
 
 
-def test_what_is_published_while_a_rebuild_runs_is_in_the_rebuilt_index(engine, db_kind):
-    """The publish waits for the rebuild's COMMIT (it writes the index the rebuild holds) and then
-    writes its row: it is neither lost nor written into what the rebuild then replaces."""
-    if db_kind != "postgres":
-        return  # SQLite has one writer at a time: a publish waits for the rebuild's COMMIT
+def _publisher(engine):
+    """A thread that publishes a new text of "water" once started, and the errors it met (a thread's
+    own exception would be lost)."""
     import threading
 
-    with session_scope(engine) as session:
-        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
     failures: list[BaseException] = []
 
     def publish() -> None:
         try:
             _publish_books(engine)
-        except BaseException as error:  # reported below: the thread's own would be lost
+        except BaseException as error:
             failures.append(error)
 
-    publisher = threading.Thread(target=publish)
+    return threading.Thread(target=publish), failures
+
+
+def test_what_is_published_while_a_rebuild_runs_is_in_the_rebuilt_index(engine, db_kind):
+    """The publish waits for the rebuild's COMMIT (it writes the index the rebuild holds) and then
+    writes its row: it is neither lost nor written into what the rebuild then replaces."""
+    if db_kind != "postgres":
+        return  # SQLite has one writer at a time: a publish waits for the rebuild's COMMIT
+
+    with session_scope(engine) as session:
+        make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
+    publisher, failures = _publisher(engine)
     with engine.begin() as conn:
         rebuild(conn, lambda n: publisher.start(), workers=0)
         publisher.join(1)
@@ -191,7 +198,6 @@ def test_a_save_during_a_rebuild_never_deadlocks_with_it(engine, db_kind, monkey
     block that check (FOR NO KEY UPDATE, not FOR UPDATE), or each waits for the other."""
     if db_kind != "postgres":
         return  # SQLite has one writer at a time: the save waits for the rebuild's COMMIT
-    import threading
     import time
 
     import library.search.index as index
@@ -199,15 +205,7 @@ def test_a_save_during_a_rebuild_never_deadlocks_with_it(engine, db_kind, monkey
     with session_scope(engine) as session:
         make_article(session, slug="first", source_language="kk", title="Бір", body="<p>Бірінші.</p>")
         make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
-    failures: list[BaseException] = []
-
-    def publish() -> None:
-        try:
-            _publish_books(engine)
-        except BaseException as error:  # reported below: the thread's own would be lost
-            failures.append(error)
-
-    publisher = threading.Thread(target=publish)
+    publisher, failures = _publisher(engine)
 
     def after_the_first_batch(n: int) -> None:
         if not publisher.is_alive() and publisher.ident is None:
