@@ -188,15 +188,21 @@ def prepare_text(session: Session, article: Article, language: str, text: Varian
     return replace(prepared, reactions=prepare(session, draft))
 
 
-def _current_variant(session: Session, article: Article, language: str) -> Variant | None:
-    # FOR NO KEY UPDATE serialises concurrent saves of one variant on PostgreSQL; on SQLite the
-    # writer's BEGIN IMMEDIATE already does. Not FOR UPDATE: that also blocks the foreign-key checks
-    # of rows naming the variant (FOR KEY SHARE), and a search reindex, which holds the index this
-    # save writes last, checks them as it copies: each waited for the other (a deadlock, tested).
+def lock_variant(session: Session, article: Article, language: str) -> Variant | None:
+    """The variant, its row locked until the transaction ends and read after the lock was granted.
+
+    The lock serialises concurrent writers of one variant on PostgreSQL (SQLite writers are already
+    serialised by BEGIN IMMEDIATE), so a precondition checked on what it returns cannot race; the
+    object is refreshed from that row (``populate_existing``), not left as the session last saw it.
+    FOR NO KEY UPDATE, not FOR UPDATE: that also blocks the foreign-key checks of rows naming the
+    variant (FOR KEY SHARE), and a search reindex, which holds the index a save writes last, checks
+    them as it copies: each waited for the other (a deadlock, tested).
+    """
     return session.scalar(
         select(Variant)
         .where(Variant.article_id == article.id, Variant.language == language)
         .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     )
 
 
@@ -243,7 +249,7 @@ def save_variant(
     at = at or utcnow()
     is_source = language == article.source_language
     translated_from, source_revision = _translation_of(session, article, language, translated_from, source_revision)
-    variant = _current_variant(session, article, language)
+    variant = lock_variant(session, article, language)
     if variant is None:
         if expected_revision not in (None, 0):
             raise StaleRevision(article.slug, language, expected_revision, 0)

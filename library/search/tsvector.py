@@ -19,19 +19,21 @@ _TITLE = [f"{n}A" for n in range(LAST_PLACE + 1)]
 _BODY = [str(n) for n in range(LAST_PLACE + 1)]
 
 
-def _lexeme(key: str) -> str:
-    """``key`` quoted, with its quotes and backslashes doubled (keys have none: the slow path is a guard)."""
-    if "'" in key or "\\" in key:
-        key = key.replace("\\", "\\\\").replace("'", "''")
-    return f"'{key}'"
+def _escaped(keys: str) -> str:
+    """``keys`` with quotes and backslashes doubled, as a quoted lexeme needs them (keys have none:
+    this is a guard, and costs a scan of the string)."""
+    if "'" in keys or "\\" in keys:
+        return keys.replace("\\", "\\\\").replace("'", "''")
+    return keys
 
 
 def tsvector(title: str, body: str) -> str:
     """The ``tsvector`` literal of a text's title keys and body keys (each joined by spaces)."""
     places: dict[str, list[str]] = {}
     get = places.get
-    title_keys = title.split()
-    for marks, keys, first in ((_TITLE, title_keys, 1), (_BODY, body.split(), min(len(title_keys), LAST_PLACE) + 1)):
+    title_keys = _escaped(title).split()
+    for marks, keys, first in ((_TITLE, title_keys, 1),
+                               (_BODY, _escaped(body).split(), min(len(title_keys), LAST_PLACE) + 1)):
         for n, key in enumerate(keys, first):
             mark = marks[n if n < LAST_PLACE else LAST_PLACE]
             found = get(key)
@@ -39,11 +41,9 @@ def tsvector(title: str, body: str) -> str:
                 places[key] = [mark]
             else:
                 found.append(mark)
-    if "'" in title or "\\" in title or "'" in body or "\\" in body:
-        return " ".join([f"{_lexeme(key)}:{','.join(found)}" for key, found in places.items()])
     return " ".join([f"'{key}':{','.join(found)}" for key, found in places.items()])
 
 
 def tsquery(key: str) -> str:
     """The ``tsquery`` literal matching one key."""
-    return _lexeme(key)
+    return f"'{_escaped(key)}'"

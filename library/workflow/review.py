@@ -93,17 +93,10 @@ class History:
     refused: list[RefusedEdit] = field(default_factory=list)
 
 
-def _locked_variant(session: Session, article: Article, language: str) -> Variant | None:
-    # Locking the row first serialises concurrent writers of one variant on PostgreSQL (SQLite
-    # writers are already serialised by BEGIN IMMEDIATE), so the precondition check cannot race.
-    return session.scalar(select(Variant).where(Variant.article_id == article.id, Variant.language == language)
-                          .with_for_update().execution_options(populate_existing=True))
-
-
 def _find(session: Session, principal: Principal, slug: str, language: str) -> tuple[Article, Variant]:
     require_language(principal, language)
     article = get_article(session, slug)
-    variant = _locked_variant(session, article, language)
+    variant = service.lock_variant(session, article, language)
     if variant is None:
         raise VariantNotFound(slug, language)
     return article, variant
@@ -183,7 +176,7 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
     article, translated_from = _check_save(session, principal, slug, language, text, precondition, status, minor,
                                            translated_from, source_revision, max_text_kb)
     at = at or utcnow()
-    variant = _locked_variant(session, article, language)
+    variant = service.lock_variant(session, article, language)
     matches, expected = precondition.expected_revision(variant)
     if not matches:
         return _refuse(session, principal, article, language, variant, text, expected, at,
@@ -198,7 +191,7 @@ def save_text(session: Session, principal: Principal, slug: str, language: str, 
     except (StaleRevision, IntegrityError):
         # Another writer created or saved the variant between our lock and our insert
         # (two creations of a new variant race on its unique key on PostgreSQL).
-        variant = _locked_variant(session, article, language)
+        variant = service.lock_variant(session, article, language)
         return _refuse(session, principal, article, language, variant, text, expected, at,
                        translated_from, source_revision, keep=keep_refused)
     audit.record(session, principal.username, action, article=slug, language=language, from_revision=before,

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from library.search import index
 from library.search.analyzer import indexed_text
 from library.search.index import plain_text
 from library.search.tsvector import LAST_PLACE, tsquery, tsvector
+from library.storage import session_scope
+from tests.factories import make_article
 from tests.search.test_index import TEXTS
 
 
@@ -23,7 +26,7 @@ def test_places_stop_at_postgresql_s_last():
     written = tsvector("", " ".join(f"w{n}" for n in range(1, LAST_PLACE + 5)))  # word n at place n
     last = LAST_PLACE
     assert f"'w{last - 1}':{last - 1} 'w{last}':{last} 'w{last + 1}':{last} " in written
-    assert written.endswith(f"'w{LAST_PLACE + 4}':{LAST_PLACE}")
+    assert written.endswith(f"'w{last + 4}':{last}")
 
 
 def test_quotes_and_backslashes_are_doubled_though_keys_have_none():
@@ -57,11 +60,7 @@ def test_the_literal_is_the_value_to_tsvector_made(engine, db_kind):
 
 def test_a_quote_or_a_backslash_in_a_key_reaches_the_index_as_it_is_by_either_way_of_writing(engine, db_kind):
     if db_kind != "postgres":
-        return
-    from library.search import index
-    from library.storage import session_scope
-    from tests.factories import make_article
-
+        return  # COPY and the tsvector literal are PostgreSQL's
     with session_scope(engine) as session:
         make_article(session, slug="water", source_language="kk", title="Су", body="<p>Таза су.</p>")
     with engine.connect() as conn:
