@@ -6,7 +6,7 @@ Kazakh reader's search has fallbacks to rank; every variant published, with a ti
 body of 60 words drawn from a 20,000-word vocabulary per language (Zipf-distributed, Kazakh words
 with real plural, possessive and case endings). One word per language is put in 10% of the articles
 ("ынтымақтастық", "сотрудничество", "cooperation"), another in 10 articles ("зергерлер",
-"ювелиры", "jewellers"). Rows are loaded in bulk; then `library.search.index.rebuild` (what
+"ювелиры", "jewellers"). Rows are loaded in bulk; then `library.search.rebuild.rebuild` (what
 `library search reindex` runs: the analyzer in Python over every published text) builds the index and
 is timed. Each query runs ``--repeat`` times through `library.search.service.search` (first page, 10
 results, a Kazakh reader unless said otherwise); p50 and p95 are printed.
@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 from eval_search import fresh_database  # noqa: E402  (scripts/ is on sys.path: the script's own folder)
 
 from library.bootstrap import language_registry  # noqa: E402
-from library.search.index import rebuild  # noqa: E402
+from library.search.rebuild import rebuild  # noqa: E402
 from library.search.service import SearchQuery, search  # noqa: E402
 from library.settings import load_settings  # noqa: E402
-from library.storage import create_engine_for, read_only, session_scope, upgrade  # noqa: E402
+from library.storage import create_engine_for, read_only, upgrade  # noqa: E402
 
 PRESENCE = {"ru": 1.0, "kk": 0.80, "en": 0.55}
 COMMON = {"kk": "ынтымақтастық", "ru": "сотрудничество", "en": "cooperation"}
@@ -167,12 +167,8 @@ def bench(kind: str, data, repeat: int) -> None:
         print(f"{kind}: {len(data[2]):,} variants of {len(data[1]):,} articles loaded in "
               f"{time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        with session_scope(engine) as session:
-            indexed = rebuild(session)
+        indexed = rebuild(engine)
         print(f"  index build (library search reindex): {indexed:,} texts in {time.perf_counter() - started:.1f} s")
-        if kind == "postgresql":
-            with engine.connect() as connection:
-                connection.exec_driver_sql("ANALYZE search_index")
         cases = [("rare term, kk reader", "kk", RARE["kk"]), ("rare term, ru reader", "ru", RARE["ru"]),
                  ("rare term, kk-Latn reader", "kk-Latn", "zergerler"),
                  ("10% term, kk reader", "kk", COMMON["kk"]), ("10% term, ru reader", "ru", COMMON["ru"]),

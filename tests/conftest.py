@@ -183,7 +183,7 @@ def _empty_tables(engine: Engine) -> None:
     for each sequence, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for every
     table and index (70 ms a test, against a few for the statements here)."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    # The search index is outside the model (on SQLite an FTS5 table) and refers to variants: first.
+    # The search index is outside the model (an FTS5 table on SQLite, a partitioned one on PostgreSQL).
     statements = ["DELETE FROM search_index"] + [f"DELETE FROM {name}" for name in tables]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

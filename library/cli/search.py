@@ -18,13 +18,13 @@ def search() -> None:
 @search.command("reindex")
 @click.pass_context
 def search_reindex(ctx: click.Context) -> None:
-    """Rebuild the search index from every published text, in one transaction (on SQLite searches keep
-    the old index until it commits; on PostgreSQL they wait for it), with a progress bar on a terminal."""
-    from library.search.index import published_variants, rebuild
-    from library.storage import session_scope
+    """Rebuild the search index from every published text, with a progress bar on a terminal. Searches
+    and publishes use the old index until the new one replaces it."""
+    from library.search.rebuild import published_variants, rebuild
 
-    with session_scope(engine(ctx)) as session:
-        total = published_variants(session)
-        with click.progressbar(length=total, label="indexing published texts", file=sys.stderr) as bar:
-            done = rebuild(session, bar.update)
+    database = engine(ctx)
+    with database.connect() as connection:
+        total = published_variants(connection)
+    with click.progressbar(length=total, label="indexing published texts", file=sys.stderr) as bar:
+        done = rebuild(database, bar.update)
     click.echo(f"indexed {done} published texts")

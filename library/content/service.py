@@ -194,9 +194,10 @@ def lock_variant(session: Session, article: Article, language: str) -> Variant |
     The lock serialises concurrent writers of one variant on PostgreSQL (SQLite writers are already
     serialised by BEGIN IMMEDIATE), so a precondition checked on what it returns cannot race; the
     object is refreshed from that row (``populate_existing``), not left as the session last saw it.
-    FOR NO KEY UPDATE, not FOR UPDATE: that also blocks the foreign-key checks of rows naming the
-    variant (FOR KEY SHARE), and a search reindex, which holds the index a save writes last, checks
-    them as it copies: each waited for the other (a deadlock, tested).
+    FOR NO KEY UPDATE, not FOR UPDATE: that would also block the foreign-key checks (FOR KEY SHARE)
+    of every other transaction writing a row that names the variant, which need not wait for a save;
+    a search reindex that checked them while holding the index a save writes last deadlocked with it
+    (2026-12-04, before the index lost its foreign keys in migration 0017).
     """
     return session.scalar(
         select(Variant)

@@ -120,11 +120,13 @@ def _transliterate(text: str) -> str:
     """
     if not _HAS_CYRILLIC.search(text):
         return text
-    # NFC joins a decomposed й (и + U+0306) or ё (е + U+0308) into the letter the table knows.
+    # NFC joins a decomposed й (и + U+0306) or ё (е + U+0308) into the letter the table knows; and
+    # again after: a combining mark left after a letter that became Latin ("Э" + U+0306 -> "E" +
+    # U+0306) composes with it ("Ĕ"), which the next pass would do otherwise (`to_latin` is idempotent).
     text = unicodedata.normalize("NFC", text)
     if _TWO_LETTER_CAPITAL.search(text):
         text = _TWO_LETTER_CAPITAL.sub(_two_letter_capital, text)
-    return text.translate(_TABLE)
+    return unicodedata.normalize("NFC", text.translate(_TABLE))
 
 
 def _two_letter_capital(match: re.Match[str]) -> str:

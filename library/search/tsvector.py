@@ -27,21 +27,28 @@ def _escaped(keys: str) -> str:
     return keys
 
 
+def _marks(table: list[str], first: int, count: int) -> list[str]:
+    """The marks of ``count`` places from place ``first`` on: those past `LAST_PLACE` are counted there."""
+    if first + count <= LAST_PLACE + 1:
+        return table[first : first + count]
+    head = table[first:LAST_PLACE]
+    return head + [table[LAST_PLACE]] * (count - len(head))
+
+
 def tsvector(title: str, body: str) -> str:
-    """The ``tsvector`` literal of a text's title keys and body keys (each joined by spaces)."""
-    places: dict[str, list[str]] = {}
-    get = places.get
+    """The ``tsvector`` literal of a text's title keys and body keys (each joined by spaces).
+
+    A rebuild makes a million of these (issue 17), so it is one loop over keys and their marks: a key
+    met again (rarely, in one text) has its marks joined as it goes."""
     title_keys = _escaped(title).split()
-    for marks, keys, first in ((_TITLE, title_keys, 1),
-                               (_BODY, _escaped(body).split(), min(len(title_keys), LAST_PLACE) + 1)):
-        for n, key in enumerate(keys, first):
-            mark = marks[n if n < LAST_PLACE else LAST_PLACE]
-            found = get(key)
-            if found is None:
-                places[key] = [mark]
-            else:
-                found.append(mark)
-    return " ".join([f"'{key}':{','.join(found)}" for key, found in places.items()])
+    body_keys = _escaped(body).split()
+    places: dict[str, str] = {}
+    get = places.get
+    marks = _marks(_TITLE, 1, len(title_keys)) + _marks(_BODY, min(len(title_keys), LAST_PLACE) + 1, len(body_keys))
+    for key, mark in zip(title_keys + body_keys, marks, strict=True):
+        found = get(key)
+        places[key] = mark if found is None else f"{found},{mark}"
+    return " ".join([f"'{key}':{found}" for key, found in places.items()])
 
 
 def tsquery(key: str) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from babel.dates import format_date
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from library.languages.kk_latin import ALPHABET, latin_lower, latin_upper, to_latin
@@ -187,6 +187,7 @@ def test_all_caps_words_stay_all_caps(word):
 
 
 @given(st.text(alphabet=KAZAKH_CYRILLIC + KAZAKH_CYRILLIC.upper() + "<>{}%()/:.-_ ahs#&;\"'\u0306"))
+@example("ӖЭ\u0306")  # found by Hypothesis: the breve stayed apart from the E it followed, until the next pass
 def test_idempotent_on_markup_like_text(text):
     once = to_latin(text)
     assert to_latin(once) == once

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from library.search import index
+from library.search import rebuild as rebuilding
 from library.search.analyzer import indexed_text
 from library.search.index import plain_text
 from library.search.tsvector import LAST_PLACE, tsquery, tsvector
@@ -68,7 +68,7 @@ def test_a_quote_or_a_backslash_in_a_key_reaches_the_index_as_it_is_by_either_wa
             "SELECT variant_id, article_id, revision_id FROM search_index")).one()
         conn.execute(text("DELETE FROM search_index"))
         documents = [(variant, article, "kk", revision, "o'k", "a\\b c")]
-        assert index._load(conn, "postgresql", index._lines(documents, "postgresql")) == 1
+        assert rebuilding._load(conn, rebuilding._lines(documents, "postgresql"), "search_index") == 1
         copied = conn.execute(text("SELECT tsvector_to_array(document) FROM search_index")).scalar_one()
         inserted = conn.execute(text("SELECT tsvector_to_array(CAST(:v AS tsvector))"),
                                 {"v": tsvector("o'k", "a\\b c")}).scalar_one()

@@ -200,3 +200,47 @@ def test_0012_indexes_what_is_already_published_and_downgrades_to_0011(fresh_dat
         assert not {"search_index", "search_miss"} & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_0017_partitions_the_postgresql_index_keeping_its_rows_and_downgrades_to_0016(fresh_database_url):
+    """The rows move as they are into the partition of their language, and back on a downgrade; the
+    same searches find the same articles at 0016, at 0017 and back at 0016. SQLite is unchanged."""
+    from sqlalchemy import text
+
+    from library.bootstrap import language_registry
+    from library.demo.loader import load_demo
+    from library.search.service import SearchQuery, search
+    from library.settings import load_settings
+    from library.storage import read_only, session_scope
+
+    engine = create_engine_for(fresh_database_url)  # no content events: 0012 fills the index
+    kk = language_registry(load_settings({})).get("kk")
+
+    def state() -> tuple[list[tuple], list[str]]:
+        with engine.connect() as conn:
+            document = "document::text" if engine.dialect.name == "postgresql" else "title || body"
+            rows = sorted(tuple(row) for row in conn.execute(text(
+                f"SELECT article_id, language, revision_id, {document} FROM search_index")))
+        found = read_only(engine, search, kk, SearchQuery.parse("кітапхана"))
+        return rows, [item.slug for item in found.page.items]
+
+    try:
+        upgrade(engine, "0011")
+        with session_scope(engine) as session:
+            load_demo(session)
+        upgrade(engine, "0016")
+        before = state()
+        assert len(before[0]) > 20 and len(before[1]) >= 3
+        upgrade(engine, "0017")
+        assert state() == before
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                placed = conn.execute(text(
+                    "SELECT tableoid::regclass::text, language FROM search_index GROUP BY 1, 2 ORDER BY 1")).all()
+                keys = conn.execute(text("SELECT count(*) FROM pg_constraint "
+                                         "WHERE conrelid = 'search_index'::regclass AND contype = 'f'")).scalar()
+            assert placed == [(f"search_index_{code}", code) for code in ("en", "kk", "ru")] and keys == 0
+        downgrade(engine, "0016")
+        assert state() == before
+    finally:
+        engine.dispose()
