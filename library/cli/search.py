@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
+from typing import Any
 
 import click
 
@@ -25,6 +27,15 @@ def search_reindex(ctx: click.Context) -> None:
     database = engine(ctx)
     with database.connect() as connection:
         total = published_variants(connection)
-    with click.progressbar(length=total, label="indexing published texts", file=sys.stderr) as bar:
-        done = rebuild(database, bar.update)
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def progress(written: int) -> None:
+            # Shown from the first batch on: a reindex refused (another one runs) shows no bar.
+            if not bars:
+                bars.append(stack.enter_context(
+                    click.progressbar(length=total, label="indexing published texts", file=sys.stderr)))
+            bars[0].update(written)
+
+        done = rebuild(database, progress)
     click.echo(f"indexed {done} published texts")

@@ -208,6 +208,7 @@ def test_one_postgresql_rebuild_at_a_time_and_a_failed_one_leaves_the_index_as_i
         other.commit()
     assert result.exit_code != 0
     assert "Another search reindex is running" in result.output and "Traceback" not in result.output
+    assert "indexing published texts" not in result.output  # no progress bar for a refused reindex
 
     def broken(engine, partition):
         raise RuntimeError("disk full")
