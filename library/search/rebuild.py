@@ -168,7 +168,7 @@ def _fill_and_index(engine: Engine, keeper: Connection, progress: Progress | Non
     if count > 0:
         done = _counted(_in_workers(_shareable_url(engine) or "", jobs, count), progress)
     else:
-        done = _counted((_write_batch(engine, job) for job in jobs), progress)
+        done = _counted((_write_batch(engine, low, high, BUILD) for low, high, _ in jobs), progress)
     _build_indexes(engine, keeper)
     return done
 
@@ -189,13 +189,12 @@ def _build_indexes(engine: Engine, keeper: Connection) -> None:
         keeper.execute(text(statement))
 
 
-def _write_batch(engine: Engine, job: Job) -> int:
-    """Read, analyse and write one batch into its table, in one transaction; returns the texts written."""
-    low, high, table = job
+def _write_batch(engine: Engine, low: int, high: int, table: str) -> int:
+    """Read, analyse and write one batch into ``table``, in one transaction; returns the texts written."""
     with engine.begin() as connection:
         # A batch's read is small: a parallel plan only starts processes on cores the rebuild uses.
         connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-        return _load(connection, _lines(analysed(_read(connection, low, high)), "postgresql"), table or TABLE)
+        return _load(connection, _lines(analysed(_read(connection, low, high)), "postgresql"), table)
 
 
 def _index_partition(engine: Engine, partition: str) -> None:
@@ -336,7 +335,7 @@ def _analyse(url: str, job: Job) -> str | int:
         engine = _engines[url] = create_engine_for(url)
     low, high, table = job
     if table is not None:
-        return _write_batch(engine, job)
+        return _write_batch(engine, low, high, table)
     return _lines(analysed(read_rows(engine, _read, low, high)), engine.dialect.name)
 
 
