@@ -46,12 +46,14 @@ class Settings:
     """Megabytes of encoded reader responses each server process keeps; 0 turns the cache off
     (LIBRARY_CACHE_MB)."""
 
-    reader_threads: int = 2
+    reader_threads: int | None = None
     """Worker threads that build reader responses the cache does not hold (articles, listings, pages) in
-    each server process (LIBRARY_READER_THREADS). Only one of them runs Python at a time (the GIL), so
-    more only overlap waits on the database, and every extra one adds hand-offs of the GIL: on 2 cores,
-    uncached article reads went 443-530 req/s with anyio's 40 threads, 851-855 with 8, 944-978 with 4,
-    1044-1070 with 2 (scripts/bench_api.py, README). Staff and search requests keep anyio's own threads."""
+    each server process (LIBRARY_READER_THREADS); 0 builds them on the event loop itself. Unset: 0 on
+    SQLite, 2 on PostgreSQL (`builder_threads`). Only one thread runs Python at a time (the GIL), so
+    threads only overlap waits on the database, and each hand-off of the GIL costs: a SQLite read waits
+    on nothing but the CPU, and building on the loop served 1.5x the uncached reads of two threads; a
+    PostgreSQL read waits on a socket, which threads overlap (README, "Fast for the whole library").
+    Staff and search requests keep anyio's own threads."""
 
     sqlite_busy_timeout: float = 10.0
     """Seconds a SQLite statement waits for another connection's lock before the database counts as
@@ -121,6 +123,13 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def builder_threads(self) -> int:
+        """`reader_threads`, or its default for the database engine when unset."""
+        if self.reader_threads is not None:
+            return self.reader_threads
+        return 0 if self.is_sqlite else 2
+
 
 def _parse_languages(raw: str) -> tuple[str, ...]:
     codes = tuple(code.strip().lower() for code in raw.split(",") if code.strip())
@@ -180,14 +189,15 @@ def _parse_urls(name: str, raw: str) -> tuple[str, ...]:
 
 
 def _parse_whole(name: str, raw: str, *, unit: str, minimum: int | None = None) -> int:
-    """A positive whole number; with ``minimum``, the message names the smallest allowed."""
+    """A positive whole number (zero too with ``minimum=0``); with ``minimum``, the message names the
+    smallest allowed."""
     try:
         value = int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number of {unit}, not {raw!r}") from None
     if minimum is not None and value < minimum:
         raise ConfigurationError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
-    if value <= 0:
+    if value <= 0 and minimum != 0:
         raise ConfigurationError(f"{name} must be positive, not {raw!r}")
     return value
 
@@ -219,7 +229,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if raw := env.get("LIBRARY_CACHE_MB"):
         kwargs["cache_mb"] = _parse_float("LIBRARY_CACHE_MB", raw, unit="megabytes", zero=True)
     if raw := env.get("LIBRARY_READER_THREADS"):
-        kwargs["reader_threads"] = _parse_whole("LIBRARY_READER_THREADS", raw, unit="threads", minimum=1)
+        kwargs["reader_threads"] = _parse_whole("LIBRARY_READER_THREADS", raw, unit="threads", minimum=0)
     if raw := env.get("LIBRARY_SQLITE_BUSY_TIMEOUT"):
         kwargs["sqlite_busy_timeout"] = _parse_float("LIBRARY_SQLITE_BUSY_TIMEOUT", raw)
     if raw := env.get("LIBRARY_TRANSLATORS_URL"):

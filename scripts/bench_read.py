@@ -23,7 +23,6 @@ from library.bootstrap import build_runtime
 from library.content.models import Article
 from library.reading.resolve import ARTICLE, read_article
 from library.settings import load_settings
-from library.storage import read_rows
 from library.web.api.articles import _explain
 from library.web.responses import encode
 
@@ -43,19 +42,16 @@ def measure(url: str, reads: int) -> list[str]:
     rng = random.Random(15)
     picks = [(rng.choice(slugs), registry.get(rng.choice(LANGUAGES))) for _ in range(reads)]
     for slug, language in picks[:200]:  # warm: connections, compiled statements, code paths
-        read_rows(engine, read_article, slug, language, registry.codes)
+        read_article(engine, slug, language, registry.codes)
     statement, resolved_times, encoding, whole = [], [], [], []
-
-    def just_the_statement(connection, slug):
-        return connection.execute(ARTICLE, {"slug": slug}).all()
 
     cpu = time.process_time()
     for slug, language in picks:
         began = time.perf_counter()
-        read_rows(engine, just_the_statement, slug)
+        ARTICLE.read(engine, slug=slug)
         statement.append(time.perf_counter() - began)
         began = time.perf_counter()
-        resolved = read_rows(engine, read_article, slug, language, registry.codes)
+        resolved = read_article(engine, slug, language, registry.codes)
         read = time.perf_counter()
         _explain(resolved.view, runtime.catalogs.translator(language.code), None)
         encode(resolved.view, {"Content-Language": resolved.view.language}, resolved.article_id)

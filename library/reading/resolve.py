@@ -3,7 +3,8 @@
 The statement returns a row per published variant of the article and of every linked article, each
 with its published revision's text, whatever the requested language: picking the first language of
 the fallback chain is then a dictionary lookup, and no reader query ever touches a working copy.
-Linked articles' summaries and bodies are not fetched (the statement nulls them out).
+Linked articles' summaries and bodies are not fetched (the statement nulls them out). Given an engine,
+the statement runs straight on the driver (`library.storage.prepared`): that is a reader's uncached read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, literal, select, union_all
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -22,6 +23,7 @@ from library.languages.registry import Language
 from library.reading.derived import derive_article
 from library.reading.errors import ArticleUnavailable
 from library.reading.types import ArticleView, SeeAlso
+from library.storage.prepared import Prepared
 
 _source = aliased(Variant, name="source")
 
@@ -69,7 +71,7 @@ def _article_statement():
     return join_published(query, ids.c.id)
 
 
-ARTICLE = _article_statement()
+ARTICLE = Prepared(_article_statement(), "ArticleRow")
 
 
 @dataclass(frozen=True)
@@ -109,21 +111,21 @@ def choose(rows: Iterable[Any], chain: Sequence[str]) -> Choice | None:
     return None
 
 
-def read_article(session: Session | Connection, slug: str, language: Language,
+def read_article(source: Session | Connection | Engine, slug: str, language: Language,
                  display_order: Sequence[str]) -> ResolvedArticle:
     """The article ``slug`` as a reader of ``language`` sees it: in that language, or the first published
     fallback of its chain, with its "See also" links; for a derived language, made its own.
 
+    ``source`` is a unit of work to read in, or an engine to read on without one (`Prepared.read`).
     Raises `ArticleUnavailable` when no article has the slug or none of its variants is published.
     """
-    resolved = _resolve(session, slug, language.chain, display_order)
+    rows = ARTICLE.read(source, slug=slug) if isinstance(source, Engine) else ARTICLE.rows(source, slug=slug)
+    resolved = _resolve(rows, slug, language.chain, display_order)
     derive_article(resolved.view, language)
     return resolved
 
 
-def _resolve(session: Session | Connection, slug: str, chain: Sequence[str],
-             display_order: Sequence[str]) -> ResolvedArticle:
-    rows = session.execute(ARTICLE, {"slug": slug}).all()
+def _resolve(rows: Sequence[Any], slug: str, chain: Sequence[str], display_order: Sequence[str]) -> ResolvedArticle:
     own = [row for row in rows if row.position < 0]
     choice = choose(own, chain)
     if choice is None:

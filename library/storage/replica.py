@@ -132,6 +132,16 @@ class ReaderDatabase:
         self._count("primary")
         return result
 
+    def read_statement(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """`read` for the hottest read of all, one prepared statement (`library.storage.prepared`):
+        ``function`` is given the primary's engine itself, to read on without a unit of work, when the
+        primary answers; a replica's unit of work otherwise."""
+        if self.replica is not None and self.use_replica:
+            return self.read(function, *args, **kwargs)
+        result = function(self.primary, *args, **kwargs)
+        self._count("primary")
+        return result
+
     def _count(self, database: str) -> None:
         with self._served_lock:
             self.served[database] += 1

@@ -263,9 +263,10 @@ class ContentMemo:
     """Values derived from content alone, one per key, until the content version moves.
 
     For the few values every page shares (a handful per language), so it is not bounded by bytes.
-    Page handlers build in worker threads. One thread builds a missing value while the others asking
-    for it wait (right after a publish, sixteen readers must not run the same archive query sixteen
-    times), and a value built before a clear is not kept.
+    Pages are built in reader threads, or on the event loop (`library.web.responses.off_the_loop`), and
+    staff pages in anyio's threads. One thread builds a missing value while the others asking for it
+    wait (right after a publish, sixteen readers must not run the same archive query sixteen times),
+    and a value built before a clear is not kept.
     """
 
     def __init__(self) -> None:

@@ -13,7 +13,7 @@ from library.reading.types import Archive, ArticlePage
 
 
 def read_listing(state: Any, language: str, query: ListingQuery) -> ArticlePage:
-    """The page ``query`` of a listing for a reader of ``language`` (in a worker thread: it may read)."""
+    """The page ``query`` of a listing for a reader of ``language`` (built by `off_the_loop`: it may read)."""
     query.check()
     key = ("listing", query.section, query.year, query.month)
     # Only listings with articles are kept: there are as many as the library has sections and months,
@@ -23,11 +23,11 @@ def read_listing(state: Any, language: str, query: ListingQuery) -> ArticlePage:
 
 
 def read_archive_counts(state: Any, section: str | None) -> reading.MonthCounts:
-    """Readable articles per month (in a worker thread: it may read). Unknown sections raise and are
+    """Readable articles per month (built by `off_the_loop`: it may read). Unknown sections raise and are
     not kept, so the memo holds one entry per existing section at most."""
     return state.cache.memo.get(("archive", section), lambda: state.readers.read(reading.archive_counts, section))
 
 
 def read_archive(state: Any, language: str, section: str | None) -> Archive:
-    """The archive for a reader of ``language`` (in a worker thread: it may read)."""
+    """The archive for a reader of ``language`` (built by `off_the_loop`: it may read)."""
     return reading.archive(None, state.languages.get(language), section, read_archive_counts(state, section))

@@ -1,9 +1,11 @@
-"""Sending reader responses: from the per-process cache when possible, built off the event loop when not.
+"""Sending reader responses: from the per-process cache when possible, built when not.
 
-A hit costs a dictionary lookup and no thread hop; a miss builds the response in a worker thread
-(the database is synchronous) and stores it for the next reader. Misses are built by a few threads of
-their own (`Settings.reader_threads`, `off_the_loop`), not anyio's forty: only one thread runs Python at
-a time, and forty of them spent more on handing the GIL round than on the reads. Bodies are kept gzip-compressed and
+A hit costs a dictionary lookup and no thread hop; a miss builds the response and stores it for the
+next reader. Where a miss is built is `Settings.builder_threads` (`off_the_loop`): on the event loop
+itself on SQLite, whose read waits on nothing but the CPU, so a thread would only add hand-offs of the
+GIL; in a few threads of their own on PostgreSQL, whose read waits on the network. Never anyio's
+forty: only one thread runs Python at a time, and forty of them spent more on handing the GIL round
+than on the reads. Bodies are kept gzip-compressed and
 sent so to every client that accepts gzip, with ``Content-Encoding: gzip`` and ``Vary:
 Accept-Encoding``; other clients get them decompressed (`library.web.encoding`). Every API response
 carries a strong ETag, another for each of the two representations, and answers a matching
@@ -105,16 +107,20 @@ T = TypeVar("T")
 
 
 async def off_the_loop(state: Any, build: Callable[..., T], /, *args: Any) -> T:
-    """``build(*args)`` in one of the reader threads (`Settings.reader_threads`), waiting for one to be free."""
+    """``build(*args)`` in one of the reader threads (`Settings.builder_threads`), waiting for one to be
+    free; on the event loop itself when there are none."""
     limiter = getattr(state, "reader_limiter", None)
     if limiter is None:  # created on the event loop, once per app
-        limiter = state.reader_limiter = CapacityLimiter(state.settings.reader_threads)
+        threads = state.settings.builder_threads
+        limiter = state.reader_limiter = CapacityLimiter(threads) if threads else False
+    if limiter is False:
+        return build(*args)
     return await to_thread.run_sync(build, *args, limiter=limiter)
 
 
 async def cached(request: Request[Any, Any, Any], key: Hashable,
                  build: Callable[[], CachedResponse]) -> CachedResponse:
-    """The cached response for ``key``, or ``build()`` run in a reader thread and cached.
+    """The cached response for ``key``, or ``build()`` run (`off_the_loop`) and cached.
 
     A hit counts again the interface strings its rendering missed, as building it did. A request that
     must see the primary (`library.web.replica`: a visitor right after their own write) is built afresh

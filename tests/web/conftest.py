@@ -1,4 +1,5 @@
-"""A counter of the SQL statements a request runs."""
+"""A counter of the SQL statements a request runs: those run through SQLAlchemy (its cursor events) and
+those a `library.storage.prepared.Prepared` runs on the driver itself, which no event sees."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
+
+from library.storage import prepared
 
 
 class Statements:
@@ -26,8 +29,16 @@ class Statements:
 @contextmanager
 def count_statements(engine) -> Iterator[Statements]:
     statements = Statements()
+    run = prepared._run
+
+    def counted(raw, dialect, compiled, values):
+        statements(None, None, compiled.sql, values, None, False)
+        return run(raw, dialect, compiled, values)
+
     event.listen(engine, "before_cursor_execute", statements)
+    prepared._run = counted
     try:
         yield statements
     finally:
+        prepared._run = run
         event.remove(engine, "before_cursor_execute", statements)

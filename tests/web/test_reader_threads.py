@@ -1,15 +1,16 @@
-"""Uncached reader responses are built by `Settings.reader_threads` threads at most (issue 15): the
-article read statement, slowed down so that builds overlap, never runs on more threads at once than
-the setting allows, and does run on as many as it allows, so the limit is the setting's, not chance."""
+"""Uncached reader responses are built where `Settings.builder_threads` says (issue 15): the article read,
+slowed down so that builds overlap, never runs on more threads at once than the setting allows, and does
+run on as many as it allows, so the limit is the setting's, not chance; with none, every build runs on
+the event loop itself, one at a time."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import event
 
 from library.errors import ConfigurationError
 from library.reading.resolve import ARTICLE
@@ -27,45 +28,64 @@ def articles(engine) -> list[str]:
         return [make_article(session, slug=f"a-{i:02d}", section=section).slug for i in range(REQUESTS)]
 
 
-def _most_reads_at_once(client, urls: list[str]) -> int:
-    """The most article read statements running at the same time while ``urls`` are asked for at once."""
-    lock, running, most = threading.Lock(), [0], [0]
+def _reads(client, urls: list[str]) -> tuple[int, set[bool]]:
+    """The most article reads running at the same time while ``urls`` are asked for at once, and
+    whether each read ran on the event loop's thread."""
+    lock, running, most, on_loop = threading.Lock(), [0], [0], set()
+    read = ARTICLE.read
 
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if context.compiled is not None and context.compiled.statement is ARTICLE:
-            with lock:
-                running[0] += 1
-                most[0] = max(most[0], running[0])
+    def slow_read(engine, **values):
+        try:
+            asyncio.get_running_loop()
+            on_loop.add(True)
+        except RuntimeError:
+            on_loop.add(False)
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
             time.sleep(0.05)  # long enough for every other request to reach its own read
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        if context.compiled is not None and context.compiled.statement is ARTICLE:
+            return read(engine, **values)
+        finally:
             with lock:
                 running[0] -= 1
 
-    engine = client.app.state.engine
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
+    ARTICLE.read = slow_read  # shadows the method for this instance only
     try:
         with ThreadPoolExecutor(len(urls)) as pool:
             statuses = list(pool.map(lambda url: client.get(url).status_code, urls))
     finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
+        del ARTICLE.read
     assert statuses == [200] * len(urls)
-    return most[0]
+    return most[0], on_loop
 
 
 @pytest.mark.parametrize("threads", [1, 3])
 def test_uncached_reads_run_on_the_reader_threads_only(articles, make_client, threads):
     client = make_client(LIBRARY_CACHE_MB="0", LIBRARY_FLUSH_INTERVAL="3600", LIBRARY_READER_THREADS=str(threads))
     api = [f"/api/v1/articles/{slug}?lang=en" for slug in articles]
-    assert _most_reads_at_once(client, api) == threads
+    assert _reads(client, api) == (threads, {False})
     pages = [f"/en/articles/{slug}" for slug in articles]
-    assert _most_reads_at_once(client, pages) == threads
+    assert _reads(client, pages) == (threads, {False})
 
 
-@pytest.mark.parametrize("raw", ["0", "-2", "two", "1.5"])
+def test_with_no_reader_threads_misses_are_built_on_the_event_loop(articles, make_client):
+    client = make_client(LIBRARY_CACHE_MB="0", LIBRARY_FLUSH_INTERVAL="3600", LIBRARY_READER_THREADS="0")
+    api = [f"/api/v1/articles/{slug}?lang=en" for slug in articles]
+    assert _reads(client, api) == (1, {True})
+    pages = [f"/en/articles/{slug}" for slug in articles]
+    assert _reads(client, pages) == (1, {True})
+
+
+def test_the_default_builds_on_the_loop_for_sqlite_and_in_two_threads_for_postgresql():
+    postgresql = {"LIBRARY_DATABASE_URL": "postgresql://h/db"}
+    assert load_settings({"LIBRARY_DATABASE_URL": "sqlite:///x.db"}).builder_threads == 0
+    assert load_settings(postgresql).builder_threads == 2
+    assert load_settings({**postgresql, "LIBRARY_READER_THREADS": "0"}).builder_threads == 0
+    assert load_settings({"LIBRARY_READER_THREADS": "4"}).builder_threads == 4
+
+
+@pytest.mark.parametrize("raw", ["-2", "two", "1.5"])
 def test_a_bad_thread_count_names_the_variable(raw):
     with pytest.raises(ConfigurationError, match="LIBRARY_READER_THREADS"):
         load_settings({"LIBRARY_READER_THREADS": raw})

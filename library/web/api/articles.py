@@ -68,7 +68,7 @@ async def article(
 
 def _article(state: State, slug: str, language: str) -> CachedResponse:
     registry = state.languages
-    resolved = state.readers.read_rows(read_article, slug, registry.get(language), registry.codes)
+    resolved = state.readers.read_statement(read_article, slug, registry.get(language), registry.codes)
     hreflangs = registry.readable(resolved.published_in)
     view = resolved.view
     _explain(view, state.catalogs.translator(language), state.settings.translators_url)

@@ -135,7 +135,7 @@ class _Fragment(Markup):
 
 async def _current_part(state: Any, part: SharedPart) -> SharedPart:
     """The memo's ``part`` now: ``part`` itself while content did not change since it was built,
-    else the memo's new one, built in a worker thread when nobody asked for it yet."""
+    else the memo's new one, built (`off_the_loop`) when nobody asked for it yet."""
     if part.generation == state.cache.memo.generation:
         return part
     kept = state.cache.memo.peek(part.key)
@@ -211,7 +211,7 @@ def shared_html(request: Request, page: ctx.Page, template: str, content_languag
 
 async def reader_page(request: Request, key: tuple, build: Any,
                       served: Callable[[CachedResponse], None] | None = None) -> Response:
-    """The page ``key`` from the response cache, or built by ``build(shared)`` in a worker thread;
+    """The page ``key`` from the response cache, or built by ``build(shared)`` (`off_the_loop`);
     ``served`` is told which cached page was sent. Its calendar is the current one (`_current_part`).
 
     A visitor with a flash message gets a page of their own (``build(False)``), neither cached nor
@@ -280,7 +280,7 @@ async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) ->
     state = request.app.state
 
     def build(shared: bool) -> Any:
-        resolved = state.readers.read_rows(reading.read_article, slug, state.languages.get(language),
+        resolved = state.readers.read_statement(reading.read_article, slug, state.languages.get(language),
                                            state.languages.codes)
         available, view = list(resolved.published_in), resolved.view
         page = _page(request, language, f"/articles/{slug}", available=available, section=view.section,
