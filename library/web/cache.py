@@ -21,6 +21,7 @@ response cache is off.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import threading
 import time
 from collections import OrderedDict, deque
@@ -39,10 +40,11 @@ CHECK_INTERVAL = 0.4
 
 LANGUAGE_PREFIX = language("")
 
-ENTRY_OVERHEAD = 2048
-"""Bytes an entry takes besides its compressed body (its headers, key, slot, index and their objects),
-so that the bound is about a process's memory: measured as the growth of a worker's own memory per
-entry filled (3.7-3.9 KB for an article's API read or page, of which 1.2-2.6 KB is the body)."""
+ENTRY_OVERHEAD = 1280
+"""Bytes an entry takes besides its packed bytes (`CachedResponse.packed`: body and headers), so that
+the bound is about a process's memory: its key, its places in the cache's tables, the index of its
+tags. Measured as the growth of a worker's own memory (RssAnon) per entry filled, less the packed bytes:
+50,000 API reads and pages of random articles took 4.05 KB each, 2.8 KB of them packed."""
 
 MAX_AGE = 600.0
 """Seconds a cached response lives even when no content changed: bounds how stale its view count gets
@@ -76,11 +78,15 @@ class SharedPart:
 class CachedResponse:
     """A reader response ready to send, gzip-compressed once, and what the read counters need to know.
 
-    A client that does not accept gzip gets the body decompressed (`library.web.responses.send`).
+    A client that does not accept gzip gets the body decompressed (`library.web.responses.send`). The
+    cache keeps it as one bytes object (`packed`, in `marshal`'s format), which the garbage collector
+    never looks at: kept as objects, tens of thousands of entries made each of its full collections a
+    stall of 150-230 ms (issue 15), and their dozen objects each (header pairs, segments) weighed
+    three times the bytes. `ResponseCache.get` gives it back as an object (`unpacked`, about 1 µs).
     """
 
     body: bytes
-    """The body as one gzip member; empty for a page with a ``part`` (then see ``segments``)."""
+    """The body as one gzip member; empty for a page with a shared part (then see ``segments``)."""
     etag: str
     """The strong ETag of the identity body ("" for pages, which have none); the gzip body's is
     `library.web.encoding.gzip_etag` of it."""
@@ -95,51 +101,67 @@ class CachedResponse:
     tags: tuple[str, ...] = ()
     """The surrogate keys (`library.edge.keys`) of what its bytes depend on: a commit that purges one
     of them from the caches in front drops it here too (`ResponseCache.invalidate`)."""
-    part: SharedPart | None = None
-    """A part many responses share (a page's calendar), kept once elsewhere and inserted between the
-    two ``segments`` when sent; not counted in this entry's size, and not among its ``tags``."""
+    shared: Hashable | None = None
+    """The `ContentMemo` key of a part many responses share (a page's calendar), kept once there and
+    inserted between the two ``segments`` when sent; not counted in this entry's size, and not among
+    its ``tags``."""
     segments: tuple[Segment, Segment] | None = None
-    """With a ``part``: the body before it and after it, each compressed on its own."""
-    crc: tuple[SharedPart, int] | None = None
-    """The CRC-32 of the whole body with ``part`` in it (combining costs a hit a fifth of its time)."""
+    """With a shared part: the body before it and after it, each compressed on its own."""
+    crc: tuple[int, int] | None = None
+    """The CRC-32 of the whole body with the shared part in it, and the part's generation it was
+    computed with (combining costs a hit a fifth of its time)."""
+    part: SharedPart | None = None
+    """The shared part this response is sent with (`with_part`); not kept in the cache."""
 
-    @property
-    def size(self) -> int:
-        """Bytes its compressed body takes (without the shared part)."""
-        if self.segments is None:
-            return len(self.body)
-        return sum(len(segment.deflated) for segment in self.segments)
+    def with_part(self, part: SharedPart) -> bool:
+        """Send with ``part`` (the current one of ``shared``); True when the CRC-32 of the whole had
+        to be computed anew for it (the cache may keep the new one: `ResponseCache.refresh`)."""
+        self.part = part
+        if self.segments is None or (self.crc is not None and self.crc[0] == part.generation):
+            return False
+        head, tail = self.segments
+        self.crc = (part.generation, encoding.crc_of((head, part.segment, tail)))
+        return True
 
     def gzip(self) -> bytes:
         """The body to send to a client accepting gzip: one gzip member."""
-        if self.part is None or self.segments is None:
+        if self.segments is None:
             return self.body
+        part = self._part()
+        self.with_part(part)  # the CRC-32 of the whole with this part, unless kept
         head, tail = self.segments
-        segments = (head, self.part.segment, tail)
-        if self.crc is None or self.crc[0] is not self.part:
-            self.crc = (self.part, encoding.crc_of(segments))
-        return encoding.gzip(segments, self.crc[1])
+        return encoding.gzip((head, part.segment, tail), self.crc[1])  # type: ignore[index]
 
     def content(self) -> bytes:
         """The body to send to a client that does not accept gzip."""
-        if self.part is None or self.segments is None:
+        if self.segments is None:
             return encoding.gunzip(self.body)
         head, tail = self.segments
-        return b"".join((head.inflate(), self.part.html, tail.inflate()))
+        return b"".join((head.inflate(), self._part().html, tail.inflate()))
+
+    def _part(self) -> SharedPart:
+        if self.part is None:
+            raise RuntimeError("a page with a shared part is sent after with_part()")
+        return self.part
+
+    def packed(self) -> bytes:
+        """Its fields (bytes, strings, numbers and tuples of them) as one bytes object: what the cache keeps."""
+        segments = None if self.segments is None else tuple(segment.packed() for segment in self.segments)
+        return marshal.dumps((self.body, self.etag, self.headers, self.article_id, self.served, self.expires,
+                              self.misses, self.tags, self.shared, segments, self.crc))
+
+    @classmethod
+    def unpacked(cls, packed: bytes) -> CachedResponse:
+        fields = marshal.loads(packed)
+        segments = fields[9]
+        if segments is not None:
+            segments = (Segment.unpacked(segments[0]), Segment.unpacked(segments[1]))
+        return cls(*fields[:9], segments, fields[10])
 
 
 def strong_etag(body: bytes) -> str:
     """A strong validator: it changes exactly when the encoded body does (its revisions, views...)."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-class _Slot:
-    """One cached value in `S3Fifo`: where it is, what it weighs, how often it was read since."""
-
-    __slots__ = ("key", "value", "size", "freq", "main")
-
-    def __init__(self, key: Hashable, value: Any, size: int, main: bool) -> None:
-        self.key, self.value, self.size, self.freq, self.main = key, value, size, 0, main
 
 
 class S3Fifo:
@@ -152,6 +174,11 @@ class S3Fifo:
     over the whole archive thus passes through the small queue without flushing what readers read
     again and again, which least-recently-used does (`scripts/bench_cache_policy.py` measures both
     and SIEVE on reader traces). A read only bumps a counter: no reordering on a hit.
+
+    Its bookkeeping is plain tuples and numbers (a value's size, its queue, the stamp of its put; the
+    queues hold keys and stamps): with keys of strings and values of bytes (`CachedResponse.packed`),
+    the garbage collector stops tracking all of it after it first sees it, so a full cache adds
+    nothing to its collections.
     """
 
     SMALL = 0.1
@@ -163,53 +190,66 @@ class S3Fifo:
         """Told of each value that leaves other than by `clear` (evicted, popped, replaced)."""
         self.used = 0
         self._small_bytes = 0
-        self._slots: dict[Hashable, _Slot] = {}
-        self._small: deque[_Slot] = deque()
-        self._main: deque[_Slot] = deque()
+        self._entries: dict[Hashable, tuple[Any, int, int, bool]] = {}
+        """key: (value, size, stamp of its put, in the main queue)."""
+        self._freq: dict[Hashable, int] = {}
+        self._small: deque[tuple[Hashable, int]] = deque()
+        self._main: deque[tuple[Hashable, int]] = deque()
+        """(key, stamp): an entry whose stamp is not the key's now was removed or replaced meanwhile."""
         self._ghost: OrderedDict[Hashable, None] = OrderedDict()
+        self._stamp = 0
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return len(self._entries)
 
     def get(self, key: Hashable) -> Any:
-        slot = self._slots.get(key)
-        if slot is None:
+        entry = self._entries.get(key)
+        if entry is None:
             return None
-        if slot.freq < self.MAX_FREQ:
-            slot.freq += 1
-        return slot.value
+        if self._freq[key] < self.MAX_FREQ:
+            self._freq[key] += 1
+        return entry[0]
 
     def put(self, key: Hashable, value: Any, size: int) -> None:
-        if size > self.capacity:
-            self.pop(key)
-            return
         self.pop(key)
+        if size > self.capacity:
+            return
         main = key in self._ghost  # asked for again soon after leaving the small queue unread
         if main:
             del self._ghost[key]
-        slot = _Slot(key, value, size, main)
-        self._slots[key] = slot
-        (self._main if main else self._small).append(slot)
+        self._stamp += 1
+        self._entries[key] = (value, size, self._stamp, main)
+        self._freq[key] = 0
+        (self._main if main else self._small).append((key, self._stamp))
         self.used += size
         if not main:
             self._small_bytes += size
-        while self.used > self.capacity and self._slots:
+        while self.used > self.capacity and self._entries:
             self._evict()
+
+    def replace(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` instead, in the same place (it weighs the same: a kept checksum)."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries[key] = (value, *entry[1:])
 
     def pop(self, key: Hashable) -> Any:
         """Remove ``key`` (its queue entry is skipped when the queue reaches it)."""
-        slot = self._slots.pop(key, None)
-        if slot is None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
             return None
-        self.used -= slot.size
-        if not slot.main:
-            self._small_bytes -= slot.size
+        del self._freq[key]
+        value, size, _, main = entry
+        self.used -= size
+        if not main:
+            self._small_bytes -= size
         if self.removed is not None:
-            self.removed(key, slot.value)
-        return slot.value
+            self.removed(key, value)
+        return value
 
     def clear(self) -> None:
-        self._slots.clear()
+        self._entries.clear()
+        self._freq.clear()
         self._small.clear()
         self._main.clear()
         self._ghost.clear()
@@ -221,39 +261,46 @@ class S3Fifo:
         else:
             self._evict_main()
 
+    def _current(self, key: Hashable, stamp: int) -> tuple[Any, int, int, bool] | None:
+        entry = self._entries.get(key)
+        return entry if entry is not None and entry[2] == stamp else None
+
+    def _remove(self, key: Hashable, entry: tuple[Any, int, int, bool]) -> None:
+        del self._entries[key], self._freq[key]
+        self.used -= entry[1]
+        if self.removed is not None:
+            self.removed(key, entry[0])
+
     def _evict_small(self) -> None:
         while self._small:
-            slot = self._small.popleft()
-            if self._slots.get(slot.key) is not slot:
+            key, stamp = self._small.popleft()
+            entry = self._current(key, stamp)
+            if entry is None:
                 continue  # removed or replaced meanwhile
-            self._small_bytes -= slot.size
-            if slot.freq > 0:
-                slot.main, slot.freq = True, 0
-                self._main.append(slot)
+            self._small_bytes -= entry[1]
+            if self._freq[key] > 0:
+                self._entries[key] = (*entry[:3], True)
+                self._freq[key] = 0
+                self._main.append((key, stamp))
                 return
-            del self._slots[slot.key]
-            self.used -= slot.size
-            if self.removed is not None:
-                self.removed(slot.key, slot.value)
-            self._ghost[slot.key] = None
-            if len(self._ghost) > max(len(self._slots), 1024):
+            self._remove(key, entry)
+            self._ghost[key] = None
+            if len(self._ghost) > max(len(self._entries), 1024):
                 self._ghost.popitem(last=False)
             return
         self._evict_main()
 
     def _evict_main(self) -> None:
         while self._main:
-            slot = self._main.popleft()
-            if self._slots.get(slot.key) is not slot:
+            key, stamp = self._main.popleft()
+            entry = self._current(key, stamp)
+            if entry is None:
                 continue
-            if slot.freq > 0:
-                slot.freq -= 1
-                self._main.append(slot)
+            if self._freq[key] > 0:
+                self._freq[key] -= 1
+                self._main.append((key, stamp))
                 continue
-            del self._slots[slot.key]
-            self.used -= slot.size
-            if self.removed is not None:
-                self.removed(slot.key, slot.value)
+            self._remove(key, entry)
             return
         if self._small:
             self._evict_small()
@@ -333,7 +380,9 @@ class ResponseCache:
         """Goes up each time entries are dropped for a change; a build started in an older generation
         is not stored (it may have read what the change replaced)."""
         self._entries = S3Fifo(max_bytes, self._untag)
-        self._tagged: dict[str, set[Hashable]] = {}
+        self._tagged: dict[str, dict[Hashable, None]] = {}
+        """Tag: the keys of the entries naming it (dictionaries, not sets: the collector stops tracking a
+        dictionary of untracked keys, never a set)."""
         self.hits = 0
         self.misses = 0
         """Lookups answered and not answered since the process started (reported by the health check)."""
@@ -347,7 +396,8 @@ class ResponseCache:
         return self._entries.used
 
     def get(self, key: Hashable) -> CachedResponse | None:
-        entry = self._entries.get(key)
+        packed = self._entries.get(key)
+        entry = None if packed is None else CachedResponse.unpacked(packed)
         if entry is not None and entry.expires < time.monotonic():
             self._entries.pop(key)
             entry = None
@@ -360,18 +410,23 @@ class ResponseCache:
     def put(self, key: Hashable, entry: CachedResponse, generation: int) -> CachedResponse:
         """Store ``entry`` unless entries were dropped since ``generation``; returns it with its expiry set."""
         entry.expires = time.monotonic() + self.max_age
-        size = entry.size + ENTRY_OVERHEAD
+        packed = entry.packed()
+        size = len(packed) + ENTRY_OVERHEAD
         if generation == self.generation and size <= self.max_bytes:
-            self._entries.put(key, entry, size)
-            for tag in _index_tags(entry):
-                self._tagged.setdefault(tag, set()).add(key)
+            self._entries.put(key, packed, size)
+            for tag in _index_tags(entry.tags):
+                self._tagged.setdefault(tag, {})[key] = None
         return entry
 
-    def _untag(self, key: Hashable, entry: CachedResponse) -> None:
-        for tag in _index_tags(entry):
+    def refresh(self, key: Hashable, entry: CachedResponse) -> None:
+        """Keep what a hit learnt about ``key``'s entry (the checksum of a page with a new shared part)."""
+        self._entries.replace(key, entry.packed())
+
+    def _untag(self, key: Hashable, packed: bytes) -> None:
+        for tag in _index_tags(CachedResponse.unpacked(packed).tags):
             keys = self._tagged.get(tag)
             if keys is not None:
-                keys.discard(key)
+                keys.pop(key, None)
                 if not keys:
                     del self._tagged[tag]
 
@@ -419,7 +474,7 @@ def _indexed(tag: str) -> bool:
     return tag != EVERYTHING and not tag.startswith(LANGUAGE_PREFIX)
 
 
-def _index_tags(entry: CachedResponse) -> tuple[str, ...]:
-    """The keys ``entry`` is found by: its own, or `EVERYTHING` when it names no other (every change
-    drops it)."""
-    return tuple(filter(_indexed, entry.tags)) or (EVERYTHING,)
+def _index_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys an entry with these ``tags`` is found by: its own, or `EVERYTHING` when it names no
+    other (every change drops it)."""
+    return tuple(filter(_indexed, tags)) or (EVERYTHING,)

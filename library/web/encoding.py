@@ -38,6 +38,16 @@ class Segment:
     def inflate(self) -> bytes:
         return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated)
 
+    def packed(self) -> tuple[bytes, int, int]:
+        """Its fields as a plain tuple, which the garbage collector does not track (`library.web.cache`)."""
+        return (self.deflated, self.crc, self.size)
+
+    @classmethod
+    def unpacked(cls, packed: tuple[bytes, int, int]) -> Segment:
+        segment = cls.__new__(cls)
+        segment.deflated, segment.crc, segment.size = packed
+        return segment
+
 
 def gzip(segments: Sequence[Segment], crc: int | None = None) -> bytes:
     """One gzip member of ``segments`` in order (the last one compressed with ``final``); ``crc`` is

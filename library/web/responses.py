@@ -45,26 +45,27 @@ _interned: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
 
 
 def encode_headers(headers: Mapping[str, str]) -> Headers:
-    """``headers`` encoded once for a response kept ready to send, with the security headers every
-    response gets (`library.web.security`). A cache holds tens of thousands of these: a header whose
-    value many responses share (the content type, the caching policy, a language) is one object."""
+    """``headers`` encoded once for a response kept ready to send (`RawResponse` adds the security
+    headers every response gets, `library.web.security`, which are not kept in each cached entry).
+    A header whose value many responses share (the content type, the caching policy, a language) is
+    one object."""
     encoded = []
     for name, value in headers.items():
         pair = (name.lower().encode("latin-1"), value.encode("latin-1"))
         if pair[0] in _SHARED_VALUES:
             pair = _interned.setdefault(pair, pair)
         encoded.append(pair)
-    return (*encoded, *READER_HEADERS)
+    return tuple(encoded)
 
 
 class RawResponse:
-    """An ASGI response whose headers were encoded once (`encode_headers`); sent as it is."""
+    """An ASGI response whose headers were encoded once (`encode_headers`), with the security headers."""
 
     __slots__ = ("status", "headers", "body")
 
     def __init__(self, status: int, headers: Headers, body: bytes = b"", *extra: tuple[bytes, bytes]) -> None:
         self.status = status
-        self.headers = [*headers, *extra]
+        self.headers = [*headers, *READER_HEADERS, *extra]
         if status != 304:
             self.headers.append((b"content-length", str(len(body)).encode()))
         self.body = body

@@ -16,7 +16,7 @@ listings' article ids) is built once per content version (`ContentMemo`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -102,7 +102,7 @@ def calendar(state: Any, language: str, today: date, viewing: tuple[int, int] | 
     and it changes with every publish while the rest of most pages does not. It carries itself as a
     `SharedPart` for them; a page sent after the memo was emptied takes the new one (`reader_page`)."""
     translator = state.catalogs.translator(language)
-    key = ("calendar", language, today, viewing)
+    key = ("calendar", language, today.toordinal(), viewing)  # plain values: cached pages keep it
     built = False
 
     def build() -> tuple[_Fragment, tuple[tuple[str, str, str | None], ...]]:
@@ -133,16 +133,14 @@ class _Fragment(Markup):
         return fragment
 
 
-async def _current_part(state: Any, part: SharedPart) -> SharedPart:
-    """The memo's ``part`` now: ``part`` itself while content did not change since it was built,
-    else the memo's new one, built (`off_the_loop`) when nobody asked for it yet."""
-    if part.generation == state.cache.memo.generation:
-        return part
-    kept = state.cache.memo.peek(part.key)
+async def _current_part(state: Any, key: Hashable) -> SharedPart:
+    """The memo's shared part ``key`` now, built (`off_the_loop`) when nobody asked for it since
+    content last changed."""
+    kept = state.cache.memo.peek(key)
     if kept is not None:
         return kept[0].part
-    _, language, today, viewing = part.key
-    return (await off_the_loop(state, calendar, state, language, today, viewing)).part
+    _, language, day, viewing = key
+    return (await off_the_loop(state, calendar, state, language, date.fromordinal(day), viewing)).part
 
 
 def bare_page(request: Request, language: str) -> ctx.Page:
@@ -203,7 +201,8 @@ def shared_html(request: Request, page: ctx.Page, template: str, content_languag
     part: SharedPart | None = getattr(page.sidebar, "part", None)
     if part is not None and keys is not None and (at := body.find(part.html)) >= 0:
         entry.segments = (Segment(body[:at], final=False), Segment(body[at + len(part.html):]))
-        entry.part, entry.tags = part, tuple(_own_keys(page, keys))
+        entry.shared, entry.tags = part.key, tuple(_own_keys(page, keys))
+        entry.with_part(part)
     else:
         entry.body = gzip((Segment(body),))
     return entry
@@ -219,9 +218,10 @@ async def reader_page(request: Request, key: tuple, build: Any,
     """
     if request.cookies.get(FLASH_COOKIE):
         return await off_the_loop(request.app.state, build, False)
+    state = request.app.state
     entry = await cached(request, key, lambda: build(True))
-    if entry.part is not None:
-        entry.part = await _current_part(request.app.state, entry.part)
+    if entry.shared is not None and entry.with_part(await _current_part(state, entry.shared)):
+        state.cache.refresh(key, entry)  # its checksum with the new part, for the next reader
     if served is not None:
         served(entry)
     return send_page(request, entry)
