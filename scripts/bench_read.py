@@ -23,6 +23,7 @@ from library.bootstrap import build_runtime
 from library.content.models import Article
 from library.reading.resolve import ARTICLE, read_article
 from library.settings import load_settings
+from library.storage.prepared import DirectReads
 from library.web.api.articles import _explain
 from library.web.responses import encode
 
@@ -39,19 +40,20 @@ def measure(url: str, reads: int) -> list[str]:
     engine, registry = runtime.engine, runtime.languages
     with engine.connect() as conn:
         slugs = list(conn.execute(select(Article.slug)).scalars())
+    direct = DirectReads(engine)
     rng = random.Random(15)
     picks = [(rng.choice(slugs), registry.get(rng.choice(LANGUAGES))) for _ in range(reads)]
     for slug, language in picks[:200]:  # warm: connections, compiled statements, code paths
-        read_article(engine, slug, language, registry.codes)
+        read_article(direct, slug, language, registry.codes)
     statement, resolved_times, encoding, whole = [], [], [], []
 
     cpu = time.process_time()
     for slug, language in picks:
         began = time.perf_counter()
-        ARTICLE.read(engine, slug=slug)
+        ARTICLE.read(direct, slug=slug)
         statement.append(time.perf_counter() - began)
         began = time.perf_counter()
-        resolved = read_article(engine, slug, language, registry.codes)
+        resolved = read_article(direct, slug, language, registry.codes)
         read = time.perf_counter()
         _explain(resolved.view, runtime.catalogs.translator(language.code), None)
         encode(resolved.view, {"Content-Language": resolved.view.language}, resolved.article_id)
@@ -60,6 +62,7 @@ def measure(url: str, reads: int) -> list[str]:
         encoding.append(done - read)
         whole.append(done - began)
     cpu_per_read = (time.process_time() - cpu) / reads * 1000 / 2  # each pick ran the statement twice
+    direct.close()
     runtime.dispose()
     name = engine.dialect.name
     lines = []

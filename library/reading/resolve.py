@@ -3,8 +3,9 @@
 The statement returns a row per published variant of the article and of every linked article, each
 with its published revision's text, whatever the requested language: picking the first language of
 the fallback chain is then a dictionary lookup, and no reader query ever touches a working copy.
-Linked articles' summaries and bodies are not fetched (the statement nulls them out). Given an engine,
-the statement runs straight on the driver (`library.storage.prepared`): that is a reader's uncached read.
+Linked articles' summaries and bodies are not fetched (the statement nulls them out). Given
+`DirectReads`, the statement runs straight on the driver (`library.storage.prepared`): that is a
+reader's uncached read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, literal, select, union_all
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -23,7 +24,7 @@ from library.languages.registry import Language
 from library.reading.derived import derive_article
 from library.reading.errors import ArticleUnavailable
 from library.reading.types import ArticleView, SeeAlso
-from library.storage.prepared import Prepared
+from library.storage.prepared import DirectReads, Prepared
 
 _source = aliased(Variant, name="source")
 
@@ -111,15 +112,15 @@ def choose(rows: Iterable[Any], chain: Sequence[str]) -> Choice | None:
     return None
 
 
-def read_article(source: Session | Connection | Engine, slug: str, language: Language,
+def read_article(source: Session | Connection | DirectReads, slug: str, language: Language,
                  display_order: Sequence[str]) -> ResolvedArticle:
     """The article ``slug`` as a reader of ``language`` sees it: in that language, or the first published
     fallback of its chain, with its "See also" links; for a derived language, made its own.
 
-    ``source`` is a unit of work to read in, or an engine to read on without one (`Prepared.read`).
+    ``source`` is a unit of work to read in, or connections to read on without one (`Prepared.read`).
     Raises `ArticleUnavailable` when no article has the slug or none of its variants is published.
     """
-    rows = ARTICLE.read(source, slug=slug) if isinstance(source, Engine) else ARTICLE.rows(source, slug=slug)
+    rows = ARTICLE.read(source, slug=slug) if isinstance(source, DirectReads) else ARTICLE.rows(source, slug=slug)
     resolved = _resolve(rows, slug, language.chain, display_order)
     derive_article(resolved.view, language)
     return resolved

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from library.storage.availability import unavailable
 from library.storage.engine import read_only, read_rows, session_scope
+from library.storage.prepared import DirectReads
 from library.storage.types import utcnow
 
 log = logging.getLogger("library.storage")
@@ -85,6 +86,8 @@ class ReaderDatabase:
     def __init__(self, primary: Engine, replica: Engine | None = None, *, max_lag: float = 5.0,
                  fresh: Callable[[Session], bool] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.primary = primary
+        self.direct = DirectReads(primary)
+        """The primary's connections kept for prepared reads (`read_statement`)."""
         self.fresh = fresh
         self.replica = replica
         self.max_lag = max_lag
@@ -134,11 +137,11 @@ class ReaderDatabase:
 
     def read_statement(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """`read` for the hottest read of all, one prepared statement (`library.storage.prepared`):
-        ``function`` is given the primary's engine itself, to read on without a unit of work, when the
+        ``function`` is given the primary's `DirectReads`, to read on without a unit of work, when the
         primary answers; a replica's unit of work otherwise."""
         if self.replica is not None and self.use_replica:
             return self.read(function, *args, **kwargs)
-        result = function(self.primary, *args, **kwargs)
+        result = function(self.direct, *args, **kwargs)
         self._count("primary")
         return result
 
@@ -195,5 +198,6 @@ class ReaderDatabase:
         return self.status
 
     def dispose(self) -> None:
+        self.direct.close()
         if self.replica is not None:
             self.replica.dispose()

@@ -396,6 +396,7 @@ class ResponseCache:
         return self._entries.used
 
     def get(self, key: Hashable) -> CachedResponse | None:
+        key = _flat(key)
         packed = self._entries.get(key)
         entry = None if packed is None else CachedResponse.unpacked(packed)
         if entry is not None and entry.expires < time.monotonic():
@@ -410,7 +411,7 @@ class ResponseCache:
     def put(self, key: Hashable, entry: CachedResponse, generation: int) -> CachedResponse:
         """Store ``entry`` unless entries were dropped since ``generation``; returns it with its expiry set."""
         entry.expires = time.monotonic() + self.max_age
-        packed = entry.packed()
+        key, packed = _flat(key), entry.packed()
         size = len(packed) + ENTRY_OVERHEAD
         if generation == self.generation and size <= self.max_bytes:
             self._entries.put(key, packed, size)
@@ -420,7 +421,7 @@ class ResponseCache:
 
     def refresh(self, key: Hashable, entry: CachedResponse) -> None:
         """Keep what a hit learnt about ``key``'s entry (the checksum of a page with a new shared part)."""
-        self._entries.replace(key, entry.packed())
+        self._entries.replace(_flat(key), entry.packed())
 
     def _untag(self, key: Hashable, packed: bytes) -> None:
         for tag in _index_tags(CachedResponse.unpacked(packed).tags):
@@ -472,6 +473,13 @@ def _indexed(tag: str) -> bool:
     language's key, which no content change names (`library.edge.keys.keys_for`; an operator purges
     it from the caches in front after a catalog fix) and which would index a quarter of the cache."""
     return tag != EVERYTHING and not tag.startswith(LANGUAGE_PREFIX)
+
+
+def _flat(key: Hashable) -> str:
+    """``key`` (a tuple of what a response is asked for) as one string: a string is never tracked by the
+    garbage collector, so neither are the cache's tables of them (the index of tags held tens of
+    thousands of dictionaries of tuples, re-tracked at every put and walked at every full collection)."""
+    return repr(key)
 
 
 def _index_tags(tags: tuple[str, ...]) -> tuple[str, ...]:

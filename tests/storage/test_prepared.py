@@ -1,9 +1,11 @@
 """`Prepared`, the article read run straight on the driver (issue 15): the same rows as SQLAlchemy's own
-execution on both engines, no transaction left behind, driver errors raised as SQLAlchemy's, and a
-connection the server dropped taken out of the pool instead of handed to the next reader."""
+execution on both engines, on connections kept out of the pool in autocommit and given back as they
+were taken, driver errors raised as SQLAlchemy's, and a connection the server dropped replaced by a
+fresh one for the same read instead of failing it or being handed to the next reader."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from library.content import service
 from library.reading.resolve import ARTICLE
 from library.storage import create_engine_for, session_scope
-from library.storage.prepared import Prepared
+from library.storage.prepared import DirectReads, Prepared
 from tests.factories import make_article, make_section, translate
 
 
@@ -31,64 +33,82 @@ def linked(engine) -> list[str]:
     return ["main", "other", "hidden", "no-such-article"]
 
 
-def test_rows_are_what_sqlalchemy_returns(engine, linked):
+@pytest.fixture
+def direct(engine) -> Iterator[DirectReads]:
+    reads = DirectReads(engine)
+    yield reads
+    reads.close()
+
+
+def test_rows_are_what_sqlalchemy_returns(engine, direct, linked):
     for slug in linked:
         with engine.connect() as connection:
             expected = ARTICLE.rows(connection, slug=slug)
-        rows = ARTICLE.read(engine, slug=slug)
+        rows = ARTICLE.read(direct, slug=slug)
         assert rows == expected
         assert [row._fields for row in rows] == [tuple(row._fields) for row in expected]
-    main = ARTICLE.read(engine, slug="main")
+    main = ARTICLE.read(direct, slug="main")
     assert len(main) == 4  # two languages of its own, then one row per link (the draft's has no language)
     assert {row.published_at for row in main if row.position < 0} == {datetime(2024, 5, 9, 9, 30, tzinfo=UTC)}
     assert {row.language for row in main if row.position < 0} == {"ru", "kk"}
     assert all(row.body == "" for row in main if row.position >= 0)  # links' texts are not fetched
 
 
-def test_a_read_leaves_no_transaction_and_its_connection_in_the_pool(engine, linked):
-    ARTICLE.read(engine, slug="main")
+def test_one_connection_is_kept_for_reads_one_after_another_and_given_back_as_it_was_taken(engine, linked):
+    direct = DirectReads(engine)
+    for _ in range(5):
+        ARTICLE.read(direct, slug="main")
+    assert engine.pool.checkedout() == 1  # kept: no checkout (nor, on PostgreSQL, a ping) per read
+    raw = direct._idle[-1][0]
+    if engine.dialect.name == "postgresql":
+        assert raw.driver_connection.autocommit is True
+        assert raw.driver_connection.info.transaction_status == 0  # idle: no transaction left open
+    else:
+        assert raw.driver_connection.in_transaction is False
+    direct.close()
     assert engine.pool.checkedout() == 0
     raw = engine.raw_connection()
     try:
         if engine.dialect.name == "postgresql":
             assert raw.driver_connection.autocommit is False  # switched back for the next unit of work
-            assert raw.driver_connection.info.transaction_status == 0  # idle: nothing left open
-        else:
-            assert raw.driver_connection.in_transaction is False
     finally:
         raw.close()
     with session_scope(engine) as session:  # an ordinary unit of work on the same connection still works
         assert session.execute(text("SELECT 1")).scalar_one() == 1
 
 
-def test_a_driver_error_is_sqlalchemys_and_the_connection_stays_usable(engine):
+def test_connections_kept_from_a_pool_disposed_of_are_not_read_on_again(engine, direct, linked):
+    ARTICLE.read(direct, slug="main")
+    kept = direct._idle[-1][0].driver_connection
+    engine.dispose()  # a SQLite file moved away or restored, a PostgreSQL server switched over
+    assert len(ARTICLE.read(direct, slug="main")) == 4
+    assert direct._idle[-1][0].driver_connection is not kept and len(direct._idle) == 1
+
+
+def test_a_driver_error_is_sqlalchemys_and_the_connection_stays_usable(engine, direct):
     missing = Prepared(select(Table("not_a_table", MetaData(), Column("x", Integer)).c.x), "Missing")
     with pytest.raises(DBAPIError, match="not_a_table") as raised:
-        missing.read(engine)
+        missing.read(direct)
     assert not raised.value.connection_invalidated
-    assert engine.pool.checkedout() == 0
-    assert ARTICLE.read(engine, slug="nothing") == []
+    assert ARTICLE.read(direct, slug="nothing") == []
+    assert engine.pool.checkedout() == 1
 
 
-def test_a_connection_the_server_dropped_is_invalidated_and_the_next_read_reconnects(db_kind, database_url):
+def test_a_connection_the_server_dropped_is_replaced_for_the_same_read(db_kind, database_url, linked):
     if db_kind != "postgres":
         pytest.skip("PostgreSQL only: a SQLite connection has no server to lose")
-    engine = create_engine_for(database_url, pool_pre_ping=False, pool_size=1, max_overflow=0)
+    engine = create_engine_for(database_url, pool_size=1, max_overflow=0)
+    direct = DirectReads(engine)
+    killer = create_engine_for(database_url)
     try:
-        assert ARTICLE.read(engine, slug="nothing") == []
-        raw = engine.raw_connection()
-        pid = raw.driver_connection.info.backend_pid
-        raw.close()
-        killer = create_engine_for(database_url)
+        assert len(ARTICLE.read(direct, slug="main")) == 4
+        pid = direct._idle[-1][0].driver_connection.info.backend_pid
         with killer.connect() as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        killer.dispose()
-        with pytest.raises(DBAPIError) as raised:
-            ARTICLE.read(engine, slug="nothing")
-        assert raised.value.connection_invalidated
-        assert ARTICLE.read(engine, slug="nothing") == []  # a new connection, not the dead one
-        raw = engine.raw_connection()
-        assert raw.driver_connection.info.backend_pid != pid
-        raw.close()
+        assert len(ARTICLE.read(direct, slug="main")) == 4  # read again on a new connection
+        assert direct._idle[-1][0].driver_connection.info.backend_pid != pid
+        assert engine.pool.checkedout() == 1  # the dead one left the pool: a pool of one is not exhausted
     finally:
+        direct.close()
         engine.dispose()
+        killer.dispose()
