@@ -189,15 +189,14 @@ def _parse_urls(name: str, raw: str) -> tuple[str, ...]:
 
 
 def _parse_whole(name: str, raw: str, *, unit: str, minimum: int | None = None) -> int:
-    """A positive whole number (zero too with ``minimum=0``); with ``minimum``, the message names the
-    smallest allowed."""
+    """A positive whole number, or with ``minimum`` one at least that (the message names it)."""
     try:
         value = int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number of {unit}, not {raw!r}") from None
     if minimum is not None and value < minimum:
         raise ConfigurationError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
-    if value <= 0 and minimum != 0:
+    if minimum is None and value <= 0:
         raise ConfigurationError(f"{name} must be positive, not {raw!r}")
     return value
 

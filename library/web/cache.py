@@ -150,6 +150,11 @@ class CachedResponse:
         return marshal.dumps((self.body, self.etag, self.headers, self.article_id, self.served, self.expires,
                               self.misses, self.tags, self.shared, segments, self.crc))
 
+    @staticmethod
+    def packed_tags(packed: bytes) -> tuple[str, ...]:
+        """The ``tags`` of a packed entry, without making the entry (an eviction needs only them)."""
+        return marshal.loads(packed)[7]
+
     @classmethod
     def unpacked(cls, packed: bytes) -> CachedResponse:
         fields = marshal.loads(packed)
@@ -235,17 +240,13 @@ class S3Fifo:
 
     def pop(self, key: Hashable) -> Any:
         """Remove ``key`` (its queue entry is skipped when the queue reaches it)."""
-        entry = self._entries.pop(key, None)
+        entry = self._entries.get(key)
         if entry is None:
             return None
-        del self._freq[key]
-        value, size, _, main = entry
-        self.used -= size
-        if not main:
-            self._small_bytes -= size
-        if self.removed is not None:
-            self.removed(key, value)
-        return value
+        if not entry[3]:
+            self._small_bytes -= entry[1]
+        self._remove(key, entry)
+        return entry[0]
 
     def clear(self) -> None:
         self._entries.clear()
@@ -411,9 +412,11 @@ class ResponseCache:
     def put(self, key: Hashable, entry: CachedResponse, generation: int) -> CachedResponse:
         """Store ``entry`` unless entries were dropped since ``generation``; returns it with its expiry set."""
         entry.expires = time.monotonic() + self.max_age
+        if generation != self.generation or not self.max_bytes:
+            return entry  # not kept: nothing to pack
         key, packed = _flat(key), entry.packed()
         size = len(packed) + ENTRY_OVERHEAD
-        if generation == self.generation and size <= self.max_bytes:
+        if size <= self.max_bytes:
             self._entries.put(key, packed, size)
             for tag in _index_tags(entry.tags):
                 self._tagged.setdefault(tag, {})[key] = None
@@ -424,7 +427,7 @@ class ResponseCache:
         self._entries.replace(_flat(key), entry.packed())
 
     def _untag(self, key: Hashable, packed: bytes) -> None:
-        for tag in _index_tags(CachedResponse.unpacked(packed).tags):
+        for tag in _index_tags(CachedResponse.packed_tags(packed)):
             keys = self._tagged.get(tag)
             if keys is not None:
                 keys.pop(key, None)
