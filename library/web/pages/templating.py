@@ -15,6 +15,7 @@ from typing import Any
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from library.catalogs.lazy import current_translator, use_translator
 from library.catalogs.runtime import Translator
@@ -29,6 +30,18 @@ def _translator() -> Translator:
 
 def _gettext(message: str) -> str:
     return _translator().gettext(message)
+
+
+def _template_gettext(message: str, **variables: Any) -> Markup:
+    """``_()`` in templates: what Jinja's new-style gettext does (the translation marked safe, then
+    %-formatted with the variables, escaped), in one call where Jinja makes three through the context.
+
+    A reader page says ``_()`` some twenty times; on an uncached page that was a tenth of its
+    rendering. The format step is skipped only where it cannot change anything (no ``%`` and no
+    variables), so ``"%%"`` and a stray ``%`` behave exactly as under Jinja's own.
+    """
+    translated = Markup(_translator().gettext(message))
+    return translated % variables if variables or "%" in translated else translated
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
@@ -88,6 +101,7 @@ def create_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+    env.globals["_"] = _template_gettext  # Jinja's alias calls ``gettext`` through the context (see there)
     env.filters.update(long_date=long_date, short_date=short_date, number=number, month_name=month_name)
     return env
 
