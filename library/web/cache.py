@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from library.edge.keys import ARCHIVE, EVERYTHING, LISTINGS, language
 from library.web import encoding
-from library.web.encoding import Segment
+from library.web.encoding import SHARED_LEVEL, Segment
 
 T = TypeVar("T")
 
@@ -69,7 +69,7 @@ class SharedPart:
 
     def __init__(self, html: bytes, key: Hashable, generation: int) -> None:
         self.html = html
-        self.segment = Segment(html, final=False)
+        self.segment = Segment(html, final=False, level=SHARED_LEVEL)
         self.key = key
         self.generation = generation
 

@@ -4,12 +4,13 @@ to others; each representation has its own ETag and answers its own If-None-Matc
 from __future__ import annotations
 
 import gzip as gzip_module
+import random
 import zlib
 
 import pytest
 
 from library.storage import session_scope
-from library.web.encoding import Segment, accepts_gzip, gzip, gzip_etag
+from library.web.encoding import LEVEL, SHARED_LEVEL, Segment, accepts_gzip, gzip, gzip_etag
 from tests.factories import make_article, translate
 
 API = "/api/v1/articles/compressed?lang=ru"
@@ -68,6 +69,18 @@ def test_pieces_compressed_apart_make_one_gzip_member_of_the_whole():
     assert gzip_module.decompress(body) == head + part + tail
     assert zlib.decompress(body, 31) == head + part + tail  # a single member: nothing left over
     assert gzip((Segment(b""),)) == gzip((Segment(b""),)) and gzip_module.decompress(gzip((Segment(b""),))) == b""
+
+
+@pytest.mark.parametrize("level", [LEVEL, SHARED_LEVEL])
+def test_a_piece_decompresses_to_its_bytes_at_either_level(level):
+    rng = random.Random(level)
+    for data in (b"", b"x", "Қазақ тілі <p>".encode() * 900, rng.randbytes(70_000)):
+        for final in (True, False):
+            piece = Segment(data, final=final, level=level)
+            assert zlib.decompressobj(-zlib.MAX_WBITS).decompress(piece.deflated) == data
+            assert piece.crc == zlib.crc32(data) and piece.size == len(data)
+    text = "Қазақ тілі <p>".encode() * 900
+    assert len(Segment(text, level=SHARED_LEVEL).deflated) <= len(Segment(text, level=LEVEL).deflated)
 
 
 @pytest.mark.parametrize(("header", "accepted"), [
