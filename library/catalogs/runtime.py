@@ -78,13 +78,18 @@ _TAPE: ContextVar[list[tuple[str, str, str | None]] | None] = ContextVar("librar
 @contextmanager
 def recording_misses() -> Iterator[list[tuple[str, str, str | None]]]:
     """Collect the misses recorded in this context (language, msgid, context), besides counting them:
-    a page rendered once and sent to many readers replays them for each (`MissCounter.replay`)."""
+    a page rendered once and sent to many readers replays them for each (`MissCounter.replay`).
+
+    Nested, the inner context's misses are the outer's too (a part rendered once, within a page)."""
+    outer = _TAPE.get()
     tape: list[tuple[str, str, str | None]] = []
     token = _TAPE.set(tape)
     try:
         yield tape
     finally:
         _TAPE.reset(token)
+        if outer is not None:
+            outer.extend(tape)
 
 
 class MissCounter:

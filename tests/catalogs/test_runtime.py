@@ -12,6 +12,7 @@ import pytest
 from library.bootstrap import language_registry
 from library.catalogs import Catalogs, MissCounter, Translator, lazy_gettext, lazy_ngettext, use_translator
 from library.catalogs.compile import compile_catalogs
+from library.catalogs.runtime import recording_misses
 from library.languages.registry import LanguageRegistry, UnsupportedLanguage
 from library.settings import DEFAULT_FALLBACKS, load_settings
 from library.web.chrome import VIEWS, view_count
@@ -177,6 +178,22 @@ def test_miss_counter_keeps_first_and_last_seen_until_drained() -> None:
     assert pending["kk"].count == 2
     assert pending["kk"].last_seen - pending["kk"].first_seen == timedelta(seconds=2)
     assert len(counter.drain()) == 2 and counter.pending() == []
+
+
+def test_a_recording_within_a_recording_is_the_outer_ones_too() -> None:
+    """A part rendered once within a page (the menu) misses strings the cached page must count again."""
+    counter = MissCounter()
+    with recording_misses() as page:
+        counter.record("kk", "Title")
+        with recording_misses() as part:
+            counter.record("kk", "Goals", "menu")
+        counter.record("ru", "Views")
+    assert part == [("kk", "Goals", "menu")]
+    assert page == [("kk", "Title", None), ("kk", "Goals", "menu"), ("ru", "Views", None)]
+    with recording_misses() as alone:
+        pass
+    counter.record("kk", "Outside")  # no recording: only counted
+    assert alone == [] and sum(m.count for m in counter.drain()) == 4
 
 
 def test_frontend_catalog_is_complete_and_says_what_fell_back(locales: Path) -> None:

@@ -15,7 +15,7 @@ from library.content.models import Article, Status
 from library.content.service import VariantText
 from library.storage import session_scope
 from library.web.cache import ENTRY_OVERHEAD, ContentMemo
-from tests.factories import make_article, translate
+from tests.factories import make_article, make_section, translate
 
 PAGE = "/kk/articles/cached-page"
 
@@ -106,6 +106,12 @@ def test_the_sidebar_is_built_once_per_content_version(article, engine, make_cli
     # One list of each listing's articles and one archive count, whatever the language.
     assert [key for key in built if key[0] in ("listing", "archive")] == [("archive", None),
                                                                           ("listing", None, 2024, 5)]
+    # One section menu per language (the article's section is not in the menu: none is current).
+    assert sorted(key for key in built if key[0] == "menu") == [("menu", "kk", None), ("menu", "ru", None)]
+    with session_scope(engine) as session:
+        make_section(session, "events")
+    assert client.get("/ru/sections/events").status_code == 200 and ("menu", "ru", "events") in built
+    assert 'href="/ru/sections/events" aria-current="page"' in client.get("/ru/sections/events").text
 
 
 def test_what_a_request_names_cannot_grow_the_memo_without_bound(article, make_client):
@@ -116,8 +122,10 @@ def test_what_a_request_names_cannot_grow_the_memo_without_bound(article, make_c
             assert client.get(f"/kk/archive/{year}/{month}").status_code == 200
             listing = client.get("/api/v1/articles", params={"lang": "kk", "year": year, "month": month})
             assert listing.status_code == 200
-    # Empty listings are not kept, and every year without articles shares one calendar.
-    assert len(memo._values) <= 4, memo._values.keys()
+    for slug in ("nope", "events-x", "x" * 200):  # unknown sections: a 404 page, with the menu of none
+        assert client.get(f"/kk/sections/{slug}").status_code == 404
+    # Empty listings are not kept, every year without articles shares one calendar, one menu.
+    assert len(memo._values) <= 5, memo._values.keys()
 
 
 def test_the_memo_drops_values_built_before_it_was_emptied():

@@ -53,7 +53,8 @@ class Page:
     path: str
     """The page's path without its language prefix ("/articles/x"), for the switcher and forms."""
     switcher: list[LanguageChoice]
-    navigation: list[MenuItem]
+    menu: str  # Markup
+    """The section menu, rendered (`library.web.pages.routes.menu`): one per language and section."""
     calendar: list[CalendarYear]
     csrf_input: str = ""
     sidebar: str = ""  # Markup
@@ -63,6 +64,8 @@ class Page:
     alternates: list[tuple[str, str]] = field(default_factory=list)
     newsletter_email: str = ""
     newsletter_error: str | None = None
+    misses: tuple[tuple[str, str, str | None], ...] = ()
+    """The interface strings missing from the parts rendered once for many pages (menu, calendar)."""
 
 
 def switch_href(code: str, path: str) -> str:

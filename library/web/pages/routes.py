@@ -71,15 +71,17 @@ def prefix(language: str) -> str:
 
 def _page(request: Request, language: str, path: str, *, available: list[str] | None = None,
           section: str | None = None, viewing: tuple[int, int] | None = None, shared: bool = False) -> ctx.Page:
-    """The chrome of a page; ``shared`` for a page rendered once for every visitor (no flash message)."""
+    """The chrome of a page; ``shared`` for a page rendered once for every visitor (no flash message).
+    The interface strings its parts miss are kept with it, for a cached page to count them again."""
     state = request.app.state
     flash = None if shared else FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
     readable = state.languages.readable(available or state.languages.codes)
+    with recording_misses() as misses:
+        parts = {"menu": menu(state, language, section), "sidebar": sidebar(request, language, viewing)}
     return ctx.Page(
         language=language, path=path,
         switcher=ctx.language_choices(state.languages, language, path, readable),
-        navigation=ctx.menu(language, section),
-        calendar=[], sidebar=sidebar(request, language, viewing),
+        calendar=[], **parts, misses=tuple(misses),
         csrf_input=_csrf_input(request), flash=flash,
         canonical=f"{prefix(language)}{path}",
         alternates=ctx.alternates({code: f"{prefix(code)}{path}" for code in readable}, state.languages.default),
@@ -95,25 +97,48 @@ def sidebar(request: Request, language: str, viewing: tuple[int, int] | None) ->
 
 
 def calendar(state: Any, language: str, today: date, viewing: tuple[int, int] | None) -> _Fragment:
-    """The calendar, rendered once per content version, language, day and month viewed (`ContentMemo`);
-    the interface strings it misses are counted for every page that shows it.
+    """The calendar, rendered once per content version, language, day and month viewed (`fragment`).
 
     Cached pages keep it once, not in each page (`shared_html`): it is two thirds of an article page,
     and it changes with every publish while the rest of most pages does not. It carries itself as a
     `SharedPart` for them; a page sent after the memo was emptied takes the new one (`reader_page`)."""
-    translator = state.catalogs.translator(language)
     key = ("calendar", language, today.toordinal(), viewing)  # plain values: cached pages keep it
+
+    def context() -> dict[str, Any]:
+        return {"page": {"language": language,
+                         "calendar": ctx.calendar(read_archive(state, language, None), today, viewing)}}
+
+    return fragment(state, key, language, "partials/calendar.html", context,
+                    lambda html, generation: _Fragment(html, SharedPart(html.encode(), key, generation)))
+
+
+def menu(state: Any, language: str, section: str | None) -> Markup:
+    """The section menu, rendered once per language and current section (`fragment`): nine links and
+    their labels, the same on every page of a section."""
+    section = section if section in _MENU_SECTIONS else None  # a section from a URL must not grow the memo
+    return fragment(state, ("menu", language, section), language, "partials/menu.html",
+                    lambda: {"page": {"navigation": ctx.menu(language, section)}},
+                    lambda html, generation: Markup(html))
+
+
+_MENU_SECTIONS = frozenset(slug for slug, _ in chrome.NAVIGATION)
+
+
+def fragment(state: Any, key: Hashable, language: str, template: str, context: Callable[[], dict[str, Any]],
+             made: Callable[[str, int], Markup]) -> Markup:
+    """A part every page of a language shows, rendered once per content version (`ContentMemo`) in
+    ``language`` from ``context()``, then ``made(html, memo generation)``; the interface strings it
+    misses are counted for every page that shows it, as if each had rendered it."""
+    translator = state.catalogs.translator(language)
     built = False
 
-    def build() -> tuple[_Fragment, tuple[tuple[str, str, str | None], ...]]:
+    def build() -> tuple[Markup, tuple[tuple[str, str, str | None], ...]]:
         nonlocal built
         built = True
         generation = state.cache.memo.generation
-        months = ctx.calendar(read_archive(state, language, None), today, viewing)
         with recording_misses() as misses:
-            html = render(state.pages, translator, "partials/calendar.html",
-                          {"page": {"language": language, "calendar": months}, "chrome": chrome})
-        return _Fragment(html, SharedPart(html.encode(), key, generation)), tuple(misses)
+            html = render(state.pages, translator, template, {**context(), "chrome": chrome})
+        return made(html, generation), tuple(misses)
 
     html, misses = state.cache.memo.get(key, build)
     if not built:
@@ -145,9 +170,9 @@ async def _current_part(state: Any, key: Hashable) -> SharedPart:
 
 def bare_page(request: Request, language: str) -> ctx.Page:
     """A page with only the chrome that needs no database (for error pages when the database failed)."""
-    registry = request.app.state.languages
-    return ctx.Page(language=language, path="/", switcher=ctx.language_choices(registry, language, "/"),
-                    navigation=ctx.menu(language, None), calendar=[], csrf_input=_csrf_input(request))
+    state = request.app.state
+    return ctx.Page(language=language, path="/", switcher=ctx.language_choices(state.languages, language, "/"),
+                    menu=menu(state, language, None), calendar=[], csrf_input=_csrf_input(request))
 
 
 def _csrf_input(request: Request) -> str:
@@ -197,7 +222,8 @@ def shared_html(request: Request, page: ctx.Page, template: str, content_languag
                       ctx.as_context(page, **content)).encode()
     headers = {"Content-Type": "text/html; charset=utf-8", "Content-Language": content_language or page.language,
                **_caching(state, page, keys), "Vary": "Accept-Encoding"}
-    entry = CachedResponse(b"", "", encode_headers(headers), misses=tuple(misses), tags=surrogate_keys(headers))
+    entry = CachedResponse(b"", "", encode_headers(headers), misses=(*page.misses, *misses),
+                           tags=surrogate_keys(headers))
     part: SharedPart | None = getattr(page.sidebar, "part", None)
     if part is not None and keys is not None and (at := body.find(part.html)) >= 0:
         entry.segments = (Segment(body[:at], final=False), Segment(body[at + len(part.html):]))
