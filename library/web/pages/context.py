@@ -68,14 +68,13 @@ class Page:
     """The interface strings missing from the parts rendered once for many pages (menu, calendar)."""
 
 
-def switch_href(code: str, path: str) -> str:
-    """The switcher link: remembers the choice in a cookie, then opens the same page in ``code``."""
-    return f"/language/{code}?next={quote('/' + code.lower() + path, safe='/')}"
-
-
 def language_choices(registry: LanguageRegistry, current: str, path: str,
                      available: list[str] | None = None) -> list[LanguageChoice]:
-    return [LanguageChoice(code=lang.code, native_name=lang.native_name, href=switch_href(lang.code, path),
+    """The switcher's links: each remembers the choice in a cookie, then opens the same page in its
+    language (``path`` quoted once: a language code needs no quoting)."""
+    quoted = quote(path, safe="/")
+    return [LanguageChoice(code=lang.code, native_name=lang.native_name,
+                           href=f"/language/{lang.code}?next=/{lang.code.lower()}{quoted}",
                            current=lang.code == current,
                            available=available is None or lang.code in available)
             for lang in registry.readers]

@@ -225,13 +225,22 @@ def shared_html(request: Request, page: ctx.Page, template: str, content_languag
     entry = CachedResponse(b"", "", encode_headers(headers), misses=(*page.misses, *misses),
                            tags=surrogate_keys(headers))
     part: SharedPart | None = getattr(page.sidebar, "part", None)
-    if part is not None and keys is not None and (at := body.find(part.html)) >= 0:
+    if part is not None and keys is not None and (at := _find(body, part.html)) >= 0:
         entry.segments = (Segment(body[:at], final=False), Segment(body[at + len(part.html):]))
         entry.shared, entry.tags = part.key, tuple(_own_keys(page, keys))
         entry.with_part(part)
     else:
         entry.body = gzip((Segment(body),))
     return entry
+
+
+def _find(body: bytes, part: bytes) -> int:
+    """Where ``part`` (a calendar, 11 KB) starts in ``body``, or -1: found by its first 64 bytes, then
+    compared whole, a tenth of the time of searching for all of it (its search table is built first)."""
+    at = body.find(part[:64])
+    while at >= 0 and not body.startswith(part, at):
+        at = body.find(part[:64], at + 1)
+    return at
 
 
 async def reader_page(request: Request, key: tuple, build: Any,
