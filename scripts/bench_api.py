@@ -254,7 +254,8 @@ class Server:
         """
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = [int(p) for p in children.read_text().split()] if children.exists() else []
-        pids = [pid for pid in pids if "multiprocessing" not in Path(f"/proc/{pid}/cmdline").read_text()] or [
+        # The workers are spawned by multiprocessing too ("spawn_main"): only its resource tracker is left out.
+        pids = [pid for pid in pids if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()] or [
             self.process.pid]
         return [int(re.search(rf"{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
                 for pid in pids]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from sqlalchemy import delete, event, select
 
 from library.catalogs.runtime import Miss
 from library.content.models import Article
-from library.demand.buffer import ReadCounter, merge_reads
+from library.demand.buffer import ReadCounter, Reads, merge_reads
 from library.demand.flusher import Flusher
 from library.demand.models import Demand, InterfaceMiss
 from library.demand.store import add_interface_misses, add_reads
@@ -202,3 +203,39 @@ def test_the_last_flush_before_exit_waits_a_little_for_the_database(engine, arti
     counter.read(articles[0], "kk", "kk")
     assert flusher.flush_before_exit(patience=0.1, pause=0.01) is False
     assert "exiting with unwritten counts" in caplog.text and "'reads': 1" in caplog.text
+
+
+def test_concurrent_flushes_of_many_articles_views_in_any_order_add_up_exactly(engine):
+    """Several processes flush at once, each its own articles in its own order (a dict's): every write
+    locks them in key order first, so none deadlocks, and every view is counted once."""
+    with session_scope(engine) as session:
+        ids = [make_article(session).id for _ in range(120)]
+    with session_scope(engine) as session:
+        session.execute(delete(Article).where(Article.id == ids[-1]))  # deleted meanwhile: its views dropped
+    rng = random.Random(3)
+    batches = []
+    for _ in range(12):
+        chosen = rng.sample(ids, 90)
+        batches.append(Reads(views={article_id: rng.randint(1, 4) for article_id in chosen}))
+    errors: list[BaseException] = []
+
+    def flush(mine: list[Reads]) -> None:
+        try:
+            for reads in mine:
+                with session_scope(engine) as session:
+                    add_reads(session, reads)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=flush, args=(batches[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    expected: dict[int, int] = {}
+    for reads in batches:
+        for article_id, n in reads.views.items():
+            expected[article_id] = expected.get(article_id, 0) + n
+    expected.pop(ids[-1], None)
+    assert _views(engine) == {article_id: expected.get(article_id, 0) for article_id in ids[:-1]}
