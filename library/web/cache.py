@@ -40,11 +40,14 @@ CHECK_INTERVAL = 0.4
 
 LANGUAGE_PREFIX = language("")
 
-ENTRY_OVERHEAD = 1280
+ENTRY_OVERHEAD = 2048
 """Bytes an entry takes besides its packed bytes (`CachedResponse.packed`: body and headers), so that
 the bound is about a process's memory: its key, its places in the cache's tables, the index of its
-tags. Measured as the growth of a worker's own memory (RssAnon) per entry filled, less the packed bytes:
-50,000 API reads and pages of random articles took 4.05 KB each, 2.8 KB of them packed."""
+tags, the ghost key it leaves when evicted. Measured as the growth of a worker's own memory (RssAnon)
+per entry filled, less the packed bytes: 1.25 KB at 10,000 articles, but 1.99 KB at 100,000 (69,000
+API reads and pages of random articles filling the cache), where nearly every entry has its article's
+tag set to itself instead of sharing it with the article's other languages. The larger figure holds
+for both."""
 
 MAX_AGE = 600.0
 """Seconds a cached response lives even when no content changed: bounds how stale its view count gets
