@@ -33,8 +33,9 @@ def _gettext(message: str) -> str:
 
 
 def _template_gettext(message: str, **variables: Any) -> Markup:
-    """``_()`` in templates: what Jinja's new-style gettext does (the translation marked safe, then
-    %-formatted with the variables, escaped), in one call where Jinja makes three through the context.
+    """``_()`` in templates: what Jinja's new-style gettext does in an autoescaped template (every one
+    here is: the translation marked safe, then %-formatted with the variables, escaped), in one call
+    where Jinja makes three through the context.
 
     A reader page says ``_()`` some twenty times; on an uncached page that was a tenth of its
     rendering. The format step is skipped only where it cannot change anything (no ``%`` and no
