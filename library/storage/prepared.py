@@ -127,14 +127,13 @@ class DirectReads:
         for attempt in (1, 2):
             raw, pool = self._take()
             try:
-                rows = _run(raw, self.dialect, compiled, values)
+                return _run(raw, self.dialect, compiled, values)
             except DBAPIError as error:
-                self._give_back(raw, pool)
                 if error.connection_invalidated and attempt == 1:
                     continue  # lost since it was last used: once more, on a connection the pool checks
                 raise
-            self._give_back(raw, pool)
-            return rows
+            finally:
+                self._give_back(raw, pool)
         raise AssertionError("unreachable")
 
     def _take(self) -> tuple[PoolProxiedConnection, int]:

@@ -45,9 +45,9 @@ ENTRY_OVERHEAD = 2048
 the bound is about a process's memory: its key, its places in the cache's tables, the index of its
 tags, the ghost key it leaves when evicted. Measured as the growth of a worker's own memory (RssAnon)
 per entry filled, less the packed bytes: 1.25 KB at 10,000 articles, but 1.99 KB at 100,000 (69,000
-API reads and pages of random articles filling the cache), where nearly every entry has its article's
-tag set to itself instead of sharing it with the article's other languages. The larger figure holds
-for both."""
+API reads and pages of random articles filling the cache). Why it grows was not traced; a likely part
+is the index of tags, one set per article, which at 100,000 articles few entries share. The larger
+figure holds for both."""
 
 MAX_AGE = 600.0
 """Seconds a cached response lives even when no content changed: bounds how stale its view count gets
