@@ -160,3 +160,18 @@ def test_a_build_that_overlapped_a_targeted_drop_is_not_stored():
     cache.saw_version(2, ["article-9"], since=1)
     cache.put("a", _entry("article-1"), generation)
     assert cache.get("a") is None
+
+
+def test_a_key_named_by_one_entry_then_by_two_then_by_one_again_still_finds_each():
+    cache = ResponseCache(max_bytes=10**6)
+    cache.saw_version(1)
+    cache.put("a", _entry("article-1"), cache.generation)
+    cache.put("b", _entry("article-1", "article-2"), cache.generation)
+    cache.put("b", _entry("article-2"), cache.generation)  # rebuilt: no longer names article-1
+    cache.put("c", _entry("article-2"), cache.generation)
+    cache.put("c", _entry("article-2"), cache.generation)  # the same again: named once
+    assert cache.saw_version(2, ["article-1"], since=1)
+    assert cache.get("a") is None and cache.get("b") is not None and cache.get("c") is not None
+    cache._entries.pop('"b"')  # evicted: article-2 is named by c alone again
+    assert cache.saw_version(3, ["article-2"], since=2)
+    assert len(cache) == 0 and not cache._tagged
