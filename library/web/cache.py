@@ -43,7 +43,7 @@ LANGUAGE_PREFIX = language("")
 ENTRY_OVERHEAD = 2048
 """Bytes an entry takes besides its packed bytes (`CachedResponse.packed`: body and headers), so that the
 bound is about a process's memory: its key, its places in the cache's tables, the index of its tags,
-the ghost key it leaves when evicted. Measured as the growth of a worker's own memory (RssAnon) per
+the ghost hash it leaves when evicted. Measured as the growth of a worker's own memory (RssAnon) per
 entry filled, less the packed bytes: 1.25 KB at 10,000 articles, but 1.99 KB at 100,000 (69,000 API
 reads and pages of random articles filling the cache). Traced on 2026-12-05 (glibc's mallinfo2 and
 CPython's allocator statistics, a worker at a 200 MB budget after random reads at 100,000 articles,

@@ -18,7 +18,7 @@ from library.content.version import current_version
 from library.edge import changes
 from library.edge.keys import ARCHIVE, LISTINGS, article
 from library.storage import read_only, session_scope
-from library.web.cache import ENTRY_OVERHEAD, CachedResponse, ResponseCache
+from library.web.cache import ENTRY_OVERHEAD, CachedResponse, ResponseCache, _flat
 from tests.factories import make_article, make_section
 
 LANGUAGES = ("en", "ru", "kk", "kk-latn")
@@ -172,6 +172,7 @@ def test_a_key_named_by_one_entry_then_by_two_then_by_one_again_still_finds_each
     cache.put("c", _entry("article-2"), cache.generation)  # the same again: named once
     assert cache.saw_version(2, ["article-1"], since=1)
     assert cache.get("a") is None and cache.get("b") is not None and cache.get("c") is not None
-    cache._entries.pop('"b"')  # evicted: article-2 is named by c alone again
+    cache._entries.pop(_flat("b"))  # evicted: article-2 is named by c alone again
+    assert cache._tagged["article-2"] == _flat("c")
     assert cache.saw_version(3, ["article-2"], since=2)
     assert len(cache) == 0 and not cache._tagged
