@@ -42,7 +42,7 @@ class Settings:
     flush_interval: float = 2.0
     """Seconds between flushes of buffered view and demand counters (LIBRARY_FLUSH_INTERVAL)."""
 
-    cache_mb: float = 200.0
+    cache_mb: float = 250.0
     """Megabytes of encoded reader responses each server process keeps; 0 turns the cache off
     (LIBRARY_CACHE_MB)."""
 

@@ -25,7 +25,7 @@ import time
 from collections import OrderedDict, deque
 from itertools import accumulate
 
-from library.web.cache import S3Fifo
+from library.web.s3fifo import S3Fifo
 
 LANGUAGES = 4
 

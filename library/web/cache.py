@@ -24,7 +24,6 @@ import hashlib
 import marshal
 import threading
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,6 +31,8 @@ from typing import Any, TypeVar
 from library.edge.keys import ARCHIVE, EVERYTHING, LISTINGS, language
 from library.web import encoding
 from library.web.encoding import SHARED_LEVEL, Segment
+from library.web.s3fifo import S3Fifo
+from library.web.segment_log import SEGMENT, SegmentLog
 
 T = TypeVar("T")
 
@@ -40,22 +41,30 @@ CHECK_INTERVAL = 0.4
 
 LANGUAGE_PREFIX = language("")
 
-ENTRY_OVERHEAD = 2048
+ENTRY_OVERHEAD = 1280
 """Bytes an entry takes besides its packed bytes (`CachedResponse.packed`: body and headers), so that the
 bound is about a process's memory: its key, its places in the cache's tables, the index of its tags,
-the ghost hash it leaves when evicted. Measured as the growth of a worker's own memory (RssAnon) per
-entry filled, less the packed bytes: 1.25 KB at 10,000 articles, but 1.99 KB at 100,000 (69,000 API
-reads and pages of random articles filling the cache). Traced on 2026-12-05 (glibc's mallinfo2 and
-CPython's allocator statistics, a worker at a 200 MB budget after random reads at 100,000 articles,
-against one with the cache off after the same reads: 132 MB either way without the cache): of the
-cache's 245 MB, 116 MB were packed bytes, 25-36 MB small objects (keys, the queues' and the index's
-tuples and dictionaries), about 20 MB the tables of those dictionaries, and 50-59 MB free holes in the
-heap that a cache which keeps evicting leaves (entries of many sizes freed in no order; at 10,000
-articles as many, with 16 MB less bookkeeping: fewer distinct tags). The larger figure holds for both.
-A bound read from the process's own memory was tried instead and dropped: memory freed by evicting
-stays with the process, so the figure grew with the holes whatever the cache gave back: lowering the
-capacity by each growth left a worker at 460 MB over a 384 MB bound, lowering it by all the excess
-emptied the cache while the worker stayed at 411 MB."""
+and its share of the segments' slack and of the ghost table. Measured on 2026-12-05 at 100,000
+articles as a worker's own memory (RssAnon) less 132 MB (the same worker's after the same reads with
+the cache off, at 10,000 or 100,000 articles alike) less the packed bytes: 63,300 entries filled by
+random reads, pages, listings and archive months held the worker at 359 MB, 1.0 KB an entry besides
+its 2.6 KB packed; in process (tracemalloc) the tables alone take 760 bytes an entry, of which the
+index of tags 320 and the keys 90.
+
+Before the values lived in segments (`library.web.segment_log`) an entry cost 2 KB: of a 245 MB cache
+at 100,000 articles, 116 MB were packed bytes and 50-59 MB free holes in the heap that a cache which
+keeps evicting leaves (values of many sizes freed in no order, and memory freed stays with the
+process). With the same load repeated four times at the same budget, the worker grew 280, 323, 351,
+361 MB with its values in the heap, and 280, 297, 310, 313 MB with them in segments. A bound read from
+the process's own memory had been tried and dropped for the same reason: the figure grew with the
+holes whatever the cache gave back (a worker at 460 MB over a 384 MB bound, or an emptied cache at
+411 MB). Ghosts kept as hashes in one array, the read count kept in the entry rather than in a
+dictionary of its own, and shared headers packed as numbers (`SHARED_HEADERS`) took another 180 bytes
+an entry off."""
+
+MIN_SEGMENTS = 64
+"""A cache of fewer bytes than this many segments (16 MB) keeps its values in place: the segments being
+filled, one per queue, would be much of it."""
 
 MAX_AGE = 600.0
 """Seconds a cached response lives even when no content changed: bounds how stale its view count gets
@@ -158,7 +167,8 @@ class CachedResponse:
     def packed(self) -> bytes:
         """Its fields (bytes, strings, numbers and tuples of them) as one bytes object: what the cache keeps."""
         segments = None if self.segments is None else tuple(segment.packed() for segment in self.segments)
-        return marshal.dumps((self.body, self.etag, self.headers, self.article_id, self.served, self.expires,
+        headers = tuple(_header_number(pair) if pair[0] in SHARED_HEADERS else pair for pair in self.headers)
+        return marshal.dumps((self.body, self.etag, headers, self.article_id, self.served, self.expires,
                               self.misses, self.tags, self.shared, segments, self.crc))
 
     @staticmethod
@@ -172,153 +182,37 @@ class CachedResponse:
         segments = fields[9]
         if segments is not None:
             segments = (Segment.unpacked(segments[0]), Segment.unpacked(segments[1]))
-        return cls(*fields[:9], segments, fields[10])
+        table = _header_table
+        headers = tuple(table[pair] if pair.__class__ is int else pair for pair in fields[2])
+        return cls(fields[0], fields[1], headers, *fields[3:9], segments, fields[10])
+
+
+SHARED_HEADERS = frozenset({b"content-type", b"content-language", b"cache-control", b"vary", b"content-encoding"})
+"""Headers whose values many responses share (a handful of each): a packed entry names such a header by
+its number in a table kept once per process, not by its bytes (190 of an article read's 1.7 KB), and
+`library.web.responses.encode_headers` keeps each as one object."""
+
+MAX_SHARED_HEADERS = 4096
+"""Distinct shared headers numbered at most (a bound, should a value come from a request): any more
+are kept in each entry, as other headers are."""
+
+_header_table: list[tuple[bytes, bytes]] = []
+_header_numbers: dict[tuple[bytes, bytes], int] = {}
+
+
+def _header_number(pair: tuple[bytes, bytes]) -> int | tuple[bytes, bytes]:
+    number = _header_numbers.get(pair)
+    if number is None:
+        if len(_header_table) >= MAX_SHARED_HEADERS:
+            return pair
+        _header_table.append(pair)  # appended before it is numbered: a reader never sees a number too far
+        number = _header_numbers[pair] = len(_header_table) - 1
+    return number
 
 
 def strong_etag(body: bytes) -> str:
     """A strong validator: it changes exactly when the encoded body does (its revisions, views...)."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-class S3Fifo:
-    """A map bounded in bytes that evicts with S3-FIFO (Yang et al., SOSP 2023).
-
-    New values enter a small probationary queue (a tenth of the bytes); one read at least once while
-    there moves to the main queue when it reaches the queue's end, one never read leaves and its key
-    is remembered in a ghost list, so that if it is asked for again soon it goes straight to main.
-    The main queue gives each value as many second chances as it was read (up to 3). A crawler's sweep
-    over the whole archive thus passes through the small queue without flushing what readers read
-    again and again, which least-recently-used does (`scripts/bench_cache_policy.py` measures both
-    and SIEVE on reader traces). A read only bumps a counter: no reordering on a hit.
-
-    Its bookkeeping is plain tuples and numbers (a value's size, its queue, the stamp of its put; the
-    queues hold keys and stamps): with keys of strings and values of bytes (`CachedResponse.packed`),
-    the garbage collector stops tracking all of it after it first sees it, so a full cache adds
-    nothing to its collections.
-    """
-
-    SMALL = 0.1
-    MAX_FREQ = 3
-
-    def __init__(self, capacity: int, removed: Callable[[Hashable, Any], None] | None = None) -> None:
-        self.capacity = capacity
-        self.removed = removed
-        """Told of each value that leaves other than by `clear` (evicted, popped, replaced)."""
-        self.used = 0
-        self._small_bytes = 0
-        self._entries: dict[Hashable, tuple[Any, int, int, bool]] = {}
-        """key: (value, size, stamp of its put, in the main queue)."""
-        self._freq: dict[Hashable, int] = {}
-        self._small: deque[tuple[Hashable, int]] = deque()
-        self._main: deque[tuple[Hashable, int]] = deque()
-        """(key, stamp): an entry whose stamp is not the key's now was removed or replaced meanwhile."""
-        self._ghost: OrderedDict[int, None] = OrderedDict()
-        """The hashes of keys that left the small queue unread (not the keys: a ghost is only asked
-        whether it holds one, and a hash weighs a third of a key's string; two keys of one hash only
-        send a value to main early)."""
-        self._stamp = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, key: Hashable) -> Any:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if self._freq[key] < self.MAX_FREQ:
-            self._freq[key] += 1
-        return entry[0]
-
-    def put(self, key: Hashable, value: Any, size: int) -> None:
-        self.pop(key)
-        if size > self.capacity:
-            return
-        main = hash(key) in self._ghost  # asked for again soon after leaving the small queue unread
-        if main:
-            del self._ghost[hash(key)]
-        self._stamp += 1
-        self._entries[key] = (value, size, self._stamp, main)
-        self._freq[key] = 0
-        (self._main if main else self._small).append((key, self._stamp))
-        self.used += size
-        if not main:
-            self._small_bytes += size
-        while self.used > self.capacity and self._entries:
-            self._evict()
-
-    def replace(self, key: Hashable, value: Any) -> None:
-        """Keep ``value`` for ``key`` instead, in the same place (it weighs the same: a kept checksum)."""
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries[key] = (value, *entry[1:])
-
-    def pop(self, key: Hashable) -> Any:
-        """Remove ``key`` (its queue entry is skipped when the queue reaches it)."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if not entry[3]:
-            self._small_bytes -= entry[1]
-        self._remove(key, entry)
-        return entry[0]
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._freq.clear()
-        self._small.clear()
-        self._main.clear()
-        self._ghost.clear()
-        self.used = self._small_bytes = 0
-
-    def _evict(self) -> None:
-        if self._small_bytes > self.capacity * self.SMALL or not self._main:
-            self._evict_small()
-        else:
-            self._evict_main()
-
-    def _current(self, key: Hashable, stamp: int) -> tuple[Any, int, int, bool] | None:
-        entry = self._entries.get(key)
-        return entry if entry is not None and entry[2] == stamp else None
-
-    def _remove(self, key: Hashable, entry: tuple[Any, int, int, bool]) -> None:
-        del self._entries[key], self._freq[key]
-        self.used -= entry[1]
-        if self.removed is not None:
-            self.removed(key, entry[0])
-
-    def _evict_small(self) -> None:
-        while self._small:
-            key, stamp = self._small.popleft()
-            entry = self._current(key, stamp)
-            if entry is None:
-                continue  # removed or replaced meanwhile
-            self._small_bytes -= entry[1]
-            if self._freq[key] > 0:
-                self._entries[key] = (*entry[:3], True)
-                self._freq[key] = 0
-                self._main.append((key, stamp))
-                return
-            self._remove(key, entry)
-            self._ghost[hash(key)] = None
-            if len(self._ghost) > max(len(self._entries), 1024):
-                self._ghost.popitem(last=False)
-            return
-        self._evict_main()
-
-    def _evict_main(self) -> None:
-        while self._main:
-            key, stamp = self._main.popleft()
-            entry = self._current(key, stamp)
-            if entry is None:
-                continue
-            if self._freq[key] > 0:
-                self._freq[key] -= 1
-                self._main.append((key, stamp))
-                continue
-            self._remove(key, entry)
-            return
-        if self._small:
-            self._evict_small()
 
 
 class ContentMemo:
@@ -394,7 +288,8 @@ class ResponseCache:
         self.generation = 0
         """Goes up each time entries are dropped for a change; a build started in an older generation
         is not stored (it may have read what the change replaced)."""
-        self._entries = S3Fifo(max_bytes, self._untag)
+        log = SegmentLog() if max_bytes >= MIN_SEGMENTS * SEGMENT else None
+        self._entries = S3Fifo(max_bytes, self._untag, log)
         self._tagged: dict[str, str | dict[str, None]] = {}
         """Tag: the key of the one entry naming it, or a dictionary of the keys of several (dictionaries,
         not sets: the collector stops tracking a dictionary of untracked keys, never a set). Most tags

@@ -27,7 +27,7 @@ from anyio import CapacityLimiter, to_thread
 from litestar import Request, Response
 
 from library.storage.replica import primary_only
-from library.web.cache import CachedResponse, ResponseCache, strong_etag
+from library.web.cache import SHARED_HEADERS, CachedResponse, ResponseCache, strong_etag
 from library.web.conditional import none_match
 from library.web.edge import surrogate_keys
 from library.web.encoding import GZIP, Segment, accepts_gzip, gzip, gzip_etag
@@ -40,7 +40,6 @@ GZIP_HEADER = (b"content-encoding", GZIP.encode())
 Headers = tuple[tuple[bytes, bytes], ...]
 """Response headers encoded for ASGI, lower-case names."""
 
-_SHARED_VALUES = {b"content-type", b"content-language", b"cache-control", b"vary", b"content-encoding"}
 _interned: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
 
 
@@ -52,7 +51,7 @@ def encode_headers(headers: Mapping[str, str]) -> Headers:
     encoded = []
     for name, value in headers.items():
         pair = (name.lower().encode("latin-1"), value.encode("latin-1"))
-        if pair[0] in _SHARED_VALUES:
+        if pair[0] in SHARED_HEADERS:
             pair = _interned.setdefault(pair, pair)
         encoded.append(pair)
     return tuple(encoded)

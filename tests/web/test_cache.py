@@ -13,9 +13,10 @@ from library.content import service
 from library.content.models import Status
 from library.content.service import VariantText
 from library.storage import session_scope
-from library.web.cache import CachedResponse, ResponseCache, S3Fifo, SharedPart
+from library.web.cache import CachedResponse, ResponseCache, SharedPart
 from library.web.encoding import Segment
 from library.web.responses import encode, encode_headers
+from library.web.s3fifo import S3Fifo
 from tests.factories import make_article, translate
 from tests.servers import Served
 
@@ -43,19 +44,35 @@ def test_the_cache_is_bounded_in_bytes_and_keeps_what_is_read_again_through_a_cr
 
 
 def test_s3_fifo_admits_a_key_asked_for_again_soon_after_it_left():
+    once = 1000  # an int hashes to itself: its ghost slot is not one of the other keys' (0-59)
     fifo = S3Fifo(capacity=10)
-    fifo.put("once", "value", 1)
+    fifo.put(once, "value", 1)
     for n in range(30):
         fifo.put(n, n, 1)
-    assert fifo.get("once") is None  # left the small queue unread: remembered as a ghost
-    fifo.put("once", "value", 1)  # asked again: straight to the main queue
+    assert fifo.get(once) is None  # left the small queue unread: remembered as a ghost
+    fifo.put(once, "value", 1)  # asked again: straight to the main queue
     for n in range(30, 60):
         fifo.put(n, n, 1)
-    assert fifo.get("once") == "value" and fifo.used <= 10
+    assert fifo.get(once) == "value" and fifo.used <= 10
     fifo.put("huge", "value", 11)  # larger than the whole cache: not kept
     assert fifo.get("huge") is None and fifo.used <= 10
-    fifo.pop("once")
-    assert fifo.get("once") is None and len(fifo) == fifo.used
+    fifo.pop(once)
+    assert fifo.get(once) is None and len(fifo) == fifo.used
+
+
+def test_s3_fifo_forgets_a_ghost_whose_slot_a_later_one_took():
+    fifo = S3Fifo(capacity=10)
+    slots = len(fifo._ghost)
+    fifo.put(7, "first", 1)
+    for n in range(100, 130):  # 7 leaves unread; so do these, none in its slot
+        fifo.put(n, n, 1)
+    fifo.put(7 + slots, "same slot", 1)
+    for n in range(200, 230):  # 7 + slots leaves unread too, and takes 7's slot
+        fifo.put(n, n, 1)
+    fifo.put(7, "again", 1)  # not remembered: starts in the small queue, and a sweep pushes it out
+    for n in range(300, 330):
+        fifo.put(n, n, 1)
+    assert fifo.get(7) is None
 
 
 def test_a_response_built_before_the_version_moved_is_not_stored():
@@ -213,3 +230,14 @@ def test_a_cached_page_keeps_the_checksum_computed_for_a_new_shared_part():
     assert gzip_module.decompress(again.gzip()) == b"<p>head</p><nav>new, longer</nav><p>tail</p>"
     with pytest.raises(RuntimeError, match="with_part"):
         cache.get("page").gzip()  # a page sent without its current part would be sent wrong
+
+
+def test_a_packed_entry_names_a_shared_header_by_number_and_gets_it_back_whole():
+    shared = encode_headers({"Content-Type": "application/json", "Cache-Control": "public, max-age=0, s-maxage=60",
+                             "Vary": "Accept-Language, Cookie, Accept-Encoding"})
+    own = encode_headers({"Link": "</api/v1/articles/a?lang=en>; rel=\"alternate\"; hreflang=\"en\""})
+    entry = CachedResponse(b"body", '"e"', (*shared, *own))
+    packed = entry.packed()
+    assert b"s-maxage" not in packed and b"Accept-Language" not in packed  # numbers, not bytes
+    assert b"hreflang" in packed  # a response's own header is kept in it
+    assert CachedResponse.unpacked(packed).headers == (*shared, *own)
