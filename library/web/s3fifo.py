@@ -57,7 +57,7 @@ class S3Fifo:
                  storage: InPlace | SegmentLog | None = None) -> None:
         self.capacity = capacity
         self.removed = removed
-        """Told of each value that leaves other than by `clear` (evicted, popped, replaced)."""
+        """Told of each value that leaves other than by `clear` (evicted, popped, or put anew under its key)."""
         self.storage = storage or InPlace()
         self.used = 0
         """The sizes of the values held (as `put` was told them)."""

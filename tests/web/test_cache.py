@@ -13,6 +13,7 @@ from library.content import service
 from library.content.models import Status
 from library.content.service import VariantText
 from library.storage import session_scope
+from library.web import cache as cache_module
 from library.web.cache import CachedResponse, ResponseCache, SharedPart
 from library.web.encoding import Segment
 from library.web.responses import encode, encode_headers
@@ -232,7 +233,7 @@ def test_a_cached_page_keeps_the_checksum_computed_for_a_new_shared_part():
         cache.get("page").gzip()  # a page sent without its current part would be sent wrong
 
 
-def test_a_packed_entry_names_a_shared_header_by_number_and_gets_it_back_whole():
+def test_a_packed_entry_names_a_shared_header_by_number_and_gets_it_back_whole(monkeypatch):
     shared = encode_headers({"Content-Type": "application/json", "Cache-Control": "public, max-age=0, s-maxage=60",
                              "Vary": "Accept-Language, Cookie, Accept-Encoding"})
     own = encode_headers({"Link": "</api/v1/articles/a?lang=en>; rel=\"alternate\"; hreflang=\"en\""})
@@ -241,3 +242,7 @@ def test_a_packed_entry_names_a_shared_header_by_number_and_gets_it_back_whole()
     assert b"s-maxage" not in packed and b"Accept-Language" not in packed  # numbers, not bytes
     assert b"hreflang" in packed  # a response's own header is kept in it
     assert CachedResponse.unpacked(packed).headers == (*shared, *own)
+    monkeypatch.setattr(cache_module, "MAX_SHARED_HEADERS", len(cache_module._header_table))  # the table is full
+    unseen = encode_headers({"Content-Language": "kk, en, ru, x-unseen"})
+    packed = CachedResponse(b"body", '"e"', unseen).packed()
+    assert b"x-unseen" in packed and CachedResponse.unpacked(packed).headers == unseen  # kept in the entry
