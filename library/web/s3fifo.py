@@ -96,17 +96,20 @@ class S3Fifo:
         self.pop(key)
         if size > self.capacity:
             return
-        hashed, ghosts = hash(key), self._ghost
-        slot = hashed & (len(ghosts) - 1)
-        main = hashed != 0 and ghosts[slot] == hashed  # asked for again soon after leaving the small queue unread
+        hashed = hash(key)
+        slot = self._ghost_slot(hashed)
+        main = hashed != 0 and self._ghost[slot] == hashed  # asked for again soon after leaving small unread
         if main:
-            ghosts[slot] = 0
+            self._ghost[slot] = 0
         self._stamp += 1
         self._append(key, self.storage.write(MAIN_QUEUE if main else SMALL_QUEUE, value), size, self._stamp, main)
         self.used += size
         if not main:
             self._small_bytes += size
         self._bound()
+
+    def _ghost_slot(self, hashed: int) -> int:
+        return hashed & (len(self._ghost) - 1)  # a power of two of slots
 
     def _bound(self) -> None:
         while self.held > self.capacity and self._entries:
@@ -180,7 +183,7 @@ class S3Fifo:
                 else:
                     self._remove(key, entry)
                     hashed = hash(key)
-                    self._ghost[hashed & (len(self._ghost) - 1)] = hashed
+                    self._ghost[self._ghost_slot(hashed)] = hashed
             self.storage.passed(SMALL_QUEUE, where)
             if entry is not None:
                 return
