@@ -190,7 +190,7 @@ class CachedResponse:
 SHARED_HEADERS = frozenset({b"content-type", b"content-language", b"cache-control", b"vary", b"content-encoding"})
 """Headers whose values many responses share (a handful of each): a packed entry names such a header by
 its number in a table kept once per process, not by its bytes (190 of an article read's 1.7 KB), and
-`library.web.responses.encode_headers` keeps each as one object."""
+`library.web.responses.encode_headers` keeps each as one object (`shared_header`)."""
 
 MAX_SHARED_HEADERS = 4096
 """Distinct shared headers numbered at most (a bound, should a value come from a request): any more
@@ -198,6 +198,12 @@ are kept in each entry, as other headers are."""
 
 _header_table: list[tuple[bytes, bytes]] = []
 _header_numbers: dict[tuple[bytes, bytes], int] = {}
+
+
+def shared_header(pair: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    """The one object this process keeps for a shared header (``pair`` itself once the table is full)."""
+    number = _header_number(pair)
+    return _header_table[number] if number.__class__ is int else pair  # type: ignore[index]
 
 
 def _header_number(pair: tuple[bytes, bytes]) -> int | tuple[bytes, bytes]:

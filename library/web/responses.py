@@ -27,7 +27,7 @@ from anyio import CapacityLimiter, to_thread
 from litestar import Request, Response
 
 from library.storage.replica import primary_only
-from library.web.cache import SHARED_HEADERS, CachedResponse, ResponseCache, strong_etag
+from library.web.cache import SHARED_HEADERS, CachedResponse, ResponseCache, shared_header, strong_etag
 from library.web.conditional import none_match
 from library.web.edge import surrogate_keys
 from library.web.encoding import GZIP, Segment, accepts_gzip, gzip, gzip_etag
@@ -40,7 +40,6 @@ GZIP_HEADER = (b"content-encoding", GZIP.encode())
 Headers = tuple[tuple[bytes, bytes], ...]
 """Response headers encoded for ASGI, lower-case names."""
 
-_interned: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
 
 
 def encode_headers(headers: Mapping[str, str]) -> Headers:
@@ -52,7 +51,7 @@ def encode_headers(headers: Mapping[str, str]) -> Headers:
     for name, value in headers.items():
         pair = (name.lower().encode("latin-1"), value.encode("latin-1"))
         if pair[0] in SHARED_HEADERS:
-            pair = _interned.setdefault(pair, pair)
+            pair = shared_header(pair)
         encoded.append(pair)
     return tuple(encoded)
 
