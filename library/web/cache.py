@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from library.edge.keys import ARCHIVE, EVERYTHING, LISTINGS, language
 from library.web import encoding
-from library.web.encoding import SHARED_LEVEL, Segment
+from library.web.encoding import SHARED, Segment
 from library.web.s3fifo import S3Fifo
 from library.web.segment_log import SEGMENT, SegmentLog
 
@@ -89,7 +89,7 @@ class SharedPart:
 
     def __init__(self, html: bytes, key: Hashable, generation: int) -> None:
         self.html = html
-        self.segment = Segment(html, final=False, level=SHARED_LEVEL)
+        self.segment = Segment(html, final=False, coder=SHARED)
         self.key = key
         self.generation = generation
 

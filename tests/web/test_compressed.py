@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from library.storage import session_scope
-from library.web.encoding import LEVEL, SHARED_LEVEL, Segment, accepts_gzip, gzip, gzip_etag
+from library.web.encoding import FAST, SHARED, Segment, accepts_gzip, gzip, gzip_etag
 from tests.factories import make_article, translate
 
 API = "/api/v1/articles/compressed?lang=ru"
@@ -71,16 +71,25 @@ def test_pieces_compressed_apart_make_one_gzip_member_of_the_whole():
     assert gzip((Segment(b""),)) == gzip((Segment(b""),)) and gzip_module.decompress(gzip((Segment(b""),))) == b""
 
 
-@pytest.mark.parametrize("level", [LEVEL, SHARED_LEVEL])
-def test_a_piece_decompresses_to_its_bytes_at_either_level(level):
-    rng = random.Random(level)
-    for data in (b"", b"x", "Қазақ тілі <p>".encode() * 900, rng.randbytes(70_000)):
+@pytest.mark.parametrize("coder", [FAST, SHARED], ids=["fast", "shared"])
+def test_a_piece_decompresses_to_its_bytes_with_either_coder(coder):
+    rng = random.Random(coder[1])
+    for data in (b"", b"x", "Қазақ тілі <p>".encode() * 900, rng.randbytes(70_000), rng.randbytes(300_000)):
         for final in (True, False):
-            piece = Segment(data, final=final, level=level)
+            piece = Segment(data, final=final, coder=coder)
             assert zlib.decompressobj(-zlib.MAX_WBITS).decompress(piece.deflated) == data
             assert piece.crc == zlib.crc32(data) and piece.size == len(data)
     text = "Қазақ тілі <p>".encode() * 900
-    assert len(Segment(text, level=SHARED_LEVEL).deflated) <= len(Segment(text, level=LEVEL).deflated)
+    assert len(Segment(text, coder=SHARED).deflated) <= len(Segment(text, coder=FAST).deflated)
+
+
+def test_pieces_of_both_coders_make_one_member():
+    """A page's own parts (ISA-L) around its calendar (zlib): one stream that any inflater reads to the end."""
+    rng = random.Random(5)
+    head, part, tail = ("Қазақ " * 2000).encode(), rng.randbytes(3000), b"</html>" * 500
+    body = gzip((Segment(head, final=False), Segment(part, final=False, coder=SHARED), Segment(tail)))
+    inflater = zlib.decompressobj(31)
+    assert inflater.decompress(body) == head + part + tail and inflater.eof and inflater.unused_data == b""
 
 
 @pytest.mark.parametrize(("header", "accepted"), [
