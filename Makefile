@@ -35,10 +35,12 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_api.py
 
 # Upgrade every locked dependency to its newest release: a deliberate commit, made after `make test`.
+# `make lock UPGRADE=` locks a dependency just added to pyproject.toml and keeps every other pin.
+UPGRADE ?= --upgrade
 lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
-	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null .venv-lock/bin/pip-compile --quiet --upgrade \
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null .venv-lock/bin/pip-compile --quiet $(UPGRADE) \
 	  --extra test --all-build-deps --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
