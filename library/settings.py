@@ -53,7 +53,9 @@ class Settings:
     threads only overlap waits on the database, and each hand-off of the GIL costs: a SQLite read waits
     on nothing but the CPU, and building on the loop served 1.5x the uncached reads of two threads; a
     PostgreSQL read waits on a socket, which threads overlap (README, "Fast for the whole library").
-    Staff and search requests keep anyio's own threads."""
+    On PostgreSQL an article's read and page do not use them: the read is awaited on the event loop
+    (`library.storage.async_reads`), which overlaps the wait without a hand-off. Staff and search
+    requests keep anyio's own threads."""
 
     sqlite_busy_timeout: float = 10.0
     """Seconds a SQLite statement waits for another connection's lock before the database counts as

@@ -17,9 +17,10 @@ from library.reading.listing import (
     listed_ids,
     section_name,
 )
-from library.reading.resolve import ResolvedArticle, read_article
+from library.reading.resolve import ARTICLE, ResolvedArticle, article_of, read_article
 
 __all__ = [
+    "ARTICLE",
     "MonthCounts",
     "ArticleUnavailable",
     "InvalidQuery",
@@ -31,5 +32,6 @@ __all__ = [
     "listed_ids",
     "list_sections",
     "section_name",
+    "article_of",
     "read_article",
 ]

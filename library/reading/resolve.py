@@ -121,6 +121,12 @@ def read_article(source: Session | Connection | DirectReads, slug: str, language
     Raises `ArticleUnavailable` when no article has the slug or none of its variants is published.
     """
     rows = ARTICLE.read(source, slug=slug) if isinstance(source, DirectReads) else ARTICLE.rows(source, slug=slug)
+    return article_of(rows, slug, language, display_order)
+
+
+def article_of(rows: Sequence[Any], slug: str, language: Language, display_order: Sequence[str]) -> ResolvedArticle:
+    """`read_article` of the rows of `ARTICLE` read already (awaited on the event loop,
+    `library.storage.replica.ReaderDatabase.fetch`)."""
     resolved = _resolve(rows, slug, language.chain, display_order)
     derive_article(resolved.view, language)
     return resolved

@@ -40,9 +40,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from library.storage.async_reads import AsyncReads
 from library.storage.availability import unavailable
 from library.storage.engine import read_only, read_rows, session_scope
-from library.storage.prepared import DirectReads
+from library.storage.prepared import DirectReads, Prepared
 from library.storage.types import utcnow
 
 log = logging.getLogger("library.storage")
@@ -88,6 +89,8 @@ class ReaderDatabase:
         self.primary = primary
         self.direct = DirectReads(primary)
         """The primary's connections kept for prepared reads (`read_statement`)."""
+        self.direct_async = AsyncReads(primary) if primary.dialect.name == "postgresql" else None
+        """PostgreSQL: the primary's connections for prepared reads awaited on the event loop (`fetch`)."""
         self.fresh = fresh
         self.replica = replica
         self.max_lag = max_lag
@@ -145,6 +148,17 @@ class ReaderDatabase:
         self._count("primary")
         return result
 
+    async def fetch(self, prepared: Prepared, /, **values: Any) -> list[Any] | None:
+        """The rows of ``prepared`` read on the event loop (`library.storage.async_reads`) when the
+        primary answers and is PostgreSQL, for a caller to make its result of them without a thread;
+        None when they are to be read the blocking way, `read_statement` (SQLite, whose read waits on
+        nothing but the CPU, or a replica, read in a unit of work that checks its freshness first)."""
+        if self.direct_async is None or (self.replica is not None and self.use_replica):
+            return None
+        rows = await prepared.read_async(self.direct_async, **values)
+        self._count("primary")
+        return rows
+
     def _count(self, database: str) -> None:
         with self._served_lock:
             self.served[database] += 1
@@ -199,5 +213,7 @@ class ReaderDatabase:
 
     def dispose(self) -> None:
         self.direct.close()
+        if self.direct_async is not None:
+            self.direct_async.close()
         if self.replica is not None:
             self.replica.dispose()

@@ -5,7 +5,8 @@ next reader. Where a miss is built is `Settings.builder_threads` (`off_the_loop`
 itself on SQLite, whose read waits on nothing but the CPU, so a thread would only add hand-offs of the
 GIL; in a few threads of their own on PostgreSQL, whose read waits on the network. Never anyio's
 forty: only one thread runs Python at a time, and forty of them spent more on handing the GIL round
-than on the reads. Bodies are kept gzip-compressed and
+than on the reads. An article (its API read and its page) is built on the loop on PostgreSQL too:
+its one statement is awaited there (`built`, `library.web.article_reads`). Bodies are kept gzip-compressed and
 sent so to every client that accepts gzip, with ``Content-Encoding: gzip`` and ``Vary:
 Accept-Encoding``; other clients get them decompressed (`library.web.encoding`). Every API response
 carries a strong ETag, another for each of the two representations, and answers a matching
@@ -19,7 +20,7 @@ throughput).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -117,9 +118,9 @@ async def off_the_loop(state: Any, build: Callable[..., T], /, *args: Any) -> T:
     return await to_thread.run_sync(build, *args, limiter=limiter)
 
 
-async def cached(request: Request[Any, Any, Any], key: Hashable,
-                 build: Callable[[], CachedResponse]) -> CachedResponse:
-    """The cached response for ``key``, or ``build()`` run (`off_the_loop`) and cached.
+async def cached(request: Request[Any, Any, Any], key: Hashable, build: Callable[..., CachedResponse],
+                 fetch: Callable[[], Awaitable[Any]] | None = None) -> CachedResponse:
+    """The cached response for ``key``, or built (`built`) and cached.
 
     A hit counts again the interface strings its rendering missed, as building it did. A request that
     must see the primary (`library.web.replica`: a visitor right after their own write) is built afresh
@@ -127,15 +128,28 @@ async def cached(request: Request[Any, Any, Any], key: Hashable,
     """
     state = request.app.state
     if primary_only.get():
-        return await off_the_loop(state, build)
+        return await built(state, build, fetch)
     cache: ResponseCache = state.cache
     entry = cache.get(key)
     if entry is None:
         generation = cache.generation
-        entry = cache.put(key, await off_the_loop(state, build), generation)
+        entry = cache.put(key, await built(state, build, fetch), generation)
     elif entry.misses:
         state.catalogs.misses.replay(entry.misses)
     return entry
+
+
+async def built(state: Any, build: Callable[..., T], fetch: Callable[[], Awaitable[Any]] | None) -> T:
+    """``build()`` run by `off_the_loop`; with ``fetch``, ``build(rows)`` of the rows it awaited on the
+    event loop (`library.web.article_reads`), run on the loop too, for what is left is CPU (and the
+    parts kept per content version, read once a version), or ``build(None)`` by `off_the_loop` when
+    ``fetch`` gave None (the rows are to be read the blocking way)."""
+    if fetch is None:
+        return await off_the_loop(state, build)
+    rows = await fetch()
+    if rows is None:
+        return await off_the_loop(state, build, None)
+    return build(rows)
 
 
 def send(request: Request[Any, Any, Any], entry: CachedResponse) -> Response[Any]:

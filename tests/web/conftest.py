@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from library.storage import prepared
+from library.storage.async_reads import AsyncReads
 
 
 class Statements:
@@ -35,10 +36,16 @@ def count_statements(engine) -> Iterator[Statements]:
         statements(None, None, compiled.sql, values, None, False)
         return run(raw, dialect, compiled, values)
 
+    execute = AsyncReads._execute
+
+    async def counted_async(self, connection, compiled, values):  # PostgreSQL's article read, awaited
+        statements(None, None, compiled.sql, values, None, False)
+        return await execute(self, connection, compiled, values)
+
     event.listen(engine, "before_cursor_execute", statements)
-    prepared._run = counted
+    prepared._run, AsyncReads._execute = counted, counted_async
     try:
         yield statements
     finally:
-        prepared._run = run
+        prepared._run, AsyncReads._execute = run, execute
         event.remove(engine, "before_cursor_execute", statements)

@@ -1,7 +1,8 @@
 """Uncached reader responses are built where `Settings.builder_threads` says (issue 15): the article read,
 slowed down so that builds overlap, never runs on more threads at once than the setting allows, and does
 run on as many as it allows, so the limit is the setting's, not chance; with none, every build runs on
-the event loop itself, one at a time."""
+the event loop itself, one at a time. On PostgreSQL the article read is awaited on the loop instead,
+a few reads overlapping."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from library.errors import ConfigurationError
 from library.reading.resolve import ARTICLE
 from library.settings import load_settings
 from library.storage import session_scope
+from library.storage.async_reads import CONNECTIONS, AsyncReads
 from tests.factories import make_article, make_section
 
 REQUESTS = 12
@@ -60,8 +62,14 @@ def _reads(client, urls: list[str]) -> tuple[int, set[bool]]:
     return most[0], on_loop
 
 
+@pytest.fixture
+def blocking_reads(db_kind):
+    if db_kind == "postgres":
+        pytest.skip("on PostgreSQL an article is read on the event loop: test_on_postgresql_article_reads_are_awaited")
+
+
 @pytest.mark.parametrize("threads", [1, 3])
-def test_uncached_reads_run_on_the_reader_threads_only(articles, make_client, threads):
+def test_uncached_reads_run_on_the_reader_threads_only(blocking_reads, articles, make_client, threads):
     client = make_client(LIBRARY_CACHE_MB="0", LIBRARY_FLUSH_INTERVAL="3600", LIBRARY_READER_THREADS=str(threads))
     api = [f"/api/v1/articles/{slug}?lang=en" for slug in articles]
     assert _reads(client, api) == (threads, {False})
@@ -69,12 +77,50 @@ def test_uncached_reads_run_on_the_reader_threads_only(articles, make_client, th
     assert _reads(client, pages) == (threads, {False})
 
 
-def test_with_no_reader_threads_misses_are_built_on_the_event_loop(articles, make_client):
+def test_with_no_reader_threads_misses_are_built_on_the_event_loop(blocking_reads, articles, make_client):
     client = make_client(LIBRARY_CACHE_MB="0", LIBRARY_FLUSH_INTERVAL="3600", LIBRARY_READER_THREADS="0")
     api = [f"/api/v1/articles/{slug}?lang=en" for slug in articles]
     assert _reads(client, api) == (1, {True})
     pages = [f"/en/articles/{slug}" for slug in articles]
     assert _reads(client, pages) == (1, {True})
+
+
+@pytest.mark.parametrize("threads", ["0", "3"])
+def test_on_postgresql_article_reads_are_awaited_on_the_event_loop_a_few_at_a_time(db_kind, articles, make_client,
+                                                                                   threads):
+    """Whatever the reader threads: the statement is awaited on the loop (`library.storage.async_reads`),
+    reads overlap up to its connections and no blocking read runs."""
+    if db_kind != "postgres":
+        pytest.skip("PostgreSQL only: SQLite's article read is built where the setting says (above)")
+    lock, running, most, blocking = threading.Lock(), [0], [0], []
+    execute = AsyncReads._execute
+
+    async def slow_execute(self, connection, compiled, values):
+        asyncio.get_running_loop()  # raises off the loop
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            await asyncio.sleep(0.05)  # long enough for every other request to reach its own read
+            return await execute(self, connection, compiled, values)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    client = make_client(LIBRARY_CACHE_MB="0", LIBRARY_FLUSH_INTERVAL="3600", LIBRARY_READER_THREADS=threads)
+    ARTICLE.read = lambda *args, **kwargs: blocking.append(args)  # shadows the method for this instance only
+    AsyncReads._execute = slow_execute
+    try:
+        api = [f"/api/v1/articles/{slug}?lang=en" for slug in articles]
+        pages = [f"/en/articles/{slug}" for slug in articles]
+        for urls in (api, pages):
+            most[0] = 0
+            with ThreadPoolExecutor(len(urls)) as pool:
+                assert list(pool.map(lambda url: client.get(url).status_code, urls)) == [200] * len(urls)
+            assert most[0] == CONNECTIONS and not blocking
+    finally:
+        AsyncReads._execute = execute
+        del ARTICLE.read
 
 
 def test_the_default_builds_on_the_loop_for_sqlite_and_in_two_threads_for_postgresql():

@@ -17,10 +17,11 @@ from litestar.params import FromPath, QueryParameter
 
 from library.catalogs.runtime import Translator
 from library.edge import keys
-from library.reading import ArticleUnavailable, ListingQuery, read_article
+from library.reading import ArticleUnavailable, ListingQuery
 from library.reading.listing import DEFAULT_PER_PAGE, RANGES
 from library.reading.types import Archive, ArticlePage, ArticleView
 from library.web.api import API_PREFIX, whole_number
+from library.web.article_reads import fetch_article, resolve_article
 from library.web.cache import CachedResponse
 from library.web.chrome import FALLBACK_NOTICES, ORIGINAL_UPDATED, SHOWN_IN_ANOTHER_LANGUAGE
 from library.web.edge import shared
@@ -57,7 +58,8 @@ async def article(
     state = request.app.state
     language = request_language(request, explicit=lang).language
     try:
-        entry = await cached(request, ("article", slug, language), partial(_article, state, slug, language))
+        entry = await cached(request, ("article", slug, language), partial(_article, state, slug, language),
+                             partial(fetch_article, state, slug))
     except ArticleUnavailable as error:
         if error.article_id is not None:
             state.reads.read(error.article_id, language, None)
@@ -66,9 +68,9 @@ async def article(
     return send(request, entry)
 
 
-def _article(state: State, slug: str, language: str) -> CachedResponse:
+def _article(state: State, slug: str, language: str, rows: list[Any] | None) -> CachedResponse:
     registry = state.languages
-    resolved = state.readers.read_statement(read_article, slug, registry.get(language), registry.codes)
+    resolved = resolve_article(state, slug, language, rows)
     hreflangs = registry.readable(resolved.published_in)
     view = resolved.view
     _explain(view, state.catalogs.translator(language), state.settings.translators_url)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -27,7 +28,6 @@ from litestar.response import Redirect
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
-from library import reading
 from library.catalogs.lazy import use_translator
 from library.catalogs.runtime import recording_misses
 from library.edge import keys as surrogate
@@ -37,6 +37,7 @@ from library.newsletter.service import InvalidEmail, normalise_email, subscribe
 from library.reading import ListingQuery
 from library.storage import session_scope
 from library.web import chrome
+from library.web.article_reads import fetch_article, resolve_article
 from library.web.cache import CachedResponse, SharedPart
 from library.web.edge import PRIVATE, shared, surrogate_keys
 from library.web.encoding import Segment, gzip
@@ -244,9 +245,10 @@ def _find(body: bytes, part: bytes) -> int:
 
 
 async def reader_page(request: Request, key: tuple, build: Any,
-                      served: Callable[[CachedResponse], None] | None = None) -> Response:
-    """The page ``key`` from the response cache, or built by ``build(shared)`` (`off_the_loop`);
-    ``served`` is told which cached page was sent. Its calendar is the current one (`_current_part`).
+                      served: Callable[[CachedResponse], None] | None = None, fetch: Any = None) -> Response:
+    """The page ``key`` from the response cache, or built by ``build(shared)`` (`off_the_loop`), or with
+    ``fetch`` by ``build(shared, rows)`` (`library.web.responses.built`); ``served`` is told which cached
+    page was sent. Its calendar is the current one (`_current_part`).
 
     A visitor with a flash message gets a page of their own (``build(False)``), neither cached nor
     taken from the cache.
@@ -254,7 +256,7 @@ async def reader_page(request: Request, key: tuple, build: Any,
     if request.cookies.get(FLASH_COOKIE):
         return await off_the_loop(request.app.state, build, False)
     state = request.app.state
-    entry = await cached(request, key, lambda: build(True))
+    entry = await cached(request, key, partial(build, True), fetch)
     if entry.shared is not None and entry.with_part(await _current_part(state, entry.shared)):
         state.cache.refresh(key, entry)  # its checksum with the new part, for the next reader
     if served is not None:
@@ -314,9 +316,8 @@ async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) ->
     language = _language(request, lang)
     state = request.app.state
 
-    def build(shared: bool) -> Any:
-        resolved = state.readers.read_statement(reading.read_article, slug, state.languages.get(language),
-                                           state.languages.codes)
+    def build(shared: bool, rows: list[Any] | None = None) -> Any:
+        resolved = resolve_article(state, slug, language, rows)
         available, view = list(resolved.published_in), resolved.view
         page = _page(request, language, f"/articles/{slug}", available=available, section=view.section,
                      shared=shared)
@@ -339,7 +340,8 @@ async def article(request: Request, lang: FromPath[str], slug: FromPath[str]) ->
     def count(entry: CachedResponse) -> None:
         state.reads.read(entry.article_id, language, entry.served)
 
-    return await reader_page(request, ("page", "article", language, slug), build, count)
+    return await reader_page(request, ("page", "article", language, slug), build, count,
+                             partial(fetch_article, state, slug))
 
 
 def _section_label(slug: str) -> str:
