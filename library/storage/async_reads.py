@@ -10,8 +10,8 @@ connection gives both: the loop serves other requests while the statement is on 
 thread is involved (psycopg's async path costs about 25 µs more CPU a read than its blocking one).
 
 `AsyncReads` keeps a few such connections (`CONNECTIONS`), in autocommit (one SELECT is its own
-snapshot), one per read in flight; like `library.storage.prepared.DirectReads` they are not checked before use, and a
-read whose connection turns out lost reads again once on a new one. Driver errors come out as
+snapshot), one per read in flight; like `library.storage.prepared.DirectReads` they are not checked
+before use, and a read whose connection turns out lost reads again once on a new one. Driver errors come out as
 SQLAlchemy's `DBAPIError`, as the blocking reads' do, so `library.storage.availability` tells an
 outage the same way. Connections belong to the event loop they were opened on: one found from
 another loop (an app started again in the same process) is closed, not used.
@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-if TYPE_CHECKING:
-    from library.storage.prepared import _Compiled
+from library.storage.prepared import Prepared, _Compiled
 
 CONNECTIONS = 4
 """Reads in flight at once, each on a connection of its own, kept for the next: a read waits for the
@@ -57,6 +56,11 @@ class AsyncReads:
 
     def _disposed(self, engine: Engine) -> None:
         self._pool += 1
+
+    async def read(self, prepared: Prepared, /, **values: Any) -> list[Any]:
+        """The rows of ``prepared`` with ``values``, as `Prepared.read` gives them."""
+        compiled = prepared.compiled(self.dialect)
+        return compiled.make(await self.run(compiled, values))
 
     async def run(self, compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
         """The raw rows of ``compiled`` with ``values``."""

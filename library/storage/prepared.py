@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import namedtuple
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -31,9 +31,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Select
-
-if TYPE_CHECKING:
-    from library.storage.async_reads import AsyncReads
 
 
 class _Compiled:
@@ -99,11 +96,6 @@ class Prepared:
         """The statement's rows on one of ``reads``' connections, without a transaction of its own."""
         compiled = self.compiled(reads.dialect)
         return compiled.make(reads.run(compiled, values))
-
-    async def read_async(self, reads: AsyncReads, **values: Any) -> list[Any]:
-        """`read` awaited on the event loop (PostgreSQL, `library.storage.async_reads`)."""
-        compiled = self.compiled(reads.dialect)
-        return compiled.make(await reads.run(compiled, values))
 
 
 class DirectReads:

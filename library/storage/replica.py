@@ -155,7 +155,7 @@ class ReaderDatabase:
         nothing but the CPU, or a replica, read in a unit of work that checks its freshness first)."""
         if self.direct_async is None or (self.replica is not None and self.use_replica):
             return None
-        rows = await prepared.read_async(self.direct_async, **values)
+        rows = await self.direct_async.read(prepared, **values)
         self._count("primary")
         return rows
 

@@ -6,6 +6,7 @@ connections of a disposed pool or of another event loop never read on again."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
@@ -21,6 +22,12 @@ from library.storage.replica import UP, ReaderDatabase, ReplicaStatus, primary_o
 from tests.storage.test_prepared import linked  # noqa: F401  (the fixture)
 
 
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own: a test that ran before may have left this thread's loop set."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture
 def pg_only(db_kind):
     if db_kind != "postgres":
@@ -31,10 +38,10 @@ def test_rows_are_those_of_the_blocking_read(pg_only, engine, linked):  # noqa: 
     reads, direct = AsyncReads(engine), DirectReads(engine)
 
     async def read_all():
-        return [await ARTICLE.read_async(reads, slug=slug) for slug in linked]
+        return [await reads.read(ARTICLE, slug=slug) for slug in linked]
 
     try:
-        rows = asyncio.run(read_all())
+        rows = run(read_all())
         assert rows == [ARTICLE.read(direct, slug=slug) for slug in linked]
         assert len(rows[0]) == 4 and rows[-1] == []
         assert reads.idle == 1  # one read at a time: one connection, kept
@@ -50,7 +57,7 @@ def test_reads_in_flight_together_share_a_few_connections_and_wait_for_one(pg_on
     backends = set()
 
     async def read():
-        rows = await ARTICLE.read_async(reads, slug="main")
+        rows = await reads.read(ARTICLE, slug="main")
         backends.update(connection.info.backend_pid for connection, _, _ in reads._idle)
         return rows
 
@@ -58,7 +65,7 @@ def test_reads_in_flight_together_share_a_few_connections_and_wait_for_one(pg_on
         return await asyncio.gather(*(read() for _ in range(count)))
 
     try:
-        assert all(len(rows) == 4 for rows in asyncio.run(together(CONNECTIONS * 5)))
+        assert all(len(rows) == 4 for rows in run(together(CONNECTIONS * 5)))
         assert reads.idle == CONNECTIONS and len(backends) == CONNECTIONS  # the same ones, not one per read
     finally:
         reads.close()
@@ -71,12 +78,12 @@ def test_a_driver_error_is_sqlalchemys_and_the_connection_stays_usable(pg_only, 
 
     async def scenario():
         with pytest.raises(DBAPIError, match="not_a_table") as raised:
-            await missing.read_async(reads)
+            await reads.read(missing)
         assert not raised.value.connection_invalidated and unavailable(raised.value) is None
-        assert await ARTICLE.read_async(reads, slug="nothing") == []
+        assert await reads.read(ARTICLE, slug="nothing") == []
 
     try:
-        asyncio.run(scenario())
+        run(scenario())
         assert reads.idle == 1
     finally:
         reads.close()
@@ -86,15 +93,15 @@ def test_a_connection_the_server_dropped_is_replaced_for_the_same_read(pg_only, 
     reads = AsyncReads(engine)
 
     async def scenario():
-        assert len(await ARTICLE.read_async(reads, slug="main")) == 4
+        assert len(await reads.read(ARTICLE, slug="main")) == 4
         pid = reads._idle[-1][0].info.backend_pid
         with engine.connect() as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        assert len(await ARTICLE.read_async(reads, slug="main")) == 4  # read again on a new connection
+        assert len(await reads.read(ARTICLE, slug="main")) == 4  # read again on a new connection
         assert reads._idle[-1][0].info.backend_pid != pid and reads.idle == 1
 
     try:
-        asyncio.run(scenario())
+        run(scenario())
     finally:
         reads.close()
 
@@ -103,15 +110,15 @@ def test_connections_of_a_disposed_pool_or_another_event_loop_are_not_read_on_ag
     reads = AsyncReads(engine)
 
     async def read():
-        assert len(await ARTICLE.read_async(reads, slug="main")) == 4
+        assert len(await reads.read(ARTICLE, slug="main")) == 4
         return reads._idle[-1][0]
 
     try:
-        first = asyncio.run(read())
-        second = asyncio.run(read())  # another loop: the first loop's connection is closed, not used
+        first = run(read())
+        second = run(read())  # another loop: the first loop's connection is closed, not used
         assert second is not first and first.closed
         engine.dispose()  # a server switched over
-        third = asyncio.run(read())
+        third = run(read())
         assert third is not second and second.closed and reads.idle == 1
     finally:
         reads.close()
@@ -124,11 +131,11 @@ def test_a_server_that_cannot_be_reached_is_an_outage(pg_only, engine):
     reads = AsyncReads(unreachable)
 
     async def read():
-        await ARTICLE.read_async(reads, slug="main")
+        await reads.read(ARTICLE, slug="main")
 
     try:
         with pytest.raises(DBAPIError) as raised:
-            asyncio.run(read())
+            run(read())
         assert unavailable(raised.value) is not None  # a 503 for the reader, as a blocking read's would be
         assert reads.idle == 0 and reads._open == 0  # the connection that failed holds no place
     finally:
@@ -140,18 +147,18 @@ def test_a_read_cancelled_while_waiting_for_a_connection_leaves_no_trace(pg_only
     reads = AsyncReads(engine)
 
     async def scenario():
-        busy = [asyncio.create_task(ARTICLE.read_async(reads, slug="main")) for _ in range(CONNECTIONS)]
-        waiting = asyncio.create_task(ARTICLE.read_async(reads, slug="main"))
+        busy = [asyncio.create_task(reads.read(ARTICLE, slug="main")) for _ in range(CONNECTIONS)]
+        waiting = asyncio.create_task(reads.read(ARTICLE, slug="main"))
         await asyncio.sleep(0)  # every task has started: the last one waits for a connection
         waiting.cancel()
         assert [len(rows) for rows in await asyncio.gather(*busy)] == [4] * CONNECTIONS
         with pytest.raises(asyncio.CancelledError):
             await waiting
         assert not reads._waiting and reads._open == CONNECTIONS
-        assert len(await ARTICLE.read_async(reads, slug="main")) == 4
+        assert len(await reads.read(ARTICLE, slug="main")) == 4
 
     try:
-        asyncio.run(scenario())
+        run(scenario())
     finally:
         reads.close()
 
@@ -163,10 +170,10 @@ def test_the_reader_database_fetches_on_the_primary_and_counts_it(pg_only, engin
         return await readers.fetch(ARTICLE, slug="main")
 
     try:
-        assert len(asyncio.run(fetch())) == 4
+        assert len(run(fetch())) == 4
         token = primary_only.set(True)  # a visitor right after their own write: the primary answers too
         try:
-            assert len(asyncio.run(fetch())) == 4
+            assert len(run(fetch())) == 4
         finally:
             primary_only.reset(token)
         assert readers.served == {"replica": 0, "primary": 2}
@@ -178,7 +185,7 @@ def test_a_replica_that_may_answer_is_read_the_blocking_way(pg_only, engine):
     readers = ReaderDatabase(engine, engine)  # the "replica" is the same database here
     readers.status = ReplicaStatus(UP, readers.status.since, lag_seconds=0.0)
     try:
-        assert asyncio.run(readers.fetch(ARTICLE, slug="main")) is None  # its unit of work checks freshness
+        assert run(readers.fetch(ARTICLE, slug="main")) is None  # its unit of work checks freshness
         assert readers.served == {"replica": 0, "primary": 0}
     finally:
         readers.dispose()
@@ -188,7 +195,7 @@ def test_sqlite_is_not_read_asynchronously(tmp_path):
     readers = ReaderDatabase(create_engine_for(f"sqlite:///{tmp_path / 'library.db'}"))
     try:
         assert readers.direct_async is None
-        assert asyncio.run(readers.fetch(ARTICLE, slug="main")) is None  # read the blocking way instead
+        assert run(readers.fetch(ARTICLE, slug="main")) is None  # read the blocking way instead
         with pytest.raises(ValueError, match="PostgreSQL"):
             AsyncReads(readers.primary)
     finally:
