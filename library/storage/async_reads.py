@@ -148,8 +148,9 @@ class AsyncReads:
 
     def close(self) -> None:
         """Close every kept connection (the process is stopping, or the engine is disposed of)."""
-        self._closed = True
-        event.remove(self.engine, "engine_disposed", self._disposed)
+        if not self._closed:  # closing twice is closing once
+            self._closed = True
+            event.remove(self.engine, "engine_disposed", self._disposed)
         while self._idle:
             self._drop(self._idle.pop()[0])
 

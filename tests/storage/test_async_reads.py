@@ -29,6 +29,13 @@ def run(coroutine):
 
 
 @pytest.fixture
+def reads(pg_only, engine):
+    reads = AsyncReads(engine)
+    yield reads
+    reads.close()
+
+
+@pytest.fixture
 def pg_only(db_kind):
     if db_kind != "postgres":
         pytest.skip("PostgreSQL only: SQLite's read waits on nothing but the CPU and is not awaited")
@@ -52,8 +59,7 @@ def test_rows_are_those_of_the_blocking_read(pg_only, engine, linked):  # noqa: 
         direct.close()
 
 
-def test_reads_in_flight_together_share_a_few_connections_and_wait_for_one(pg_only, engine, linked):  # noqa: F811
-    reads = AsyncReads(engine)
+def test_reads_in_flight_together_share_a_few_connections_and_wait_for_one(reads, engine, linked):  # noqa: F811
     backends = set()
 
     async def read():
@@ -64,16 +70,13 @@ def test_reads_in_flight_together_share_a_few_connections_and_wait_for_one(pg_on
     async def together(count):
         return await asyncio.gather(*(read() for _ in range(count)))
 
-    try:
-        assert all(len(rows) == 4 for rows in run(together(CONNECTIONS * 5)))
-        assert reads.idle == CONNECTIONS and len(backends) == CONNECTIONS  # the same ones, not one per read
-    finally:
-        reads.close()
+    assert all(len(rows) == 4 for rows in run(together(CONNECTIONS * 5)))
+    assert reads.idle == CONNECTIONS and len(backends) == CONNECTIONS  # the same ones, not one per read
+    reads.close()
     assert reads.idle == 0 and reads._open == 0
 
 
-def test_a_driver_error_is_sqlalchemys_and_the_connection_stays_usable(pg_only, engine):
-    reads = AsyncReads(engine)
+def test_a_driver_error_is_sqlalchemys_and_the_connection_stays_usable(reads, engine):
     missing = Prepared(select(Table("not_a_table", MetaData(), Column("x", Integer)).c.x), "Missing")
 
     async def scenario():
@@ -82,16 +85,11 @@ def test_a_driver_error_is_sqlalchemys_and_the_connection_stays_usable(pg_only, 
         assert not raised.value.connection_invalidated and unavailable(raised.value) is None
         assert await reads.read(ARTICLE, slug="nothing") == []
 
-    try:
-        run(scenario())
-        assert reads.idle == 1
-    finally:
-        reads.close()
+    run(scenario())
+    assert reads.idle == 1
 
 
-def test_a_connection_the_server_dropped_is_replaced_for_the_same_read(pg_only, engine, linked):  # noqa: F811
-    reads = AsyncReads(engine)
-
+def test_a_connection_the_server_dropped_is_replaced_for_the_same_read(reads, engine, linked):  # noqa: F811
     async def scenario():
         assert len(await reads.read(ARTICLE, slug="main")) == 4
         pid = reads._idle[-1][0].info.backend_pid
@@ -100,28 +98,21 @@ def test_a_connection_the_server_dropped_is_replaced_for_the_same_read(pg_only, 
         assert len(await reads.read(ARTICLE, slug="main")) == 4  # read again on a new connection
         assert reads._idle[-1][0].info.backend_pid != pid and reads.idle == 1
 
-    try:
-        run(scenario())
-    finally:
-        reads.close()
+    run(scenario())
 
 
-def test_connections_of_a_disposed_pool_or_another_event_loop_are_not_read_on_again(pg_only, engine, linked):  # noqa: F811
-    reads = AsyncReads(engine)
-
+def test_connections_of_a_disposed_pool_or_another_event_loop_are_not_read_on_again(reads, engine, linked):  # noqa: F811
     async def read():
         assert len(await reads.read(ARTICLE, slug="main")) == 4
         return reads._idle[-1][0]
 
-    try:
-        first = run(read())
-        second = run(read())  # another loop: the first loop's connection is closed, not used
-        assert second is not first and first.closed
-        engine.dispose()  # a server switched over
-        third = run(read())
-        assert third is not second and second.closed and reads.idle == 1
-    finally:
-        reads.close()
+    first = run(read())
+    second = run(read())  # another loop: the first loop's connection is closed, not used
+    assert second is not first and first.closed
+    engine.dispose()  # a server switched over
+    third = run(read())
+    assert third is not second and second.closed and reads.idle == 1
+    reads.close()
     assert third.closed
 
 
@@ -143,9 +134,7 @@ def test_a_server_that_cannot_be_reached_is_an_outage(pg_only, engine):
         unreachable.dispose()
 
 
-def test_a_read_cancelled_while_waiting_for_a_connection_leaves_no_trace(pg_only, engine, linked):  # noqa: F811
-    reads = AsyncReads(engine)
-
+def test_a_read_cancelled_while_waiting_for_a_connection_leaves_no_trace(reads, engine, linked):  # noqa: F811
     async def scenario():
         busy = [asyncio.create_task(reads.read(ARTICLE, slug="main")) for _ in range(CONNECTIONS)]
         waiting = asyncio.create_task(reads.read(ARTICLE, slug="main"))
@@ -157,10 +146,7 @@ def test_a_read_cancelled_while_waiting_for_a_connection_leaves_no_trace(pg_only
         assert not reads._waiting and reads._open == CONNECTIONS
         assert len(await reads.read(ARTICLE, slug="main")) == 4
 
-    try:
-        run(scenario())
-    finally:
-        reads.close()
+    run(scenario())
 
 
 def test_the_reader_database_fetches_on_the_primary_and_counts_it(pg_only, engine, linked):  # noqa: F811
