@@ -97,14 +97,32 @@ def to_latin(text: str) -> str:
     """
     if not _HAS_CYRILLIC.search(text):
         return text
+    result, kept = _one_pass(text)
+    # A letter made Latin can make a span where there was none ("<І{>Ё}": "<I{>" now reads as a tag,
+    # which swallows the "{" of the placeholder after it), so another pass would change the text
+    # again: pass again until the spans are those kept. Only text with Cyrillic left (in spans) is checked.
+    for _ in range(_MAX_PASSES):
+        if not _HAS_CYRILLIC.search(result) or [match.group() for match in _PROTECTED.finditer(result)] == kept:
+            break
+        result, kept = _one_pass(result)
+    return result
+
+
+_MAX_PASSES = 8
+
+
+def _one_pass(text: str) -> tuple[str, list[str]]:
+    """``text`` transliterated outside its protected spans, and those spans as they are in the result."""
     parts: list[str] = []
+    kept: list[str] = []
     start = 0
     for match in _PROTECTED.finditer(text):
         parts.append(_transliterate(text[start : match.start()]))
-        parts.append(_url(match.group()) if match.group("url") else match.group())
+        kept.append(_url(match.group()) if match.group("url") else match.group())
+        parts.append(kept[-1])
         start = match.end()
     parts.append(_transliterate(text[start:]))
-    return "".join(parts)
+    return "".join(parts), kept
 
 
 def _url(url: str) -> str:
