@@ -90,6 +90,10 @@ _PROTECTED = re.compile(
 )
 
 
+_MAX_PASSES = 8
+"""Passes of `to_latin` at most after the first (the spans settle after one more in every case found)."""
+
+
 def to_latin(text: str) -> str:
     """Kazakh text in the 2021 Latin alphabet; text without Cyrillic comes back unchanged.
 
@@ -106,9 +110,6 @@ def to_latin(text: str) -> str:
             break
         result, kept = _one_pass(result)
     return result
-
-
-_MAX_PASSES = 8
 
 
 def _one_pass(text: str) -> tuple[str, list[str]]:

@@ -11,9 +11,9 @@ thread is involved (psycopg's async path costs about 25 µs more CPU a read than
 
 `AsyncReads` keeps a few such connections (`CONNECTIONS`), in autocommit (one SELECT is its own
 snapshot), one per read in flight; like `library.storage.prepared.DirectReads` they are not checked
-before use, and a read whose connection turns out lost reads again once on a new one. Driver errors come out as
-SQLAlchemy's `DBAPIError`, as the blocking reads' do, so `library.storage.availability` tells an
-outage the same way. Connections belong to the event loop they were opened on: one found from
+before use, and a read whose connection turns out lost reads again once on a new one. Driver errors
+come out as SQLAlchemy's `DBAPIError`, as the blocking reads' do, so `library.storage.availability`
+tells an outage the same way. Connections belong to the event loop they were opened on: one found from
 another loop (an app started again in the same process) is closed, not used.
 """
 
@@ -24,11 +24,10 @@ from collections import deque
 from typing import Any
 
 import psycopg
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from library.storage.prepared import Prepared, _Compiled
+from library.storage.prepared import KeptConnections, Prepared, _Compiled
 
 CONNECTIONS = 4
 """Reads in flight at once, each on a connection of its own, kept for the next: a read waits for the
@@ -36,26 +35,17 @@ database about half as long as its response takes to make on the loop, so more c
 only queue at the server (and each is a server process). Further reads wait for one to be free."""
 
 
-class AsyncReads:
+class AsyncReads(KeptConnections):
     """Connections of ``engine``'s PostgreSQL database for reads awaited on the event loop."""
 
     def __init__(self, engine: Engine) -> None:
         if engine.dialect.name != "postgresql":
             raise ValueError("async reads are for PostgreSQL")
-        self.engine = engine
-        self.dialect = engine.dialect
+        super().__init__(engine)
         self._idle: list[tuple[psycopg.AsyncConnection, int, asyncio.AbstractEventLoop]] = []
         self._open = 0
         """Connections open, idle or in use: at most `CONNECTIONS`."""
         self._waiting: deque[asyncio.Future[None]] = deque()
-        self._pool = 0
-        """Goes up when the engine's pool is disposed of (a restore, a test's reset): connections opened
-        before are closed, not used again."""
-        self._closed = False
-        event.listen(engine, "engine_disposed", self._disposed)
-
-    def _disposed(self, engine: Engine) -> None:
-        self._pool += 1
 
     async def read(self, prepared: Prepared, /, **values: Any) -> list[Any]:
         """The rows of ``prepared`` with ``values``, as `Prepared.read` gives them."""
@@ -80,12 +70,9 @@ class AsyncReads:
                        values: dict[str, Any]) -> list[Any]:
         parameters = compiled.parameters(dict(values))
         try:
-            cursor = connection.cursor()
-            try:
+            async with connection.cursor() as cursor:
                 await cursor.execute(compiled.sql, parameters)
                 return await cursor.fetchall()
-            finally:
-                await cursor.close()
         except psycopg.Error as error:
             lost = self.dialect.is_disconnect(error, connection, None)
             raise DBAPIError.instance(compiled.sql, parameters, error, psycopg.Error,
@@ -148,9 +135,7 @@ class AsyncReads:
 
     def close(self) -> None:
         """Close every kept connection (the process is stopping, or the engine is disposed of)."""
-        if not self._closed:  # closing twice is closing once
-            self._closed = True
-            event.remove(self.engine, "engine_disposed", self._disposed)
+        self._stop()
         while self._idle:
             self._drop(self._idle.pop()[0])
 

@@ -98,7 +98,32 @@ class Prepared:
         return compiled.make(reads.run(compiled, values))
 
 
-class DirectReads:
+class KeptConnections:
+    """What connections kept out of ``engine``'s pool between reads need (`DirectReads`, and on
+    PostgreSQL `library.storage.async_reads.AsyncReads`): a count of the pool's disposals, so that
+    connections taken before one are closed and not read on again, and whether they were all given up."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._pool = 0
+        """Goes up when the engine's pool is disposed of: connections taken before are closed, not
+        kept (a SQLite file moved away or restored, a server switched over, must not go on being read
+        through an old handle)."""
+        self._closed = False
+        event.listen(engine, "engine_disposed", self._disposed)
+
+    def _disposed(self, engine: Engine) -> None:
+        self._pool += 1
+
+    def _stop(self) -> None:
+        """No connection is kept from now on (closing twice is closing once)."""
+        if not self._closed:
+            self._closed = True
+            event.remove(self.engine, "engine_disposed", self._disposed)
+
+
+class DirectReads(KeptConnections):
     """The connections `Prepared` reads run on: taken from ``engine``'s pool once and kept, one per read
     running at the same time (the event loop's and the reader threads', `library.web.responses`).
 
@@ -111,17 +136,8 @@ class DirectReads:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.dialect = engine.dialect
+        super().__init__(engine)
         self._idle: list[tuple[PoolProxiedConnection, int]] = []
-        self._pool = 0
-        """Goes up when the engine's pool is disposed of: connections taken before are closed, not
-        kept (a SQLite file moved away or restored must not go on being read through an old handle)."""
-        self._closed = False
-        event.listen(engine, "engine_disposed", self._disposed)
-
-    def _disposed(self, engine: Engine) -> None:
-        self._pool += 1
 
     def run(self, compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
         for attempt in (1, 2):
@@ -165,8 +181,7 @@ class DirectReads:
 
     def close(self) -> None:
         """Give every kept connection back to the pool (before the engine is disposed of)."""
-        self._closed = True
-        event.remove(self.engine, "engine_disposed", self._disposed)
+        self._stop()
         while self._idle:
             self._release(self._idle.pop()[0])
 
